@@ -1,0 +1,67 @@
+"""Who may see and change what. Every page, API view and export goes through here.
+
+A manager sees the customers assigned to them; a regional manager sees every
+customer of their region; an admin sees all. "Not yours" and "does not exist"
+both answer 404; seeing without the right to change answers 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from crm.models import Customer, User
+
+
+def customer_scope(user, queryset=None):
+    """Restrict a customer queryset to what ``user`` may see."""
+    queryset = Customer.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_crm_admin:
+        return queryset
+    if user.is_regional_manager:
+        return queryset.filter(region_id=user.region_id)
+    if user.is_manager:
+        return queryset.filter(manager_id=user.pk)
+    return queryset.none()
+
+
+def user_scope(user, queryset=None):
+    """The users (managers) that ``user`` may see or pick in forms."""
+    queryset = User.objects.all() if queryset is None else queryset
+    if user.is_crm_admin:
+        return queryset
+    if user.is_regional_manager:
+        return queryset.filter(region_id=user.region_id)
+    return queryset.filter(pk=user.pk)
+
+
+def can_create_customer(user):
+    return user.is_crm_admin or user.is_regional_manager
+
+
+def can_edit_customer(user, customer):
+    if user.is_crm_admin:
+        return True
+    if user.is_regional_manager:
+        return customer.region_id == user.region_id
+    return user.is_manager and customer.manager_id == user.pk
+
+
+def can_supervise_customer(user, customer):
+    """Reassign, regrade and change the network status: admins and the region's manager."""
+    if user.is_crm_admin:
+        return True
+    return user.is_regional_manager and customer.region_id == user.region_id
+
+
+def customer_for_user(user, pk, *, queryset=None, change=False, supervise=False):
+    """The customer ``pk`` if ``user`` may see it, else 404; 403 if they may not change it."""
+    try:
+        customer = customer_scope(user, queryset).get(pk=pk)
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such customer") from None
+    if change and not can_edit_customer(user, customer):
+        raise PermissionDenied
+    if supervise and not can_supervise_customer(user, customer):
+        raise PermissionDenied
+    return customer

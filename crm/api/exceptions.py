@@ -1,0 +1,23 @@
+"""Turns domain and model validation errors into 400/409 answers with field messages."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from crm.errors import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            body = {
+                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
+            }
+        else:
+            body = {"non_field_errors": [str(m) for m in exc.messages]}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

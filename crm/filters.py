@@ -1,0 +1,75 @@
+"""Filters for the customer list, shared by the browser page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Customer, Grade, Region, User
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", help_text=_("Name, code or licence number")
+    )
+    grade = django_filters.ModelMultipleChoiceFilter(
+        label=_("Grade"),
+        field_name="grade__code",
+        to_field_name="code",
+        queryset=Grade.objects.all(),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="region__code",
+        to_field_name="code",
+        queryset=Region.objects.all(),
+    )
+    manager = django_filters.ModelChoiceFilter(
+        label=_("Customer manager"),
+        queryset=User.objects.filter(role=User.Role.MANAGER),
+    )
+    network_status = django_filters.ChoiceFilter(
+        label=_("Network status"), choices=Customer.NetworkStatus.choices
+    )
+    customer_type = django_filters.ChoiceFilter(
+        label=_("Customer type"), choices=Customer.Type.choices
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("grade__rank", "grade"),
+            ("region__code", "region"),
+            ("manager__username", "manager"),
+            ("joined_on", "joined_on"),
+        ),
+        field_labels={
+            "code": _("Code"),
+            "name": _("Name"),
+            "grade__rank": _("Grade"),
+            "region__code": _("Region"),
+            "manager__username": _("Manager"),
+            "joined_on": _("Joined on"),
+        },
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q", "grade", "region", "manager", "network_status", "customer_type"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_crm_admin:
+            # Offer only the managers the user can see.
+            self.filters["manager"].queryset = User.objects.filter(
+                role=User.Role.MANAGER, region_id=user.region_id
+            )
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(licence_number__icontains=value)
+        )

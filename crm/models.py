@@ -1,0 +1,501 @@
+"""The customer archive: users and regions, customers, grading, sales, calendar."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Customer manager")
+        REGIONAL_MANAGER = "regional_manager", _("Regional market manager")
+        ADMIN = "admin", _("Administrator")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role in (self.Role.MANAGER, self.Role.REGIONAL_MANAGER) and not self.region_id:
+            raise ValidationError({"region": _("Managers and regional managers need a region.")})
+
+    @property
+    def is_manager(self):
+        return self.role == self.Role.MANAGER
+
+    @property
+    def is_regional_manager(self):
+        return self.role == self.Role.REGIONAL_MANAGER
+
+    @property
+    def is_crm_admin(self):
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+
+class Grade(models.Model):
+    """One grade of the grading scheme (分级管理); admins edit the scheme."""
+
+    code = models.CharField(_("grade code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("1 is the best grade.")
+    )
+    min_annual_amount = models.DecimalField(
+        _("minimum annual purchase amount"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    max_annual_amount = models.DecimalField(
+        _("maximum annual purchase amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Exclusive upper bound; empty means no upper bound."),
+    )
+    visit_interval_days = models.PositiveSmallIntegerField(
+        _("visit interval (days)"), validators=[MinValueValidator(1)]
+    )
+    promotion_allowed = models.BooleanField(
+        _("promotions allowed"),
+        default=False,
+        help_text=_("Promotional materials may be handed to customers of this grade."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.max_annual_amount is not None
+            and self.min_annual_amount is not None
+            and self.max_annual_amount <= self.min_annual_amount
+        ):
+            raise ValidationError(
+                {"max_annual_amount": _("The maximum must be greater than the minimum.")}
+            )
+
+
+class Customer(models.Model):
+    class Type(models.TextChoices):
+        RETAILER = "retailer", _("Retailer")
+        DEALER = "dealer", _("Dealer")
+        KEY_ACCOUNT = "key_account", _("Key account")
+
+    class KeyAccountClass(models.TextChoices):
+        INDUSTRY = "industry", _("Industry")
+        REGION = "region", _("Region")
+        POTENTIAL = "potential", _("Potential")
+
+    class NetworkStatus(models.TextChoices):
+        ACTIVE = "active", _("In network")
+        EXITED = "exited", _("Exited")
+
+    # Identity
+    code = models.CharField(
+        _("customer code"),
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use letters, digits, - and _ only."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    licence_number = models.CharField(_("licence number"), max_length=50, unique=True)
+    customer_type = models.CharField(
+        _("customer type"), max_length=20, choices=Type.choices, default=Type.RETAILER
+    )
+    key_account_class = models.CharField(
+        _("key-account class"), max_length=20, choices=KeyAccountClass.choices, blank=True
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="customers"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        limit_choices_to={"role": User.Role.MANAGER},
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    grade = models.ForeignKey(
+        Grade,
+        verbose_name=_("grade"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+
+    # Profile (客户档案内容)
+    economic_nature = models.CharField(_("economic nature"), max_length=100, blank=True)
+    business_scale = models.CharField(_("business scale"), max_length=100, blank=True)
+    network_scope = models.CharField(_("network scope"), max_length=200, blank=True)
+    main_business_performance = models.TextField(_("main business performance"), blank=True)
+    credit_standing = models.CharField(_("credit standing"), max_length=100, blank=True)
+    operator_background = models.TextField(_("operator background"), blank=True)
+    operator_birthday = models.DateField(_("operator birthday"), null=True, blank=True)
+    company_anniversary = models.DateField(_("company anniversary"), null=True, blank=True)
+
+    # Network status (入网/退网)
+    network_status = models.CharField(
+        _("network status"),
+        max_length=10,
+        choices=NetworkStatus.choices,
+        default=NetworkStatus.ACTIVE,
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=300, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["region", "code"]),
+            models.Index(fields=["manager", "code"]),
+            models.Index(fields=["grade", "code"]),
+            models.Index(fields=["network_status", "code"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("customer_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.customer_type == self.Type.KEY_ACCOUNT and not self.key_account_class:
+            errors["key_account_class"] = _("A key account needs a key-account class.")
+        if self.customer_type != self.Type.KEY_ACCOUNT and self.key_account_class:
+            errors["key_account_class"] = _("Only key accounts have a key-account class.")
+        if self.manager_id and self.region_id and self.manager.region_id != self.region_id:
+            errors["manager"] = _("The manager must work in the customer's region.")
+        if self.manager_id and not self.manager.is_manager:
+            errors["manager"] = _("Only a customer manager can be assigned.")
+        if self.network_status == self.NetworkStatus.EXITED:
+            if not self.exited_on:
+                errors["exited_on"] = _("An exited customer needs an exit date.")
+            if not self.exit_reason:
+                errors["exit_reason"] = _("An exited customer needs an exit reason.")
+        if self.joined_on and self.exited_on and self.exited_on < self.joined_on:
+            errors["exited_on"] = _("The exit date cannot be before the join date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Contact(models.Model):
+    """One entry of the customer's address book (客户通讯录)."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+()\- ]*$", _("Enter a valid phone number."))],
+    )
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name
+
+
+class GradeChange(models.Model):
+    """Append-only history of a customer's grade."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manual change")
+        REGRADING = "regrading", _("Regrading run")
+        INITIAL = "initial", _("Initial grade")
+        PRICE_VIOLATION = "price_violation", _("Price violation")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="grade_changes"
+    )
+    old_grade = models.ForeignKey(
+        Grade, verbose_name=_("old grade"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    new_grade = models.ForeignKey(
+        Grade, verbose_name=_("new grade"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.old_grade_id} → {self.new_grade_id}"
+
+
+class Assignment(models.Model):
+    """Append-only history of who manages a customer."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    from_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    to_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.from_manager_id} → {self.to_manager_id}"
+
+
+class SalesRecord(models.Model):
+    """A customer's purchases (and sales, when known) in one month (客户进销记录)."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="sales"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    quantity = models.DecimalField(
+        _("purchase quantity"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    amount = models.DecimalField(
+        _("purchase amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    sales_quantity = models.DecimalField(
+        _("sales quantity"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    sales_amount = models.DecimalField(
+        _("sales amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    batch = models.ForeignKey(
+        "SalesImport",
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-month", "customer_id"]
+        verbose_name = _("sales record")
+        verbose_name_plural = _("sales records")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="sales_one_row_per_month"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="sales_month_is_first_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "customer"])]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.month:%Y-%m}"
+
+
+class SalesImport(models.Model):
+    """One accepted import of sales rows, kept for the record."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    row_count = models.PositiveIntegerField(_("rows"))
+    months = models.CharField(_("months"), max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("sales import")
+        verbose_name_plural = _("sales imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.row_count})"
+
+
+class RegradingRun(models.Model):
+    """A proposal of new grades from the last 12 months of sales."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("regrading run")
+        verbose_name_plural = _("regrading runs")
+
+    def __str__(self):
+        return f"{self.period_start:%Y-%m} – {self.period_end:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("regrading_detail", args=[self.pk])
+
+
+class RegradingProposal(models.Model):
+    run = models.ForeignKey(
+        RegradingRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    old_grade = models.ForeignKey(
+        Grade, verbose_name=_("old grade"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    new_grade = models.ForeignKey(
+        Grade, verbose_name=_("new grade"), on_delete=models.PROTECT, related_name="+"
+    )
+    annual_amount = models.DecimalField(_("annual amount"), max_digits=16, decimal_places=2)
+    applied = models.BooleanField(_("applied"), default=False)
+
+    class Meta:
+        ordering = ["customer__code"]
+        verbose_name = _("regrading proposal")
+        verbose_name_plural = _("regrading proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer"], name="regrading_one_per_customer")
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.old_grade_id} → {self.new_grade_id}"
+
+    @property
+    def is_downgrade(self):
+        return self.old_grade is not None and self.new_grade.rank > self.old_grade.rank
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a holiday or a make-up working day (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"

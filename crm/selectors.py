@@ -1,0 +1,44 @@
+"""Reads of the customer archive, scoped to what the user may see."""
+
+from django.db.models import Prefetch
+
+from crm import access
+from crm.filters import CustomerFilter
+from crm.models import Assignment, Customer, GradeChange, SalesRecord
+
+
+def customer_list(*, user, filters=None, request=None):
+    """The customers ``user`` may see, filtered; returns the FilterSet (``.qs`` holds rows).
+
+    A page of it costs a fixed number of queries: region, manager and grade
+    come in the same query.
+    """
+    queryset = access.customer_scope(user).select_related("region", "manager", "grade")
+    return CustomerFilter(filters, queryset=queryset, request=request)
+
+
+def customer_detail(*, user, pk):
+    """One customer with everything its detail page shows, or 404."""
+    queryset = Customer.objects.select_related("region", "manager", "grade").prefetch_related(
+        "contacts",
+        Prefetch(
+            "grade_changes",
+            queryset=GradeChange.objects.select_related("old_grade", "new_grade", "changed_by"),
+        ),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("from_manager", "to_manager", "changed_by"),
+        ),
+    )
+    return access.customer_for_user(user, pk, queryset=queryset)
+
+
+def customer_sales(*, customer, months=13):
+    """The customer's last ``months`` monthly sales rows, newest first."""
+    return list(SalesRecord.objects.filter(customer=customer).order_by("-month")[:months])
+
+
+def sales_list(*, user):
+    return SalesRecord.objects.filter(
+        customer__in=access.customer_scope(user).values("pk")
+    ).select_related("customer")

@@ -1,0 +1,439 @@
+"""Writes to the customer archive. Browser views, the API, admin actions,
+management commands and Celery tasks all call these functions."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm import access, official_calendar
+from crm.errors import DomainError
+from crm.models import (
+    Assignment,
+    CalendarDay,
+    Contact,
+    Customer,
+    Grade,
+    GradeChange,
+    RegradingProposal,
+    RegradingRun,
+    SalesImport,
+    SalesRecord,
+    User,
+)
+
+# Fields a customer's own manager may change. Assignment, region, grade and
+# network status go through their own services, with history.
+PROFILE_FIELDS = (
+    "name",
+    "licence_number",
+    "customer_type",
+    "key_account_class",
+    "address",
+    "economic_nature",
+    "business_scale",
+    "network_scope",
+    "main_business_performance",
+    "credit_standing",
+    "operator_background",
+    "operator_birthday",
+    "company_anniversary",
+)
+CONTACT_FIELDS = ("name", "role", "phone", "notes")
+
+
+def _set_contacts(customer, contacts):
+    """Make the customer's contacts exactly ``contacts`` (dicts; an ``id`` keeps a row)."""
+    existing = {contact.pk: contact for contact in customer.contacts.all()}
+    keep = set()
+    for item in contacts:
+        contact_id = item.get("id")
+        if contact_id:
+            contact = existing.get(contact_id)
+            if contact is None:
+                raise ValidationError(
+                    {"contacts": _("Unknown contact %(id)s.") % {"id": contact_id}}
+                )
+            keep.add(contact_id)
+        else:
+            contact = Contact(customer=customer)
+        for field in CONTACT_FIELDS:
+            setattr(contact, field, item.get(field) or "")
+        contact.full_clean(exclude=["customer"])
+        contact.save()
+    stale = [pk for pk in existing if pk not in keep]
+    if stale:
+        Contact.objects.filter(pk__in=stale).delete()
+
+
+def customer_create(*, actor, data, contacts=()):
+    """Create a customer; its first assignment and grade start the histories."""
+    if not access.can_create_customer(actor):
+        raise PermissionDenied
+    fields = dict(data)
+    if actor.is_regional_manager:
+        fields["region"] = actor.region
+    customer = Customer(**fields)
+    if customer.manager_id:
+        customer.assigned_at = timezone.now()
+    if not customer.joined_on:
+        customer.joined_on = timezone.localdate()
+    customer.full_clean()
+    with transaction.atomic():
+        customer.save()
+        _set_contacts(customer, contacts)
+        if customer.manager_id:
+            Assignment.objects.create(
+                customer=customer,
+                from_manager=None,
+                to_manager=customer.manager,
+                reason=_("New customer"),
+                changed_by=actor,
+            )
+        if customer.grade_id:
+            GradeChange.objects.create(
+                customer=customer,
+                old_grade=None,
+                new_grade=customer.grade,
+                source=GradeChange.Source.INITIAL,
+                reason=_("New customer"),
+                changed_by=actor,
+            )
+    return customer
+
+
+def customer_update(*, customer, actor, data, contacts=None):
+    """Change a customer's identity and profile (and contacts, when given)."""
+    if not access.can_edit_customer(actor, customer):
+        raise PermissionDenied
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    for field, value in data.items():
+        setattr(customer, field, value)
+    customer.full_clean()
+    with transaction.atomic():
+        customer.save()
+        if contacts is not None:
+            _set_contacts(customer, contacts)
+    return customer
+
+
+def customer_reassign(*, customer, actor, manager, reason, region=None):
+    """Hand the customer to another manager (and region); the history keeps the change."""
+    if not access.can_supervise_customer(actor, customer):
+        raise PermissionDenied
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the reassignment.")})
+    if region is not None and region != customer.region and not actor.is_crm_admin:
+        raise PermissionDenied
+    if manager is not None and not (actor.is_crm_admin or manager.region_id == actor.region_id):
+        raise ValidationError({"manager": _("Choose a manager of your region.")})
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        previous = locked.manager
+        if region is not None:
+            locked.region = region
+        if previous == manager and region is None:
+            raise DomainError(_("The customer is already assigned to this manager."))
+        locked.manager = manager
+        locked.assigned_at = timezone.now() if manager else None
+        locked.full_clean()
+        locked.save(update_fields=["manager", "region", "assigned_at", "updated_at"])
+        Assignment.objects.create(
+            customer=locked,
+            from_manager=previous,
+            to_manager=manager,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+    return locked
+
+
+def customer_change_grade(*, customer, actor, grade, reason, source=GradeChange.Source.MANUAL):
+    """Give the customer another grade; the grade history records who and why."""
+    if not access.can_supervise_customer(actor, customer):
+        raise PermissionDenied
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the grade change.")})
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.grade_id == (grade.pk if grade else None):
+            raise DomainError(_("The customer already has this grade."))
+        old_grade = locked.grade
+        locked.grade = grade
+        locked.save(update_fields=["grade", "updated_at"])
+        GradeChange.objects.create(
+            customer=locked,
+            old_grade=old_grade,
+            new_grade=grade,
+            source=source,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+    return locked
+
+
+def customer_exit_network(*, customer, actor, exited_on, reason):
+    """Record that the customer left the network (退网). The customer is kept."""
+    if not access.can_supervise_customer(actor, customer):
+        raise PermissionDenied
+    if customer.network_status == Customer.NetworkStatus.EXITED:
+        raise DomainError(_("The customer has already exited the network."))
+    customer.network_status = Customer.NetworkStatus.EXITED
+    customer.exited_on = exited_on
+    customer.exit_reason = (reason or "").strip()
+    customer.full_clean()
+    customer.save(update_fields=["network_status", "exited_on", "exit_reason", "updated_at"])
+    return customer
+
+
+def customer_rejoin_network(*, customer, actor, joined_on):
+    """Bring an exited customer back into the network (入网)."""
+    if not access.can_supervise_customer(actor, customer):
+        raise PermissionDenied
+    if customer.network_status == Customer.NetworkStatus.ACTIVE:
+        raise DomainError(_("The customer is already in the network."))
+    customer.network_status = Customer.NetworkStatus.ACTIVE
+    customer.joined_on = joined_on
+    customer.exited_on = None
+    customer.exit_reason = ""
+    customer.full_clean()
+    customer.save(
+        update_fields=["network_status", "joined_on", "exited_on", "exit_reason", "updated_at"]
+    )
+    return customer
+
+
+# Grading ---------------------------------------------------------------------
+
+
+def grade_for_amount(grades, amount):
+    """The grade a yearly purchase amount earns under ``grades`` (ordered best first).
+
+    The best grade whose range holds the amount; where the scheme leaves a gap
+    between ranges, the best grade whose minimum the amount reaches.
+    """
+    for grade in grades:
+        if amount >= grade.min_annual_amount and (
+            grade.max_annual_amount is None or amount < grade.max_annual_amount
+        ):
+            return grade
+    reached = [grade for grade in grades if amount >= grade.min_annual_amount]
+    if reached:
+        return reached[0]
+    return grades[-1] if grades else None
+
+
+def _month_start(day):
+    return day.replace(day=1)
+
+
+def _add_months(day, months):
+    month_index = day.year * 12 + day.month - 1 + months
+    return datetime.date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def regrading_propose(*, actor, as_of=None):
+    """Compute each active customer's grade from the 12 full months before ``as_of``.
+
+    1. Sum each customer's purchase amount over the period in one query.
+    2. Find the grade the amount earns under the current scheme.
+    3. Keep a proposal for every customer whose grade would change.
+    """
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    grades = list(Grade.objects.order_by("rank"))
+    if not grades:
+        raise DomainError(_("Define the grading scheme first."))
+    as_of = as_of or timezone.localdate()
+    period_end = _add_months(_month_start(as_of), -1)
+    period_start = _add_months(period_end, -11)
+    totals = dict(
+        SalesRecord.objects.filter(month__gte=period_start, month__lte=period_end)
+        .values("customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("customer_id", "total")
+    )
+    customers = Customer.objects.filter(network_status=Customer.NetworkStatus.ACTIVE).values_list(
+        "pk", "grade_id"
+    )
+    grades_by_id = {grade.pk: grade for grade in grades}
+    with transaction.atomic():
+        run = RegradingRun.objects.create(
+            period_start=period_start, period_end=period_end, created_by=actor
+        )
+        proposals = []
+        for customer_id, grade_id in customers.iterator(chunk_size=5000):
+            amount = totals.get(customer_id) or Decimal("0")
+            new_grade = grade_for_amount(grades, amount)
+            if new_grade.pk != grade_id:
+                proposals.append(
+                    RegradingProposal(
+                        run=run,
+                        customer_id=customer_id,
+                        old_grade=grades_by_id.get(grade_id),
+                        new_grade=new_grade,
+                        annual_amount=amount,
+                    )
+                )
+        RegradingProposal.objects.bulk_create(proposals, batch_size=2000)
+    return run
+
+
+def regrading_apply(*, run, actor, proposal_ids=None):
+    """Apply the chosen proposals of a run (all when ``proposal_ids`` is None).
+
+    Each applied change lands in the grade history with the actor and the
+    period as the reason. A run is applied once; a second click finds it done.
+    """
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    with transaction.atomic():
+        claimed = RegradingRun.objects.filter(
+            pk=run.pk, status=RegradingRun.Status.PROPOSED
+        ).update(status=RegradingRun.Status.APPLIED, applied_at=timezone.now())
+        if claimed != 1:
+            raise DomainError(_("This regrading run has already been applied or discarded."))
+        proposals = run.proposals.select_related("customer")
+        if proposal_ids is not None:
+            proposals = proposals.filter(pk__in=proposal_ids)
+        proposals = list(proposals)
+        reason = _("Regrading on purchases %(start)s – %(end)s: %(amount)s")
+        changes = []
+        customers = []
+        for proposal in proposals:
+            proposal.customer.grade_id = proposal.new_grade_id
+            customers.append(proposal.customer)
+            changes.append(
+                GradeChange(
+                    customer=proposal.customer,
+                    old_grade_id=proposal.old_grade_id,
+                    new_grade_id=proposal.new_grade_id,
+                    source=GradeChange.Source.REGRADING,
+                    reason=reason
+                    % {
+                        "start": f"{run.period_start:%Y-%m}",
+                        "end": f"{run.period_end:%Y-%m}",
+                        "amount": f"{proposal.annual_amount:,.2f}",
+                    },
+                    changed_by=actor,
+                )
+            )
+            proposal.applied = True
+        Customer.objects.bulk_update(customers, ["grade"], batch_size=2000)
+        GradeChange.objects.bulk_create(changes, batch_size=2000)
+        RegradingProposal.objects.bulk_update(proposals, ["applied"], batch_size=2000)
+    run.refresh_from_db()
+    return run
+
+
+def regrading_discard(*, run, actor):
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    claimed = RegradingRun.objects.filter(pk=run.pk, status=RegradingRun.Status.PROPOSED).update(
+        status=RegradingRun.Status.DISCARDED
+    )
+    if claimed != 1:
+        raise DomainError(_("This regrading run has already been applied or discarded."))
+    run.refresh_from_db()
+    return run
+
+
+# Sales -------------------------------------------------------------------------
+
+
+def sales_import(*, actor, file_name, rows):
+    """Store validated sales rows, replacing each (customer, month) already there.
+
+    ``rows`` come from ``crm.sales_import.validate_rows``: every row is good or
+    none was passed here. Managers may only import their own customers' rows
+    (the validation already refused the others).
+    """
+    if not (actor.is_crm_admin or actor.is_manager or actor.is_regional_manager):
+        raise PermissionDenied
+    months = sorted({row["month"] for row in rows})
+    with transaction.atomic():
+        batch = SalesImport.objects.create(
+            file_name=file_name[:255],
+            row_count=len(rows),
+            months=", ".join(f"{month:%Y-%m}" for month in months)[:200],
+            imported_by=actor,
+        )
+        records = [
+            SalesRecord(
+                customer_id=row["customer_id"],
+                month=row["month"],
+                quantity=row["quantity"],
+                amount=row["amount"],
+                sales_quantity=row.get("sales_quantity"),
+                sales_amount=row.get("sales_amount"),
+                batch=batch,
+            )
+            for row in rows
+        ]
+        SalesRecord.objects.bulk_create(
+            records,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["customer", "month"],
+            update_fields=[
+                "quantity",
+                "amount",
+                "sales_quantity",
+                "sales_amount",
+                "batch",
+                "updated_at",
+            ],
+        )
+    return batch
+
+
+# Calendar ------------------------------------------------------------------------
+
+
+def calendar_import_year(*, year):
+    """Load one year's holidays and make-up working days from ``chinesecalendar``.
+
+    Days an admin already entered are left as they are; running it twice adds
+    nothing twice. Returns the number of days added.
+    """
+    days = [
+        CalendarDay(date=day, kind=kind, name=name)
+        for day, kind, name in official_calendar.exceptions_for_year(year)
+    ]
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    before = CalendarDay.objects.filter(date__gte=start, date__lte=end).count()
+    CalendarDay.objects.bulk_create(days, ignore_conflicts=True)
+    return CalendarDay.objects.filter(date__gte=start, date__lte=end).count() - before
+
+
+def user_create(*, actor, data, password):
+    """Admins create users; the password goes through Django's validators."""
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    from django.contrib.auth.password_validation import validate_password
+
+    user = User(**data)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+def sales_import_file(*, actor, upload):
+    """Read, check and store a CSV/XLSX sales file: all rows or none.
+
+    Raises ``SalesImportError`` listing every bad row; nothing is stored then.
+    """
+    from crm.sales_import import read_rows, validate_rows
+
+    rows = validate_rows(actor=actor, rows=read_rows(upload))
+    return sales_import(actor=actor, file_name=upload.name or "upload", rows=rows)

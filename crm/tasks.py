@@ -1,0 +1,17 @@
+"""Celery tasks of the customer archive. Each takes ids or a period and calls a service."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from crm import services
+
+
+@shared_task
+def calendar_import_year(year):
+    return services.calendar_import_year(year=year)
+
+
+@shared_task
+def calendar_import_next_year():
+    year = timezone.localdate().year + 1
+    return services.calendar_import_year(year=year)

@@ -1,0 +1,1 @@
+"""Models of the visits app arrive with its issue."""
