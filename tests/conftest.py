@@ -1,0 +1,92 @@
+"""Personas and clients shared by every test.
+
+Two managers in one region (``manager`` and ``teammate``), one manager in
+another region (``outsider``), each region's regional manager, and an admin.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from crm.celery import app as celery_app
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks queued by the code under test run in-process unless a test starts a worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def region(db):
+    return factories.RegionFactory(code="EAST", name="城东区域")
+
+
+@pytest.fixture
+def other_region(db):
+    return factories.RegionFactory(code="WEST", name="城西区域")
+
+
+@pytest.fixture
+def manager(region):
+    return factories.ManagerFactory(username="manager", region=region)
+
+
+@pytest.fixture
+def teammate(region):
+    return factories.ManagerFactory(username="teammate", region=region)
+
+
+@pytest.fixture
+def outsider(other_region):
+    return factories.ManagerFactory(username="outsider", region=other_region)
+
+
+@pytest.fixture
+def regional_manager(region):
+    return factories.RegionalManagerFactory(username="regional", region=region)
+
+
+@pytest.fixture
+def other_regional_manager(other_region):
+    return factories.RegionalManagerFactory(username="other_regional", region=other_region)
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.AdminFactory(username="crmadmin")
+
+
+@pytest.fixture
+def customer(manager):
+    """A customer of ``manager``."""
+    return factories.CustomerFactory(manager=manager, name="和平便利店", code="C00001")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona in the browser client: ``login(user)``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_login(api_client):
+    """Authenticate the API client as a persona: ``api_login(user)``."""
+
+    def _login(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return _login
