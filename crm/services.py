@@ -4,6 +4,7 @@ management commands and Celery tasks all call these functions."""
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -418,14 +419,37 @@ def user_create(*, actor, data, password):
     """Admins create users; the password goes through Django's validators."""
     if not actor.is_crm_admin:
         raise PermissionDenied
-    from django.contrib.auth.password_validation import validate_password
-
     user = User(**data)
-    validate_password(password, user)
-    user.set_password(password)
+    _set_password(user, password)
     user.full_clean()
     user.save()
     return user
+
+
+def user_update(*, user, actor, data, password=None):
+    """Admins change a user. Deactivating ends the user's API token."""
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    for field, value in data.items():
+        setattr(user, field, value)
+    if password:
+        _set_password(user, password)
+    user.full_clean()
+    with transaction.atomic():
+        user.save()
+        if not user.is_active:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=user).delete()
+    return user
+
+
+def _set_password(user, password):
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
 
 
 def sales_import_file(*, actor, upload):

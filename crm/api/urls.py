@@ -1,2 +1,19 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
 
-urlpatterns = []
+from crm.api import views
+
+router = DefaultRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("grades", views.GradeViewSet, basename="grade")
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("users", views.UserViewSet, basename="user")
+router.register("sales", views.SalesViewSet, basename="sales")
+router.register("calendar", views.CalendarViewSet, basename="calendar")
+
+urlpatterns = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="api_token"),
+    path("me/", views.MeView.as_view(), name="api_me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,126 @@
+"""Django admin for admins. Histories are read-only here: they are written by services."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import (
+    Assignment,
+    CalendarDay,
+    Contact,
+    Customer,
+    Grade,
+    GradeChange,
+    Region,
+    SalesImport,
+    SalesRecord,
+    User,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "last_name", "first_name", "role", "region", "is_active"]
+    list_filter = ["role", "region", "is_active"]
+    list_select_related = ["region"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Customer-manager team"), {"fields": ["role", "region", "phone"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Customer-manager team"), {"fields": ["role", "region"]}),
+    ]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class GradeChangeInline(ReadOnlyInline):
+    model = GradeChange
+    fields = ["changed_at", "old_grade", "new_grade", "source", "reason", "changed_by"]
+    readonly_fields = fields
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ["changed_at", "from_manager", "to_manager", "reason", "changed_by"]
+    readonly_fields = fields
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "customer_type", "region", "manager", "grade", "network_status"]
+    list_filter = ["network_status", "customer_type", "grade", "region"]
+    list_select_related = ["region", "manager", "grade"]
+    search_fields = ["code", "name", "licence_number"]
+    # Assignment and grade change only through the browser pages and the API,
+    # which keep the history.
+    readonly_fields = ["manager", "region", "grade", "assigned_at", "created_at", "updated_at"]
+    inlines = [ContactInline, GradeChangeInline, AssignmentInline]
+
+    def has_add_permission(self, request):
+        # New customers come through the customer pages or the API, which
+        # start the assignment and grade histories.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "rank",
+        "min_annual_amount",
+        "max_annual_amount",
+        "visit_interval_days",
+        "promotion_allowed",
+    ]
+
+
+@admin.register(SalesRecord)
+class SalesRecordAdmin(admin.ModelAdmin):
+    list_display = ["customer", "month", "quantity", "amount", "sales_quantity", "sales_amount"]
+    list_select_related = ["customer"]
+    search_fields = ["customer__code", "customer__name"]
+    date_hierarchy = "month"
+    raw_id_fields = ["customer", "batch"]
+    show_full_result_count = False
+
+
+@admin.register(SalesImport)
+class SalesImportAdmin(admin.ModelAdmin):
+    list_display = ["imported_at", "file_name", "row_count", "months", "imported_by"]
+    list_select_related = ["imported_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"

@@ -1,0 +1,305 @@
+"""The REST API of the customer archive. Reads go through selectors and
+``crm.access``; writes call the services."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Prefetch, ProtectedError
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm import access, selectors, services, workdays
+from crm.api import serializers as s
+from crm.errors import ConflictError
+from crm.filters import CustomerFilter
+from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
+from crm.sales_import import SalesImportError
+
+
+class IsCrmAdmin(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_crm_admin)
+
+
+class ReadOrAdmin(permissions.BasePermission):
+    """Everyone logged in reads; only admins write."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or request.user.is_crm_admin
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        user = User.objects.select_related("region").get(pk=request.user.pk)
+        return Response(s.MeSerializer(user).data)
+
+
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Customers the user may see. There is no delete: exited customers are kept."""
+
+    filterset_class = CustomerFilter
+    ordering_fields = ["code", "name", "joined_on", "updated_at"]
+
+    def get_queryset(self):
+        queryset = Customer.objects.select_related("region", "manager", "grade").prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("id"))
+        )
+        return access.customer_scope(self.request.user, queryset).order_by("code")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.CustomerCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return s.CustomerUpdateSerializer
+        return s.CustomerSerializer
+
+    @extend_schema(request=s.CustomerCreateSerializer, responses={201: s.CustomerSerializer})
+    def create(self, request, *args, **kwargs):
+        if not access.can_create_customer(request.user):
+            self.permission_denied(
+                request, message=_("Only admins and regional managers create customers.")
+            )
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=s.CustomerUpdateSerializer, responses=s.CustomerSerializer)
+    def update(self, request, *args, **kwargs):
+        customer = self.get_object()
+        if not access.can_edit_customer(request.user, customer):
+            self.permission_denied(request)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(request=s.CustomerUpdateSerializer, responses=s.CustomerSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def _supervised(self, request):
+        customer = self.get_object()
+        if not access.can_supervise_customer(request.user, customer):
+            self.permission_denied(request)
+        return customer
+
+    def _respond(self, customer):
+        customer = self.get_queryset().get(pk=customer.pk)
+        return Response(s.CustomerSerializer(customer).data)
+
+    @extend_schema(request=s.ReassignSerializer, responses=s.CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        customer = self._supervised(request)
+        data = self._validated(s.ReassignSerializer, request)
+        customer = services.customer_reassign(
+            customer=customer,
+            actor=request.user,
+            manager=data["manager"],
+            region=data.get("region"),
+            reason=data["reason"],
+        )
+        return self._respond(customer)
+
+    @extend_schema(request=s.GradeChangeSerializer, responses=s.CustomerSerializer)
+    @action(detail=True, methods=["post"], url_path="grade")
+    def change_grade(self, request, pk=None):
+        customer = self._supervised(request)
+        data = self._validated(s.GradeChangeSerializer, request)
+        customer = services.customer_change_grade(
+            customer=customer, actor=request.user, grade=data["grade"], reason=data["reason"]
+        )
+        return self._respond(customer)
+
+    @extend_schema(request=s.ExitSerializer, responses=s.CustomerSerializer)
+    @action(detail=True, methods=["post"], url_path="exit")
+    def exit_network(self, request, pk=None):
+        customer = self._supervised(request)
+        data = self._validated(s.ExitSerializer, request)
+        customer = services.customer_exit_network(
+            customer=customer,
+            actor=request.user,
+            exited_on=data["exited_on"],
+            reason=data["reason"],
+        )
+        return self._respond(customer)
+
+    @extend_schema(request=s.RejoinSerializer, responses=s.CustomerSerializer)
+    @action(detail=True, methods=["post"], url_path="rejoin")
+    def rejoin_network(self, request, pk=None):
+        customer = self._supervised(request)
+        data = self._validated(s.RejoinSerializer, request)
+        customer = services.customer_rejoin_network(
+            customer=customer, actor=request.user, joined_on=data["joined_on"]
+        )
+        return self._respond(customer)
+
+    def _validated(self, serializer_class, request):
+        serializer = serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class GradeViewSet(viewsets.ModelViewSet):
+    """The grading scheme: everyone reads it, admins edit it."""
+
+    queryset = Grade.objects.order_by("rank")
+    serializer_class = s.GradeSerializer
+    permission_classes = [ReadOrAdmin]
+    pagination_class = None
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise ConflictError(_("Customers still have this grade; regrade them first.")) from None
+
+
+class RegionViewSet(viewsets.ModelViewSet):
+    queryset = Region.objects.order_by("code")
+    serializer_class = s.RegionSerializer
+    permission_classes = [ReadOrAdmin]
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise ConflictError(_("Users or customers still belong to this region.")) from None
+
+
+class UserFilter(filters.FilterSet):
+    region = filters.CharFilter(field_name="region__code")
+
+    class Meta:
+        model = User
+        fields = ["role", "region", "is_active"]
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Users, for admins only. Users are deactivated, never deleted."""
+
+    queryset = User.objects.select_related("region").order_by("username")
+    serializer_class = s.UserSerializer
+    permission_classes = [IsCrmAdmin]
+    filterset_class = UserFilter
+
+
+class SalesFilter(filters.FilterSet):
+    customer = filters.CharFilter(field_name="customer__code", label="customer code")
+    month_from = filters.DateFilter(field_name="month", lookup_expr="gte")
+    month_to = filters.DateFilter(field_name="month", lookup_expr="lte")
+
+    class Meta:
+        model = SalesRecord
+        fields = ["customer", "month", "month_from", "month_to"]
+
+
+class SalesViewSet(viewsets.ReadOnlyModelViewSet):
+    """Monthly sales of the customers the user may see."""
+
+    serializer_class = s.SalesRecordSerializer
+    filterset_class = SalesFilter
+    ordering_fields = ["month", "amount"]
+
+    def get_queryset(self):
+        return selectors.sales_list(user=self.request.user).order_by("-month", "customer_id")
+
+    @extend_schema(
+        request={"multipart/form-data": s.SalesImportRequestSerializer},
+        responses={201: s.SalesImportResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request):
+        """Import a CSV/XLSX file: every row is checked; one bad row and nothing is imported."""
+        form = s.SalesImportRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            batch = services.sales_import_file(
+                actor=request.user, upload=form.validated_data["file"]
+            )
+        except SalesImportError as exc:
+            return Response(
+                {
+                    "detail": _("Nothing was imported: %(count)s rows have errors.")
+                    % {"count": len(exc.errors)},
+                    "errors": [{"row": row, "message": message} for row, message in exc.errors],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(s.SalesImportResultSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class CalendarFilter(filters.FilterSet):
+    year = filters.NumberFilter(field_name="date", lookup_expr="year")
+
+    class Meta:
+        model = CalendarDay
+        fields = ["year", "kind"]
+
+
+class CalendarViewSet(viewsets.ModelViewSet):
+    """Holidays and make-up working days; everyone reads, admins maintain."""
+
+    queryset = CalendarDay.objects.order_by("date")
+    serializer_class = s.CalendarDaySerializer
+    permission_classes = [ReadOrAdmin]
+    filterset_class = CalendarFilter
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date", datetime.date, required=True),
+            OpenApiParameter("add", int, description="working days to add (default 0)"),
+        ],
+        responses=s.WorkingDaySerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="working-day")
+    def working_day(self, request):
+        """Whether a date is a working day, the next one on or after it, and date + N working days."""
+        query = _WorkingDayQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        day = query.validated_data["date"]
+        add = query.validated_data.get("add", 0)
+        return Response(
+            s.WorkingDaySerializer(
+                {
+                    "date": day,
+                    "is_working_day": workdays.is_working_day(day),
+                    "next_working_day": workdays.next_working_day(day),
+                    "plus_working_days": add,
+                    "date_plus_working_days": workdays.add_working_days(day, add),
+                }
+            ).data
+        )
+
+
+class _WorkingDayQuery(serializers.Serializer):
+    date = serializers.DateField()
+    add = serializers.IntegerField(min_value=0, max_value=366, required=False)
+
+    def validate_date(self, value):
+        if not datetime.date(1900, 1, 1) <= value <= datetime.date(2200, 12, 31):
+            raise serializers.ValidationError(_("Choose a date between 1900 and 2200."))
+        return value
