@@ -15,3 +15,10 @@ def calendar_import_year(year):
 def calendar_import_next_year():
     year = timezone.localdate().year + 1
     return services.calendar_import_year(year=year)
+
+
+@shared_task
+def send_notification_email(notification_id):
+    from crm import notifications
+
+    return notifications.send_email(notification_id=notification_id)

@@ -19,9 +19,11 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks queued by the code under test run in-process unless a test starts a worker."""
-    celery_app.conf.task_always_eager = True
+    # The app reads Django settings under the CELERY_ namespace, so the
+    # override must use the namespaced name.
+    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
     yield
-    celery_app.conf.task_always_eager = False
+    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
 
 
 @pytest.fixture
