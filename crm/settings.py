@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CRM_VAR_DIR", BASE_DIR / "var"))
+# The embedded defaults (SQLite, the filesystem broker, beat's schedule file)
+# live here; creating it keeps a fresh clone runnable with no set-up step.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_str(name, default=""):
@@ -232,6 +235,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
