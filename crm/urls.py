@@ -14,6 +14,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("api/", include("crm.api.urls")),
+    path("api/", include("complaints.api_urls")),
+    path("api/", include("reports.api_urls")),
+    path("complaints/", include("complaints.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("crm.web_urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""API routes of the complaints app, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Browser pages of the complaints app."""
+
+app_name = "complaints"
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""API routes of the reports app, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Browser pages of the reports app."""
+
+app_name = "reports"
+
+urlpatterns = []
