@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("crm.api.urls")),
     path("api/", include("complaints.api_urls")),
     path("api/", include("reports.api_urls")),
+    path("visits/", include("visits.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
     path("", include("crm.web_urls")),

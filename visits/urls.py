@@ -1,0 +1,5 @@
+"""Browser pages of the visits app."""
+
+app_name = "visits"
+
+urlpatterns = []
