@@ -277,7 +277,7 @@ class CalendarViewSet(viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["get"], url_path="working-day")
     def working_day(self, request):
-        """Whether a date is a working day, the next one on or after it, and date + N working days."""
+        """Whether a date is a working day, the next one on or after it, date + N working days."""
         query = _WorkingDayQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         day = query.validated_data["date"]
