@@ -18,4 +18,17 @@ app.conf.beat_schedule = {
         "task": "crm.tasks.calendar_import_next_year",
         "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year=12),
     },
+    # 07:30 every day: remind each manager of revisits due today and overdue,
+    # suggestions near or past their 3-working-day limit, and customers whose
+    # grade interval lapsed (skipped on days off; one reminder per item a day).
+    "visits-daily-reminders": {
+        "task": "visits.tasks.send_daily_reminders",
+        "schedule": crontab(minute=30, hour=7),
+    },
+    # 16:00 every Friday: propose next week's schedule for every active manager
+    # who has none yet, and tell them (running twice creates nothing twice).
+    "visits-propose-next-week": {
+        "task": "visits.tasks.propose_next_week_schedules",
+        "schedule": crontab(minute=0, hour=16, day_of_week="fri"),
+    },
 }

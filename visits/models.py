@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.errors import ConflictError
 from crm.models import Customer, Region
 from crm.uploads import GeneratedName
 
@@ -150,8 +151,12 @@ CHECKLIST = (
 )
 
 
-class VisitLocked(Exception):
-    """A locked visit record cannot change; corrections are new linked records."""
+class VisitLocked(ConflictError):
+    """A locked visit record cannot change; corrections are new linked records.
+
+    A ``ConflictError``, so the API answers 409 with the message wherever it
+    is raised, even from ``save()``.
+    """
 
 
 class VisitChecklist(models.Model):

@@ -3,6 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from crm.api import views
+from visits import api as visits_api
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -15,5 +16,7 @@ router.register("calendar", views.CalendarViewSet, basename="calendar")
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api_token"),
     path("me/", views.MeView.as_view(), name="api_me"),
+    path("visits/today/", visits_api.TodayView.as_view(), name="api_visits_today"),
+    path("visits/", include(visits_api.router.urls)),
     path("", include(router.urls)),
 ]

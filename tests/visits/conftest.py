@@ -1,0 +1,81 @@
+"""Helpers for the visits tests: drawn signatures, visits at a given stage."""
+
+import base64
+import datetime
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from PIL import Image, ImageDraw
+
+from visits import services
+from visits.models import Visit
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def at(text):
+    """An aware datetime in Shanghai time from 'YYYY-MM-DD HH:MM'."""
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def png_bytes(size=(300, 120), blank=False, fmt="PNG"):
+    image = Image.new("RGBA" if fmt == "PNG" else "RGB", size, (255, 255, 255, 0))
+    if not blank:
+        ImageDraw.Draw(image).line([(10, 100), (120, 20), (290, 90)], fill="black", width=4)
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def data_url(data=None):
+    data = png_bytes() if data is None else data
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def travel():
+    """Freeze time at a Shanghai wall-clock time: ``travel("2026-10-09 10:00")``."""
+    travellers = []
+
+    def _travel(text):
+        traveller = time_machine.travel(at(text), tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield _travel
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
+def make_visit(manager, customer, *, stage="ended", arrived="2026-10-09 10:00", **content):
+    """A special visit of ``customer`` taken to ``stage`` through the services."""
+    with time_machine.travel(at(arrived), tick=False):
+        visit = services.visit_start(actor=manager, customer=customer, special_reason="电话约访")
+        if content:
+            visit = services.visit_update(visit=visit, actor=manager, data=content)
+        if stage == "in_progress":
+            return visit
+    with time_machine.travel(at(arrived) + datetime.timedelta(minutes=30), tick=False):
+        visit = services.visit_end(visit=visit, actor=manager)
+        if stage == "ended":
+            return visit
+        visit = services.visit_sign(visit=visit, actor=manager, role="manager", image=data_url())
+        if stage == "manager_signed":
+            return visit
+        visit = services.visit_sign(
+            visit=visit, actor=manager, role="customer", image=data_url(), signer_name="王店主"
+        )
+    assert visit.status == Visit.Status.LOCKED
+    return visit
+
+
+def completed_visit(manager, customer, day):
+    """A visit that ended on ``day`` (a date), for last-visit dates."""
+    return make_visit(manager, customer, stage="ended", arrived=f"{day:%Y-%m-%d} 09:00")

@@ -1,0 +1,189 @@
+"""Who may see and change visits, schedules and the rest of the visits app.
+
+Built on ``crm.access``: a manager sees their own customers' records (and the
+records they wrote), a regional manager everything of their region, an admin
+all. "Not yours" and "does not exist" both answer 404; seeing without the
+right to change answers 403. Only the manager who owns a record writes it: a
+regional manager reviews, comments and decides, but never signs for a manager.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from crm.models import User
+from visits.models import (
+    PriceViolation,
+    PromotionReceipt,
+    Suggestion,
+    UnlicensedReport,
+    Visit,
+    WeeklySchedule,
+    WorkLog,
+)
+
+
+def _visible(user):
+    return user.is_authenticated and user.is_active
+
+
+def _customer_q(user, prefix="customer__", author_field=None):
+    """The Q that limits rows about a customer to what ``user`` may see (None: all)."""
+    if user.is_crm_admin:
+        return None
+    if user.is_regional_manager:
+        return Q(**{f"{prefix}region_id": user.region_id})
+    if user.is_manager:
+        q = Q(**{f"{prefix}manager_id": user.pk})
+        if author_field:
+            q |= Q(**{author_field: user.pk})
+        return q
+    return Q(pk__in=[])
+
+
+def _scoped(user, queryset, q):
+    if not _visible(user):
+        return queryset.none()
+    return queryset if q is None else queryset.filter(q)
+
+
+def _get(queryset, pk, label):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(label) from None
+
+
+def can_supervise_user(user, other):
+    """Admins, and the regional manager of ``other``'s region."""
+    if user.is_crm_admin:
+        return True
+    return user.is_regional_manager and other.region_id == user.region_id
+
+
+# Visits ---------------------------------------------------------------------------
+
+
+def visit_scope(user, queryset=None):
+    queryset = Visit.objects.all() if queryset is None else queryset
+    return _scoped(user, queryset, _customer_q(user, author_field="manager_id"))
+
+
+def can_edit_visit(user, visit):
+    """Only the manager who logged the visit writes it, and signs it."""
+    return user.is_manager and visit.manager_id == user.pk
+
+
+def visit_for_user(user, pk, *, queryset=None, change=False):
+    visit = _get(visit_scope(user, queryset), pk, "No such visit")
+    if change and not can_edit_visit(user, visit):
+        raise PermissionDenied
+    return visit
+
+
+def suggestion_scope(user, queryset=None):
+    queryset = Suggestion.objects.all() if queryset is None else queryset
+    return _scoped(user, queryset, _customer_q(user, author_field="visit__manager_id"))
+
+
+def can_answer_suggestion(user, suggestion):
+    """The customer's manager answers (the one who took it, or the one who has it now)."""
+    if not user.is_manager:
+        return False
+    return user.pk in (suggestion.visit.manager_id, suggestion.customer.manager_id)
+
+
+def violation_scope(user, queryset=None):
+    queryset = PriceViolation.objects.all() if queryset is None else queryset
+    return _scoped(user, queryset, _customer_q(user, author_field="visit__manager_id"))
+
+
+def can_decide_violation(user, violation):
+    """Downgrades are decided by the customer's regional manager (or an admin)."""
+    if user.is_crm_admin:
+        return True
+    return user.is_regional_manager and violation.customer.region_id == user.region_id
+
+
+def promotion_scope(user, queryset=None):
+    queryset = PromotionReceipt.objects.all() if queryset is None else queryset
+    return _scoped(user, queryset, _customer_q(user, author_field="manager_id"))
+
+
+# Schedules -------------------------------------------------------------------------
+
+
+def schedule_scope(user, queryset=None):
+    queryset = WeeklySchedule.objects.all() if queryset is None else queryset
+    if not _visible(user):
+        return queryset.none()
+    if user.is_crm_admin:
+        return queryset
+    if user.is_regional_manager:
+        return queryset.filter(manager__region_id=user.region_id)
+    if user.is_manager:
+        return queryset.filter(manager_id=user.pk)
+    return queryset.none()
+
+
+def can_edit_schedule(user, schedule):
+    return user.is_manager and schedule.manager_id == user.pk
+
+
+def can_comment_schedule(user, schedule):
+    return can_supervise_user(user, schedule.manager)
+
+
+def schedule_for_user(user, pk, *, queryset=None, change=False, comment=False):
+    schedule = _get(schedule_scope(user, queryset), pk, "No such schedule")
+    if change and not can_edit_schedule(user, schedule):
+        raise PermissionDenied
+    if comment and not can_comment_schedule(user, schedule):
+        raise PermissionDenied
+    return schedule
+
+
+# Unlicensed-operation reports and work logs ------------------------------------------
+
+
+def unlicensed_scope(user, queryset=None):
+    queryset = UnlicensedReport.objects.all() if queryset is None else queryset
+    if not _visible(user):
+        return queryset.none()
+    if user.is_crm_admin:
+        return queryset
+    if user.is_regional_manager:
+        return queryset.filter(region_id=user.region_id)
+    if user.is_manager:
+        return queryset.filter(reporter_id=user.pk)
+    return queryset.none()
+
+
+def can_handle_unlicensed(user, report):
+    """Forwarding to the monopoly department and the outcome: the region's manager."""
+    if user.is_crm_admin:
+        return True
+    return user.is_regional_manager and report.region_id == user.region_id
+
+
+def work_log_scope(user, queryset=None):
+    queryset = WorkLog.objects.all() if queryset is None else queryset
+    if not _visible(user):
+        return queryset.none()
+    if user.is_crm_admin:
+        return queryset
+    if user.is_regional_manager:
+        return queryset.filter(author__region_id=user.region_id)
+    if user.is_manager:
+        return queryset.filter(author_id=user.pk)
+    return queryset.none()
+
+
+def can_comment_work_log(user, log):
+    return can_supervise_user(user, log.author)
+
+
+def regional_managers_of(region_id):
+    return User.objects.filter(
+        role=User.Role.REGIONAL_MANAGER, region_id=region_id, is_active=True
+    ).order_by("pk")

@@ -1,0 +1,110 @@
+"""Django admin for visits. Trails are read-only; a locked visit record is
+read-only too (its ``save()`` refuses anyway), and nothing is deleted here."""
+
+from django.contrib import admin
+
+from visits.models import (
+    PriceViolation,
+    PromotionReceipt,
+    Signature,
+    UnlicensedReport,
+    Visit,
+    VisitEvent,
+    WeeklySchedule,
+    WorkLog,
+)
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SignatureInline(_ReadOnlyInline):
+    model = Signature
+    fields = ["role", "signer_name", "signed_at", "image_sha256", "content_hash", "captured_by"]
+    readonly_fields = fields
+
+
+class VisitEventInline(_ReadOnlyInline):
+    model = VisitEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
+    readonly_fields = fields
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["customer", "manager", "kind", "status", "arrived_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["customer", "manager"]
+    search_fields = ["customer__code", "customer__name"]
+    raw_id_fields = ["customer", "manager", "planned_visit", "revisited_by", "corrects"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    inlines = [SignatureInline, VisitEventInline]
+    date_hierarchy = "arrived_at"
+
+    def has_add_permission(self, request):
+        # Visits are started in the app, with their trail.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != Visit.Status.IN_PROGRESS:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WeeklySchedule)
+class WeeklyScheduleAdmin(admin.ModelAdmin):
+    list_display = ["manager", "week_start", "status", "proposed_by_job", "submitted_at"]
+    list_filter = ["status", "week_start"]
+    list_select_related = ["manager"]
+
+
+@admin.register(PriceViolation)
+class PriceViolationAdmin(admin.ModelAdmin):
+    list_display = ["customer", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["customer", "decided_by"]
+    readonly_fields = [f.name for f in PriceViolation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PromotionReceipt)
+class PromotionReceiptAdmin(admin.ModelAdmin):
+    list_display = ["customer", "item", "quantity", "manager", "handed_at"]
+    list_select_related = ["customer", "manager"]
+    readonly_fields = [f.name for f in PromotionReceipt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnlicensedReport)
+class UnlicensedReportAdmin(admin.ModelAdmin):
+    list_display = ["address", "region", "status", "created_at"]
+    list_filter = ["status", "region"]
+    list_select_related = ["region"]
+
+
+@admin.register(WorkLog)
+class WorkLogAdmin(admin.ModelAdmin):
+    list_display = ["author", "kind", "day"]
+    list_filter = ["kind"]
+    list_select_related = ["author"]

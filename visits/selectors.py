@@ -1,0 +1,400 @@
+"""Reads of the visits app, scoped to what the user may see, a fixed number of
+queries whatever the number of rows."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from crm import workdays
+from crm.models import Customer, Grade, User
+from visits import access
+from visits.models import (
+    PlannedVisit,
+    PriceViolation,
+    PromotionReceipt,
+    ScheduleChange,
+    ScheduleComment,
+    Signature,
+    Suggestion,
+    UnlicensedReport,
+    Visit,
+    VisitEvent,
+    WeeklySchedule,
+    WorkLog,
+    WorkLogComment,
+)
+
+# A visit counts for the grade interval once it has ended.
+COMPLETED = (Visit.Status.ENDED, Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED)
+# A customer never visited is due this many days after being assigned (SPEC §1).
+NEW_CUSTOMER_DAYS = 7
+
+
+def week_bounds(week_start):
+    return week_start, week_start + datetime.timedelta(days=6)
+
+
+def monday_of(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+# Due customers ------------------------------------------------------------------------
+
+
+def customers_with_last_visit(queryset=None):
+    """Active, graded customers annotated with ``last_visit_at`` (one query)."""
+    queryset = Customer.objects.all() if queryset is None else queryset
+    last = (
+        Visit.objects.filter(customer=OuterRef("pk"), status__in=COMPLETED)
+        .order_by("-arrived_at")
+        .values("arrived_at")[:1]
+    )
+    return (
+        queryset.filter(network_status=Customer.NetworkStatus.ACTIVE, grade__isnull=False)
+        .select_related("grade")
+        .annotate(last_visit_at=Subquery(last))
+    )
+
+
+def due_date(customer):
+    """When the grade interval says the customer is next due (needs ``last_visit_at``)."""
+    if customer.last_visit_at is not None:
+        last = timezone.localdate(customer.last_visit_at)
+        return last + datetime.timedelta(days=customer.grade.visit_interval_days)
+    if customer.assigned_at is not None:
+        start = timezone.localdate(customer.assigned_at)
+    else:
+        start = customer.joined_on or timezone.localdate(customer.created_at)
+    return start + datetime.timedelta(days=NEW_CUSTOMER_DAYS)
+
+
+def customers_due(*, manager_ids, until):
+    """[(customer, due_date)] of the managers' customers due on or before ``until``,
+    most overdue first."""
+    customers = customers_with_last_visit(Customer.objects.filter(manager_id__in=manager_ids))
+    rows = []
+    for customer in customers:
+        due = due_date(customer)
+        if due <= until:
+            rows.append((customer, due))
+    rows.sort(key=lambda row: (row[1], row[0].code))
+    return rows
+
+
+# Visits -------------------------------------------------------------------------------
+
+
+def visit_list(*, user, filters=None):
+    """The visits ``user`` may see, newest first; customer, grade and manager included."""
+    filters = filters or {}
+    queryset = access.visit_scope(user).select_related(
+        "customer", "customer__grade", "manager", "planned_visit"
+    )
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("customer"):
+        queryset = queryset.filter(customer_id=filters["customer"])
+    if filters.get("manager"):
+        queryset = queryset.filter(manager_id=filters["manager"])
+    if filters.get("date_from"):
+        queryset = queryset.filter(arrived_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        queryset = queryset.filter(arrived_at__date__lte=filters["date_to"])
+    return queryset.order_by("-arrived_at", "-id")
+
+
+def visit_detail_queryset():
+    return Visit.objects.select_related(
+        "customer", "customer__grade", "customer__region", "manager", "planned_visit", "corrects"
+    ).prefetch_related(
+        Prefetch("signatures", queryset=Signature.objects.select_related("captured_by")),
+        Prefetch("events", queryset=VisitEvent.objects.select_related("actor")),
+        Prefetch("suggestions", queryset=Suggestion.objects.select_related("answered_by")),
+        Prefetch("corrections", queryset=Visit.objects.only("pk", "corrects_id", "status")),
+    )
+
+
+def visit_detail(*, user, pk):
+    return access.visit_for_user(user, pk, queryset=visit_detail_queryset())
+
+
+def suggestion_list(*, user, open_only=False):
+    queryset = access.suggestion_scope(user).select_related(
+        "customer", "visit", "visit__manager", "answered_by"
+    )
+    if open_only:
+        queryset = queryset.filter(answered_at__isnull=True)
+    return queryset.order_by("due_on", "id")
+
+
+def violation_list(*, user, status=None):
+    queryset = access.violation_scope(user).select_related(
+        "customer", "customer__grade", "visit", "visit__manager", "decided_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-id")
+
+
+def promotion_list(*, user, customer=None):
+    queryset = access.promotion_scope(user).select_related("customer", "manager")
+    if customer:
+        queryset = queryset.filter(customer_id=customer)
+    return queryset.order_by("-handed_at", "-id")
+
+
+def unlicensed_list(*, user, status=None):
+    queryset = access.unlicensed_scope(user).select_related("region", "reporter", "forwarded_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-id")
+
+
+def work_log_list(*, user, author=None, kind=None):
+    queryset = (
+        access.work_log_scope(user)
+        .select_related("author")
+        .annotate(comment_count=Count("comments"))
+    )
+    if author:
+        queryset = queryset.filter(author_id=author)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("-day", "-id")
+
+
+def work_log_detail(*, user, pk):
+    queryset = access.work_log_scope(user).prefetch_related(
+        Prefetch("comments", queryset=WorkLogComment.objects.select_related("author"))
+    )
+    try:
+        return queryset.select_related("author").get(pk=pk)
+    except (WorkLog.DoesNotExist, ValueError, TypeError):
+        from django.http import Http404
+
+        raise Http404("No such work log") from None
+
+
+def work_log_neighbours(*, user, log):
+    """(previous, next) log of the region's logs the user may see, by day then id."""
+    scope = access.work_log_scope(user)
+    previous = (
+        scope.filter(Q(day__lt=log.day) | Q(day=log.day, pk__lt=log.pk))
+        .order_by("-day", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    following = (
+        scope.filter(Q(day__gt=log.day) | Q(day=log.day, pk__gt=log.pk))
+        .order_by("day", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return previous, following
+
+
+# Schedules ----------------------------------------------------------------------------
+
+
+def schedule_list(*, user, week_start=None, manager=None):
+    queryset = (
+        access.schedule_scope(user)
+        .select_related("manager", "manager__region")
+        .annotate(entry_count=Count("entries", distinct=True))
+    )
+    if week_start:
+        queryset = queryset.filter(week_start=week_start)
+    if manager:
+        queryset = queryset.filter(manager_id=manager)
+    return queryset.order_by("-week_start", "manager__username")
+
+
+def schedule_detail_queryset():
+    return WeeklySchedule.objects.select_related("manager").prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=PlannedVisit.objects.select_related("customer", "customer__grade", "visit"),
+        ),
+        Prefetch("changes", queryset=ScheduleChange.objects.select_related("customer", "actor")),
+        Prefetch("comments", queryset=ScheduleComment.objects.select_related("author")),
+    )
+
+
+def schedule_detail(*, user, pk):
+    return access.schedule_for_user(user, pk, queryset=schedule_detail_queryset())
+
+
+@dataclass
+class GradeCoverage:
+    grade: str
+    due: int = 0
+    planned: int = 0
+    planned_due: int = 0
+
+
+def schedule_coverage(*, manager_ids, week_start):
+    """Per manager and grade: customers due in the week vs planned visits.
+
+    Returns {manager_id: [GradeCoverage, ...]} in grade order. ``planned_due``
+    counts the due customers that are in the plan. Three queries in all.
+    """
+    _, week_end = week_bounds(week_start)
+    grades = list(Grade.objects.order_by("rank").values_list("pk", "code"))
+    due = defaultdict(lambda: defaultdict(set))
+    for customer, _due in customers_due(manager_ids=manager_ids, until=week_end):
+        due[customer.manager_id][customer.grade_id].add(customer.pk)
+    planned = defaultdict(lambda: defaultdict(set))
+    entries = PlannedVisit.objects.filter(
+        schedule__manager_id__in=manager_ids, schedule__week_start=week_start
+    ).values_list("schedule__manager_id", "customer__grade_id", "customer_id")
+    for manager_id, grade_id, customer_id in entries:
+        planned[manager_id][grade_id].add(customer_id)
+    result = {}
+    for manager_id in manager_ids:
+        rows = []
+        for grade_id, code in grades:
+            due_ids = due[manager_id][grade_id]
+            planned_ids = planned[manager_id][grade_id]
+            rows.append(
+                GradeCoverage(
+                    grade=code,
+                    due=len(due_ids),
+                    planned=len(planned_ids),
+                    planned_due=len(due_ids & planned_ids),
+                )
+            )
+        result[manager_id] = rows
+    return result
+
+
+@dataclass
+class RegionWeek:
+    manager: User
+    schedule: WeeklySchedule | None
+    coverage: list
+
+
+def region_schedules(*, user, week_start, region=None):
+    """Every manager of the region with their schedule of the week (or None) and coverage.
+
+    A regional manager sees their own region; an admin chooses ``region``.
+    """
+    managers = User.objects.filter(role=User.Role.MANAGER, is_active=True)
+    if user.is_crm_admin:
+        if region is not None:
+            managers = managers.filter(region=region)
+    elif user.is_regional_manager:
+        managers = managers.filter(region_id=user.region_id)
+    else:
+        managers = managers.filter(pk=user.pk)
+    managers = list(managers.select_related("region").order_by("username"))
+    ids = [m.pk for m in managers]
+    schedules = {
+        s.manager_id: s
+        for s in WeeklySchedule.objects.filter(manager_id__in=ids, week_start=week_start).annotate(
+            entry_count=Count("entries")
+        )
+    }
+    coverage = schedule_coverage(manager_ids=ids, week_start=week_start)
+    return [RegionWeek(m, schedules.get(m.pk), coverage[m.pk]) for m in managers]
+
+
+# Today --------------------------------------------------------------------------------
+
+
+def open_revisits(*, until, manager_ids=None):
+    """Revisits set on or before ``until`` and not yet made, for the customers' managers.
+
+    A record that was corrected counts through its correction only.
+    """
+    queryset = Visit.objects.filter(
+        revisit_on__isnull=False,
+        revisit_on__lte=until,
+        revisited_by__isnull=True,
+        corrections__isnull=True,
+        customer__network_status=Customer.NetworkStatus.ACTIVE,
+    ).select_related("customer", "customer__grade", "manager")
+    if manager_ids is not None:
+        queryset = queryset.filter(customer__manager_id__in=manager_ids)
+    return queryset.order_by("revisit_on", "pk")
+
+
+def suggestion_near_limit(day):
+    """Suggestions are flagged from the working day before their limit on."""
+    return workdays.add_working_days(day, 1)
+
+
+def open_suggestions(*, until, manager_ids=None):
+    queryset = Suggestion.objects.filter(
+        answered_at__isnull=True, due_on__lte=until
+    ).select_related("customer", "visit")
+    if manager_ids is not None:
+        queryset = queryset.filter(customer__manager_id__in=manager_ids)
+    return queryset.order_by("due_on", "pk")
+
+
+@dataclass
+class Today:
+    day: datetime.date
+    plan: list = field(default_factory=list)
+    due_today: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    revisits_due: list = field(default_factory=list)
+    revisits_overdue: list = field(default_factory=list)
+    suggestions: list = field(default_factory=list)
+    in_progress: list = field(default_factory=list)
+
+
+def manager_today(*, user, day=None):
+    """A manager's home page: today's plan, who is due today, what is late.
+
+    1. Today's planned visits (with the visit if one was started).
+    2. Customers due today or overdue by their grade interval, less those planned today.
+    3. Revisits due today and overdue; suggestions whose answer limit is near or past.
+    4. Visits still in progress or awaiting signatures.
+    """
+    day = day or timezone.localdate()
+    today = Today(day=day)
+    if not user.is_manager:
+        return today
+    today.plan = list(
+        PlannedVisit.objects.filter(schedule__manager=user, planned_date=day).select_related(
+            "customer", "customer__grade", "visit", "schedule"
+        )
+    )
+    planned_ids = {entry.customer_id for entry in today.plan}
+    for customer, due in customers_due(manager_ids=[user.pk], until=day):
+        if customer.pk in planned_ids:
+            continue
+        (today.due_today if due == day else today.overdue).append((customer, due))
+    for visit in open_revisits(until=day, manager_ids=[user.pk]):
+        (today.revisits_due if visit.revisit_on == day else today.revisits_overdue).append(visit)
+    today.suggestions = list(
+        open_suggestions(until=suggestion_near_limit(day), manager_ids=[user.pk])
+    )
+    today.in_progress = list(
+        Visit.objects.filter(
+            manager=user,
+            status__in=[Visit.Status.IN_PROGRESS, Visit.Status.ENDED, Visit.Status.MANAGER_SIGNED],
+        )
+        .select_related("customer", "customer__grade", "manager")
+        .order_by("-arrived_at")
+    )
+    return today
+
+
+def violations_open_for(user):
+    return violation_list(user=user, status=PriceViolation.Status.OPEN)
+
+
+def unlicensed_open_for(user):
+    return unlicensed_list(user=user).exclude(status=UnlicensedReport.Status.CLOSED)
+
+
+def promotions_of(customer):
+    return PromotionReceipt.objects.filter(customer=customer).order_by("-handed_at")

@@ -1,0 +1,572 @@
+"""Serializers of the visits API: they validate input and shape output; the
+services do the work."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from crm import access as crm_access
+from crm.api.serializers import UserSummarySerializer
+from crm.models import Grade
+from visits import access
+from visits.models import (
+    PlannedVisit,
+    PriceViolation,
+    PromotionReceipt,
+    ScheduleChange,
+    ScheduleComment,
+    Signature,
+    Suggestion,
+    UnlicensedReport,
+    Visit,
+    VisitEvent,
+    WeeklySchedule,
+    WorkLog,
+    WorkLogComment,
+)
+from visits.services import VISIT_CONTENT_FIELDS
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _UserScopedPK(serializers.PrimaryKeyRelatedField):
+    """A reference limited to what the requesting user may see: others are "not found"."""
+
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+
+def _own_customers(user):
+    return crm_access.customer_scope(user)
+
+
+def _own_planned_visits(user):
+    return PlannedVisit.objects.filter(schedule__in=access.schedule_scope(user)).select_related(
+        "schedule", "customer"
+    )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ImageInput(serializers.Field):
+    """A PNG data URL (``data:image/png;base64,...``) or an uploaded file."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) or hasattr(data, "read"):
+            return data
+        raise serializers.ValidationError(_("Send a PNG data URL or upload a file."))
+
+
+# Visits -------------------------------------------------------------------------------
+
+
+class VisitListSerializer(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    customer_grade = serializers.CharField(
+        source="customer.grade.code", read_only=True, default=None
+    )
+    manager = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "customer_grade",
+            "manager",
+            "planned_visit",
+            "kind",
+            "special_reason",
+            "status",
+            "arrived_at",
+            "departed_at",
+            "price_violation",
+            "revisit_on",
+            "corrects",
+        ]
+        read_only_fields = fields
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    captured_by = serializers.CharField(source="captured_by.__str__", read_only=True)
+
+    class Meta:
+        model = Signature
+        fields = [
+            "role",
+            "signer_name",
+            "signed_at",
+            "image",
+            "image_sha256",
+            "content_hash",
+            "captured_by",
+        ]
+        read_only_fields = fields
+
+
+class VisitEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", read_only=True)
+
+    class Meta:
+        model = VisitEvent
+        fields = ["action", "from_status", "to_status", "actor", "comment", "at"]
+        read_only_fields = fields
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    answered_by = serializers.CharField(source="answered_by.__str__", read_only=True, default=None)
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "visit",
+            "customer",
+            "customer_code",
+            "text",
+            "due_on",
+            "answer",
+            "answered_at",
+            "answered_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VisitSerializer(VisitListSerializer):
+    signatures = SignatureSerializer(many=True, read_only=True)
+    events = VisitEventSerializer(many=True, read_only=True)
+    suggestions = SuggestionSerializer(many=True, read_only=True)
+    corrections = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    is_locked = serializers.BooleanField(read_only=True)
+
+    class Meta(VisitListSerializer.Meta):
+        fields = [
+            *VisitListSerializer.Meta.fields,
+            *[f for f in VISIT_CONTENT_FIELDS if f not in VisitListSerializer.Meta.fields],
+            "is_locked",
+            "signatures",
+            "suggestions",
+            "corrections",
+            "events",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class VisitStartSerializer(serializers.Serializer):
+    planned_visit = _UserScopedPK(_own_planned_visits, required=False, allow_null=True)
+    customer = _UserScopedPK(_own_customers, required=False, allow_null=True)
+    special_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    arrived_at = serializers.DateTimeField(required=False)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+
+    def validate(self, attrs):
+        if attrs.get("planned_visit") and attrs.get("customer"):
+            raise serializers.ValidationError(
+                {"customer": [_("Give a planned visit or, for a special visit, a customer.")]}
+            )
+        if not attrs.get("planned_visit") and not attrs.get("customer"):
+            raise serializers.ValidationError(
+                {"planned_visit": [_("Give a planned visit or, for a special visit, a customer.")]}
+            )
+        return attrs
+
+
+class VisitContentSerializer(serializers.ModelSerializer):
+    """The fields the manager fills in while the visit is open; all optional."""
+
+    class Meta:
+        model = Visit
+        fields = list(VISIT_CONTENT_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in VISIT_CONTENT_FIELDS}
+
+
+class VisitEndSerializer(serializers.Serializer):
+    departed_at = serializers.DateTimeField(required=False)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+
+
+class VisitSignSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Signature.Role.choices)
+    signer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    image = ImageInput(help_text=_("PNG data URL or uploaded PNG file"))
+
+
+class VisitCorrectSerializer(VisitContentSerializer):
+    reason = serializers.CharField(max_length=500)
+
+    class Meta(VisitContentSerializer.Meta):
+        fields = [*VisitContentSerializer.Meta.fields, "reason"]
+
+
+class VerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestionCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+
+
+class SuggestionAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=2000)
+
+
+# Schedules ----------------------------------------------------------------------------
+
+
+class ScheduleListSerializer(serializers.ModelSerializer):
+    manager = UserSummarySerializer(read_only=True)
+    entry_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = WeeklySchedule
+        fields = [
+            "id",
+            "manager",
+            "week_start",
+            "status",
+            "proposed_by_job",
+            "created_at",
+            "submitted_at",
+            "entry_count",
+        ]
+        read_only_fields = fields
+
+
+class PlannedVisitSerializer(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    customer_grade = serializers.CharField(
+        source="customer.grade.code", read_only=True, default=None
+    )
+    is_overdue = serializers.BooleanField(read_only=True)
+    visit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlannedVisit
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "customer_grade",
+            "planned_date",
+            "due_date",
+            "is_overdue",
+            "note",
+            "visit",
+        ]
+        read_only_fields = fields
+
+    def get_visit(self, entry) -> dict | None:
+        visit = getattr(entry, "visit", None)
+        return {"id": visit.pk, "status": visit.status} if visit else None
+
+
+class ScheduleChangeSerializer(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.__str__", read_only=True)
+
+    class Meta:
+        model = ScheduleChange
+        fields = ["action", "customer", "customer_code", "old_date", "new_date", "actor", "at"]
+        read_only_fields = fields
+
+
+class ScheduleCommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.__str__", read_only=True)
+
+    class Meta:
+        model = ScheduleComment
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
+class ScheduleSerializer(ScheduleListSerializer):
+    entries = PlannedVisitSerializer(many=True, read_only=True)
+    changes = ScheduleChangeSerializer(many=True, read_only=True)
+    comments = ScheduleCommentSerializer(many=True, read_only=True)
+
+    class Meta(ScheduleListSerializer.Meta):
+        fields = [f for f in ScheduleListSerializer.Meta.fields if f != "entry_count"] + [
+            "entries",
+            "changes",
+            "comments",
+        ]
+        read_only_fields = fields
+
+
+class ProposeSerializer(serializers.Serializer):
+    week_start = serializers.DateField(help_text=_("The Monday of the week."))
+
+
+class EntryAddSerializer(serializers.Serializer):
+    customer = _UserScopedPK(_own_customers)
+    planned_date = serializers.DateField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class EntryMoveSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+    planned_date = serializers.DateField()
+
+
+class EntryRemoveSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+
+
+class CommentSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+
+
+class GradeCoverageSerializer(serializers.Serializer):
+    grade = serializers.CharField()
+    due = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    planned_due = serializers.IntegerField()
+
+
+class RegionWeekSerializer(serializers.Serializer):
+    manager = UserSummarySerializer()
+    schedule = serializers.SerializerMethodField()
+    coverage = GradeCoverageSerializer(many=True)
+
+    def get_schedule(self, row) -> dict | None:
+        schedule = row.schedule
+        if schedule is None:
+            return None
+        return {
+            "id": schedule.pk,
+            "status": schedule.status,
+            "entry_count": getattr(schedule, "entry_count", None),
+            "submitted_at": schedule.submitted_at,
+        }
+
+
+class RegionWeekQuerySerializer(serializers.Serializer):
+    week_start = serializers.DateField()
+    region = serializers.CharField(required=False)
+
+
+# Price violations, promotions, unlicensed reports, work logs --------------------------
+
+
+class PriceViolationSerializer(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    customer_grade = serializers.CharField(
+        source="customer.grade.code", read_only=True, default=None
+    )
+    visit_date = serializers.DateTimeField(source="visit.arrived_at", read_only=True)
+    reported_by = serializers.CharField(source="visit.manager.__str__", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.__str__", read_only=True, default=None)
+
+    class Meta:
+        model = PriceViolation
+        fields = [
+            "id",
+            "visit",
+            "visit_date",
+            "reported_by",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "customer_grade",
+            "note",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DowngradeSerializer(serializers.Serializer):
+    grade = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Grade.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The new grade; one grade lower when omitted."),
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class DismissSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500)
+
+
+class PromotionReceiptSerializer(serializers.ModelSerializer):
+    customer = _UserScopedPK(_own_customers)
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    manager = UserSummarySerializer(read_only=True)
+    signature = ImageInput(write_only=True)
+    signature_url = serializers.FileField(source="signature", read_only=True)
+
+    class Meta:
+        model = PromotionReceipt
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "manager",
+            "item",
+            "quantity",
+            "signer_name",
+            "signature",
+            "signature_url",
+            "signature_sha256",
+            "handed_at",
+        ]
+        read_only_fields = ["id", "manager", "signature_sha256", "handed_at"]
+
+
+class UnlicensedReportSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reporter = UserSummarySerializer(read_only=True)
+    forwarded_by = serializers.CharField(
+        source="forwarded_by.__str__", read_only=True, default=None
+    )
+    photo = serializers.FileField(required=False, allow_null=True)
+
+    class Meta:
+        model = UnlicensedReport
+        fields = [
+            "id",
+            "region",
+            "reporter",
+            "address",
+            "description",
+            "photo",
+            "status",
+            "forwarded_at",
+            "forwarded_by",
+            "forward_note",
+            "outcome",
+            "closed_at",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "region",
+            "reporter",
+            "status",
+            "forwarded_at",
+            "forwarded_by",
+            "forward_note",
+            "outcome",
+            "closed_at",
+            "created_at",
+        ]
+
+
+class ForwardSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=4000)
+
+
+class WorkLogCommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.__str__", read_only=True)
+
+    class Meta:
+        model = WorkLogComment
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
+class WorkLogListSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    comment_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = WorkLog
+        fields = ["id", "author", "kind", "day", "content", "comment_count", "updated_at"]
+        read_only_fields = fields
+
+
+class WorkLogSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    comments = WorkLogCommentSerializer(many=True, read_only=True)
+    previous = serializers.SerializerMethodField()
+    next = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkLog
+        fields = [
+            "id",
+            "author",
+            "kind",
+            "day",
+            "content",
+            "comments",
+            "previous",
+            "next",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "author", "comments", "created_at", "updated_at"]
+
+    def get_previous(self, log) -> int | None:
+        return self.context.get("neighbours", (None, None))[0]
+
+    def get_next(self, log) -> int | None:
+        return self.context.get("neighbours", (None, None))[1]
+
+
+# Today --------------------------------------------------------------------------------
+
+
+class _CustomerDueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    grade = serializers.CharField()
+    due_date = serializers.DateField()
+
+
+def customer_due_rows(rows):
+    return [
+        {
+            "id": c.pk,
+            "code": c.code,
+            "name": c.name,
+            "grade": c.grade.code,
+            "due_date": due,
+        }
+        for c, due in rows
+    ]
+
+
+class TodaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    plan = PlannedVisitSerializer(many=True)
+    due_today = _CustomerDueSerializer(many=True)
+    overdue = _CustomerDueSerializer(many=True)
+    revisits_due = VisitListSerializer(many=True)
+    revisits_overdue = VisitListSerializer(many=True)
+    suggestions = SuggestionSerializer(many=True)
+    in_progress = VisitListSerializer(many=True)
