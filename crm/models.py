@@ -47,6 +47,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self):
+        """Chinese names read family name first with no space (张伟); others as Django has it."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
     def clean(self):
         super().clean()
         if self.role in (self.Role.MANAGER, self.Role.REGIONAL_MANAGER) and not self.region_id:

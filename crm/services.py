@@ -461,3 +461,65 @@ def sales_import_file(*, actor, upload):
 
     rows = validate_rows(actor=actor, rows=read_rows(upload))
     return sales_import(actor=actor, file_name=upload.name or "upload", rows=rows)
+
+
+# Grading scheme and calendar, maintained by admins -------------------------------
+
+GRADE_FIELDS = (
+    "code",
+    "name",
+    "rank",
+    "min_annual_amount",
+    "max_annual_amount",
+    "visit_interval_days",
+    "promotion_allowed",
+    "description",
+)
+CALENDAR_DAY_FIELDS = ("date", "kind", "name")
+
+
+def _save_fields(*, instance, data, fields):
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    for field, value in data.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def grade_create(*, actor, data):
+    """Add a grade to the grading scheme."""
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    return _save_fields(instance=Grade(), data=data, fields=GRADE_FIELDS)
+
+
+def grade_update(*, grade, actor, data):
+    """Change a grade of the scheme; customers keep their grade, the next regrading uses it."""
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    return _save_fields(instance=grade, data=data, fields=GRADE_FIELDS)
+
+
+def calendar_day_create(*, actor, data):
+    """Enter a holiday or make-up working day by hand."""
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    return _save_fields(instance=CalendarDay(), data=data, fields=CALENDAR_DAY_FIELDS)
+
+
+def calendar_day_update(*, day, actor, data):
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    return _save_fields(instance=day, data=data, fields=CALENDAR_DAY_FIELDS)
+
+
+def calendar_day_delete(*, day, actor):
+    """Remove an exception: the date follows the Monday–Friday week again."""
+    if not actor.is_crm_admin:
+        raise PermissionDenied
+    day.delete()

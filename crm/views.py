@@ -1,7 +1,649 @@
+"""Browser pages of the customer archive.
+
+Views stay thin: a form validates the input, a selector reads, a service
+writes. Visibility comes from ``crm.access`` (foreign customers are 404).
+"""
+
+import csv
+import datetime
+import functools
+
+from django import forms as django_forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm import access, forms, notifications, selectors, services
+from crm.errors import DomainError
+from crm.models import (
+    CalendarDay,
+    Customer,
+    Grade,
+    Notification,
+    RegradingProposal,
+    RegradingRun,
+    SalesImport,
+    User,
+)
+from crm.sales_import import SalesImportError
+
+CUSTOMERS_PER_PAGE = 50
+SALES_PER_PAGE = 50
+PROPOSALS_PER_PAGE = 100
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def admin_required(view):
+    """Logged in, and an admin; anybody else gets 403."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_crm_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request, queryset, per_page):
+    """One page of ``queryset``; ``page.elided_page_range`` feeds the page links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page.elided_page_range = list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page
+
+
+# Home ------------------------------------------------------------------------------
 
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    """A short summary for the user's role; each part is one aggregate query."""
+    user = request.user
+    scope = access.customer_scope(user)
+    context = {"grade_counts": _grade_counts(scope)}
+    context["customer_total"] = sum(row["count"] for row in context["grade_counts"])
+    context["exited_total"] = scope.filter(network_status=Customer.NetworkStatus.EXITED).count()
+    context["recent_notifications"] = list(
+        Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5]
+    )
+    if user.is_regional_manager:
+        context["manager_counts"] = list(
+            User.objects.filter(role=User.Role.MANAGER, region_id=user.region_id, is_active=True)
+            .annotate(
+                customer_count=Count("customers", filter=Q(customers__region_id=user.region_id))
+            )
+            .order_by("username")
+        )
+        context["unassigned_total"] = scope.filter(manager__isnull=True).count()
+    if user.is_crm_admin:
+        active_users = User.objects.filter(is_active=True)
+        context["user_counts"] = {
+            row["role"]: row["count"]
+            for row in active_users.values("role").annotate(count=Count("id"))
+        }
+        context["last_run"] = (
+            RegradingRun.objects.select_related("created_by")
+            .annotate(proposal_count=Count("proposals"))
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        context["last_imports"] = list(SalesImport.objects.select_related("imported_by")[:5])
+    return render(request, "home.html", context)
+
+
+def _grade_counts(scope):
+    """Each grade of the scheme with the number of customers in ``scope`` (and ungraded)."""
+    counts = {
+        row["grade_id"]: row["count"]
+        for row in scope.order_by().values("grade_id").annotate(count=Count("id"))
+    }
+    rows = [
+        {"grade": grade, "count": counts.get(grade.pk, 0)}
+        for grade in Grade.objects.order_by("rank")
+    ]
+    if counts.get(None):
+        rows.append({"grade": None, "count": counts[None]})
+    return rows
+
+
+# Customers ---------------------------------------------------------------------------
+
+SORTABLE_COLUMNS = [
+    # (ordering key of CustomerFilter, column heading)
+    ("code", _("Code")),
+    ("name", _("Name")),
+    ("grade", _("Grade")),
+    ("region", _("Region")),
+    ("manager", _("Manager")),
+]
+
+
+@login_required
+def customer_list(request):
+    filterset = selectors.customer_list(user=request.user, filters=request.GET, request=request)
+    _prepare_filter_form(filterset.form)
+    page = _page(request, filterset.qs, CUSTOMERS_PER_PAGE)
+    current = request.GET.get("ordering", "")
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        columns.append(
+            {
+                "label": label,
+                "direction": direction,
+                "next": f"-{key}" if direction == "asc" else key,
+            }
+        )
+    filtered = any(
+        request.GET.get(name) for name in filterset.form.fields if name != "ordering"
+    ) or bool(request.GET.getlist("grade"))
+    return render(
+        request,
+        "crm/customer_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "columns": columns,
+            "filtered": filtered,
+            "can_create": access.can_create_customer(request.user),
+        },
+    )
+
+
+def _prepare_filter_form(form):
+    """Bootstrap classes, "All" for an empty choice, grades as toggle buttons."""
+    forms.style_form(form)
+    for name in ("region", "manager", "network_status", "customer_type"):
+        form.fields[name].empty_label = _("All")
+    grades = form.fields["grade"]
+    grades.widget = django_forms.CheckboxSelectMultiple(choices=grades.choices)
+
+
+@login_required
+def customer_detail(request, pk):
+    customer = selectors.customer_detail(user=request.user, pk=pk)
+    sales = selectors.customer_sales(customer=customer)
+    return render(
+        request,
+        "crm/customer_detail.html",
+        {
+            "customer": customer,
+            "sales": sales,
+            "sales_total": sum(row.amount for row in sales),
+            "can_edit": access.can_edit_customer(request.user, customer),
+            "can_supervise": access.can_supervise_customer(request.user, customer),
+        },
+    )
+
+
+@login_required
+def customer_create(request):
+    user = request.user
+    if not access.can_create_customer(user):
+        raise PermissionDenied
+    customer = Customer(region=user.region if user.is_regional_manager else None)
+    form = forms.CustomerForm(request.POST or None, instance=customer, user=user)
+    formset = forms.ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
+        try:
+            customer = services.customer_create(
+                actor=user,
+                data=form.service_data(),
+                contacts=forms.contacts_from_formset(formset),
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Customer %(customer)s created.") % {"customer": customer})
+            return redirect(customer)
+    return render(
+        request,
+        "crm/customer_form.html",
+        {"form": form, "formset": formset, "customer": None},
+    )
+
+
+@login_required
+def customer_edit(request, pk):
+    customer = access.customer_for_user(request.user, pk, change=True)
+    form = forms.CustomerForm(request.POST or None, instance=customer, user=request.user)
+    formset = forms.ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
+        try:
+            services.customer_update(
+                customer=customer,
+                actor=request.user,
+                data=form.service_data(),
+                contacts=forms.contacts_from_formset(formset),
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Customer %(customer)s saved.") % {"customer": customer})
+            return redirect(customer)
+    return render(
+        request,
+        "crm/customer_form.html",
+        {"form": form, "formset": formset, "customer": customer},
+    )
+
+
+def _customer_action(request, pk, *, form_class, form_kwargs=None, perform, title, submit, done):
+    """A supervisor's action on one customer: a small form, one service call, a message."""
+    customer = access.customer_for_user(
+        request.user,
+        pk,
+        queryset=Customer.objects.select_related("region", "manager", "grade"),
+        supervise=True,
+    )
+    form = form_class(request.POST or None, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(customer, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, done % {"customer": customer})
+            return redirect(customer)
+    return render(
+        request,
+        "crm/customer_action.html",
+        {"customer": customer, "form": form, "title": title, "submit": submit},
+    )
+
+
+@login_required
+def customer_reassign(request, pk):
+    def perform(customer, data):
+        services.customer_reassign(
+            customer=customer,
+            actor=request.user,
+            manager=data["manager"],
+            region=data.get("region"),
+            reason=data["reason"],
+        )
+
+    return _customer_action(
+        request,
+        pk,
+        form_class=forms.ReassignForm,
+        form_kwargs={"user": request.user},
+        perform=perform,
+        title=_("Reassign customer"),
+        submit=_("Reassign"),
+        done=_("Customer %(customer)s reassigned."),
+    )
+
+
+@login_required
+def customer_change_grade(request, pk):
+    def perform(customer, data):
+        services.customer_change_grade(
+            customer=customer, actor=request.user, grade=data["grade"], reason=data["reason"]
+        )
+
+    return _customer_action(
+        request,
+        pk,
+        form_class=forms.GradeChangeForm,
+        perform=perform,
+        title=_("Change grade"),
+        submit=_("Change grade"),
+        done=_("The grade of %(customer)s was changed."),
+    )
+
+
+@login_required
+def customer_exit_network(request, pk):
+    def perform(customer, data):
+        services.customer_exit_network(
+            customer=customer,
+            actor=request.user,
+            exited_on=data["exited_on"],
+            reason=data["reason"],
+        )
+
+    return _customer_action(
+        request,
+        pk,
+        form_class=forms.ExitNetworkForm,
+        perform=perform,
+        title=_("Exit the network"),
+        submit=_("Record exit"),
+        done=_("%(customer)s has exited the network."),
+    )
+
+
+@login_required
+def customer_rejoin_network(request, pk):
+    def perform(customer, data):
+        services.customer_rejoin_network(
+            customer=customer, actor=request.user, joined_on=data["joined_on"]
+        )
+
+    return _customer_action(
+        request,
+        pk,
+        form_class=forms.RejoinNetworkForm,
+        perform=perform,
+        title=_("Rejoin the network"),
+        submit=_("Record rejoining"),
+        done=_("%(customer)s is back in the network."),
+    )
+
+
+# Grading scheme ------------------------------------------------------------------------
+
+
+@admin_required
+def grade_list(request):
+    grades = Grade.objects.annotate(customer_count=Count("customers")).order_by("rank")
+    return render(request, "crm/grade_list.html", {"grades": grades})
+
+
+@admin_required
+def grade_create(request):
+    return _grade_form(request, None)
+
+
+@admin_required
+def grade_edit(request, pk):
+    return _grade_form(request, get_object_or_404(Grade, pk=pk))
+
+
+def _grade_form(request, grade):
+    form = forms.GradeForm(request.POST or None, instance=grade)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if grade is None:
+                grade = services.grade_create(actor=request.user, data=form.cleaned_data)
+            else:
+                services.grade_update(grade=grade, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Grade %(grade)s saved.") % {"grade": grade})
+            return redirect("grade_list")
+    return render(request, "crm/grade_form.html", {"form": form, "grade": grade})
+
+
+# Regrading -------------------------------------------------------------------------------
+
+
+@admin_required
+def regrading_list(request):
+    if request.method == "POST":
+        try:
+            run = services.regrading_propose(actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("regrading_list")
+        messages.success(
+            request,
+            _("Regrading run started: %(count)s customers would change grade.")
+            % {"count": run.proposals.count()},
+        )
+        return redirect(run)
+    runs = (
+        RegradingRun.objects.select_related("created_by")
+        .annotate(
+            proposal_count=Count("proposals"),
+            applied_count=Count("proposals", filter=Q(proposals__applied=True)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "crm/regrading_list.html", {"page": _page(request, runs, 20)})
+
+
+@admin_required
+def regrading_detail(request, pk):
+    run = get_object_or_404(RegradingRun.objects.select_related("created_by"), pk=pk)
+    if request.method == "POST":
+        return _regrading_decide(request, run)
+    proposals = RegradingProposal.objects.filter(run=run).select_related(
+        "customer__region", "customer__manager", "old_grade", "new_grade"
+    )
+    counts = proposals.aggregate(
+        total=Count("id"),
+        applied=Count("id", filter=Q(applied=True)),
+        amount=Sum("annual_amount"),
+    )
+    return render(
+        request,
+        "crm/regrading_detail.html",
+        {"run": run, "page": _page(request, proposals, PROPOSALS_PER_PAGE), "counts": counts},
+    )
+
+
+def _regrading_decide(request, run):
+    action = request.POST.get("action")
+    try:
+        if action == "discard":
+            services.regrading_discard(run=run, actor=request.user)
+            messages.success(request, _("The regrading run was discarded."))
+        elif action == "apply_all":
+            services.regrading_apply(run=run, actor=request.user)
+            messages.success(request, _("All proposed grades were applied."))
+        elif action == "apply_selected":
+            ids = [int(value) for value in request.POST.getlist("proposal") if value.isdigit()]
+            if not ids:
+                messages.error(request, _("Select at least one proposal to apply."))
+                return redirect(run)
+            services.regrading_apply(run=run, actor=request.user, proposal_ids=ids)
+            applied = run.proposals.filter(applied=True).count()
+            messages.success(
+                request, _("%(count)s proposed grades were applied.") % {"count": applied}
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(run)
+
+
+# Sales -----------------------------------------------------------------------------------
+
+TEMPLATE_HEADERS = ["客户编码", "月份", "购进数量", "购进金额", "销售数量", "销售金额"]
+
+
+@login_required
+def sales_import(request):
+    form = forms.SalesImportForm(request.POST or None, request.FILES or None)
+    errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.sales_import_file(actor=request.user, upload=form.cleaned_data["file"])
+        except SalesImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Imported %(rows)s rows of %(file)s (months: %(months)s).")
+                % {"rows": batch.row_count, "file": batch.file_name, "months": batch.months},
+            )
+            return redirect("sales_import")
+    imports = SalesImport.objects.select_related("imported_by")
+    if not request.user.is_crm_admin:
+        imports = imports.filter(imported_by=request.user)
+    return render(
+        request,
+        "crm/sales_import.html",
+        {"form": form, "errors": errors, "imports": imports[:10]},
+    )
+
+
+@login_required
+def sales_import_template(request):
+    """A CSV with the column names the importer reads, and one example row."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sales-template.csv"'
+    # A BOM so that Excel opens the Chinese headings as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(TEMPLATE_HEADERS)
+    example = access.customer_scope(request.user).order_by("code").values_list("code", flat=True)
+    code = example.first()
+    if code:
+        last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
+            day=1
+        )
+        writer.writerow([code, f"{last_month:%Y-%m}", "100", "20000.00", "", ""])
+    return response
+
+
+@login_required
+def sales_list(request):
+    form = forms.SalesFilterForm(request.GET or None)
+    records = selectors.sales_list(user=request.user).select_related(
+        "customer__grade", "customer__manager"
+    )
+    if form.is_valid():
+        if form.cleaned_data["month"]:
+            records = records.filter(month=form.cleaned_data["month"].replace(day=1))
+        text = form.cleaned_data["customer"].strip()
+        if text:
+            records = records.filter(
+                Q(customer__code__icontains=text) | Q(customer__name__icontains=text)
+            )
+    records = records.order_by("-month", "customer__code")
+    return render(
+        request,
+        "crm/sales_list.html",
+        {"form": form, "page": _page(request, records, SALES_PER_PAGE)},
+    )
+
+
+# Working-day calendar -----------------------------------------------------------------------
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+@admin_required
+def calendar(request):
+    year = _year(request)
+    form = forms.CalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            day = services.calendar_day_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(day)s added.") % {"day": day})
+            return redirect(f"{request.path}?year={day.date.year}")
+    days = CalendarDay.objects.filter(date__year=year).order_by("date")
+    months = {}
+    for day in days:
+        months.setdefault(day.date.month, []).append(day)
+    return render(
+        request,
+        "crm/calendar.html",
+        {
+            "year": year,
+            "months": sorted(months.items()),
+            "holiday_count": sum(day.kind == CalendarDay.Kind.HOLIDAY for day in days),
+            "workday_count": sum(day.kind == CalendarDay.Kind.WORKDAY for day in days),
+            "form": form,
+            "import_form": forms.CalendarImportForm(initial={"year": year}),
+        },
+    )
+
+
+@admin_required
+def calendar_day_edit(request, pk):
+    day = get_object_or_404(CalendarDay, pk=pk)
+    form = forms.CalendarDayForm(request.POST or None, instance=day)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calendar_day_update(day=day, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(day)s saved.") % {"day": day})
+            return redirect(f"{_calendar_url()}?year={day.date.year}")
+    return render(request, "crm/calendar_day_form.html", {"form": form, "day": day})
+
+
+@admin_required
+@require_POST
+def calendar_day_delete(request, pk):
+    day = get_object_or_404(CalendarDay, pk=pk)
+    year = day.date.year
+    services.calendar_day_delete(day=day, actor=request.user)
+    messages.success(request, _("%(day)s removed.") % {"day": day})
+    return redirect(f"{_calendar_url()}?year={year}")
+
+
+@admin_required
+@require_POST
+def calendar_import(request):
+    form = forms.CalendarImportForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("year", []):
+            messages.error(request, error)
+        return redirect("calendar")
+    year = form.cleaned_data["year"]
+    added = services.calendar_import_year(year=year)
+    if added:
+        messages.success(
+            request,
+            _("%(count)s days of %(year)s added from the official calendar.")
+            % {"count": added, "year": year},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Nothing to add for %(year)s: its days are already here, "
+                "or the official calendar has not been published yet."
+            )
+            % {"year": year},
+        )
+    return redirect(f"{_calendar_url()}?year={year}")
+
+
+def _calendar_url():
+    return reverse("calendar")
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    items = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    return render(
+        request,
+        "crm/notification_list.html",
+        {"page": _page(request, items, NOTIFICATIONS_PER_PAGE)},
+    )
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    ids = None
+    if request.POST.get("notification"):
+        ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    count = notifications.mark_read(user=request.user, notification_ids=ids)
+    if ids is None:
+        messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("notification_list")

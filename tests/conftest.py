@@ -74,7 +74,9 @@ def customer(manager):
 
 @pytest.fixture
 def api_client():
-    return APIClient()
+    # API tests read the English messages; the browser tests check the
+    # Chinese default (zh-hans) and the language switch.
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""The entries of the navigation bar, by role.
+
+Apps add their pages from ``AppConfig.ready()``::
+
+    from crm.navigation import NavItem, register
+
+    register(NavItem("visit_list", _("Visits"), icon="calendar-check", roles={"manager"}, order=30))
+
+Entries are kept in ``order``; the bar shows those whose ``roles`` hold the
+user's role (``"admin"`` covers superusers too).
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+MANAGER = "manager"
+REGIONAL_MANAGER = "regional_manager"
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    icon: str = "circle"
+    roles: frozenset = field(default_factory=frozenset)
+    order: int = 100
+    # The page is active for every path under its URL (not for the home page).
+    match_prefix: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "roles", frozenset(self.roles))
+
+
+_items = []
+
+
+def register(item):
+    """Add an entry; registering the same URL name for the same roles twice adds it once."""
+    if any(entry.url_name == item.url_name and entry.roles == item.roles for entry in _items):
+        return
+    _items.append(item)
+    _items.sort(key=lambda entry: entry.order)
+
+
+def role_of(user):
+    if user.is_crm_admin:
+        return ADMIN
+    return user.role
+
+
+def items_for(user, path):
+    """The entries ``user`` sees, each as a dict with its URL and whether it is active."""
+    role = role_of(user)
+    entries = []
+    for item in _items:
+        if role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url or (item.match_prefix and url != "/" and path.startswith(url))
+        entries.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
+    return entries
+
+
+for _item in (
+    NavItem("home", _("Home"), "house", {MANAGER, REGIONAL_MANAGER}, 0, match_prefix=False),
+    NavItem("customer_list", _("My customers"), "people", {MANAGER}, 10),
+    NavItem("customer_list", _("Region's customers"), "people", {REGIONAL_MANAGER}, 10),
+    NavItem("customer_list", _("Customer archive"), "people", {ADMIN}, 10),
+    NavItem("grade_list", _("Grading scheme"), "bar-chart-steps", {ADMIN}, 20),
+    NavItem("regrading_list", _("Regrading"), "arrow-repeat", {ADMIN}, 30),
+    NavItem("sales_import", _("Sales import"), "upload", {MANAGER, ADMIN}, 40),
+    NavItem("calendar", _("Working calendar"), "calendar3", {ADMIN}, 50),
+    NavItem("admin:crm_user_changelist", _("Users"), "person-gear", {ADMIN}, 90),
+):
+    register(_item)
