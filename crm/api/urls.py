@@ -1,8 +1,8 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from crm.api import views
+from crm.api.auth import TokenLoginView
 from visits import api as visits_api
 
 router = DefaultRouter()
@@ -14,7 +14,7 @@ router.register("sales", views.SalesViewSet, basename="sales")
 router.register("calendar", views.CalendarViewSet, basename="calendar")
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="api_token"),
+    path("auth/token/", TokenLoginView.as_view(), name="api_token"),
     path("me/", views.MeView.as_view(), name="api_me"),
     path("visits/today/", visits_api.TodayView.as_view(), name="api_visits_today"),
     path("visits/", include(visits_api.router.urls)),
