@@ -25,6 +25,13 @@ app.conf.beat_schedule = {
         "task": "visits.tasks.send_daily_reminders",
         "schedule": crontab(minute=30, hour=7),
     },
+    # 07:40 every day: remind the responsible person of each overdue quality
+    # complaint — the manager, or the region's regional managers for a
+    # decision (skipped on days off; one reminder per form a day).
+    "complaints-overdue-reminders": {
+        "task": "complaints.tasks.send_overdue_reminders",
+        "schedule": crontab(minute=40, hour=7),
+    },
     # 16:00 every Friday: propose next week's schedule for every active manager
     # who has none yet, and tell them (running twice creates nothing twice).
     "visits-propose-next-week": {

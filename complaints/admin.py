@@ -1,0 +1,75 @@
+"""Django admin: the deadline table is editable; forms and their trail are read-only here
+(they change only through the services)."""
+
+from django.contrib import admin
+
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintPhoto,
+    ComplaintSettings,
+    ComplaintSignature,
+)
+
+
+@admin.register(ComplaintSettings)
+class ComplaintSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "inspection_days", "decision_days", "exchange_days", "feedback_days"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return not ComplaintSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = ComplaintEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "comment", "due_on"]
+    readonly_fields = fields
+
+
+class PhotoInline(ReadOnlyInline):
+    model = ComplaintPhoto
+    fields = ["image", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+class SignatureInline(ReadOnlyInline):
+    model = ComplaintSignature
+    fields = ["role", "signer_name", "signed_at", "captured_by", "sha256", "image"]
+    readonly_fields = fields
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "product", "status", "reported_on", "due_on"]
+    list_filter = ["status", "kind"]
+    search_fields = ["customer__name", "customer__code", "product"]
+    list_select_related = ["customer"]
+    inlines = [SignatureInline, PhotoInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,143 @@
+"""Reads of the complaints app: each applies the user's scope first, then filters,
+and loads related rows so a page costs the same few queries whatever its size."""
+
+import datetime
+
+import django_filters
+from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.access import complaint_scope
+from complaints.models import Complaint, ComplaintEvent
+from crm.access import customer_scope
+from crm.models import Customer
+
+OPEN_STATES = [status for status in Complaint.Status.values if status != Complaint.Status.CLOSED]
+
+
+def with_overdue(queryset, today=None):
+    """Annotate ``overdue``: not closed and the current step's deadline has passed."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        overdue=Case(
+            When(Q(due_on__lt=today) & ~Q(status=Complaint.Status.CLOSED), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
+    customer = django_filters.ModelChoiceFilter(
+        label=_("Customer"), queryset=Customer.objects.none(), method="filter_customer"
+    )
+    product = django_filters.CharFilter(
+        label=_("Product"), field_name="product", lookup_expr="icontains"
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    to_decide = django_filters.BooleanFilter(label=_("To decide"), method="filter_to_decide")
+
+    class Meta:
+        model = Complaint
+        fields = ["status", "customer", "product", "overdue", "to_decide"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["customer"].queryset = customer_scope(user).only("pk", "code", "name")
+
+    def filter_customer(self, queryset, name, value):
+        return queryset.filter(customer=value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue=value)
+
+    def filter_to_decide(self, queryset, name, value):
+        if value:
+            return queryset.filter(status=Complaint.Status.SUBMITTED)
+        return queryset
+
+
+def _base(user):
+    queryset = Complaint.objects.select_related("customer", "customer__manager", "customer__region")
+    return with_overdue(complaint_scope(user, queryset))
+
+
+def complaint_list(*, user, filters=None):
+    """The FilterSet over the complaints ``user`` may see.
+
+    Regional managers see the overdue forms of their region first, then the
+    earliest deadline; everybody else sees the newest first.
+    """
+    queryset = _base(user)
+    if user.is_regional_manager:
+        queryset = queryset.order_by("-overdue", "due_on", "-created_at", "-pk")
+    else:
+        queryset = queryset.order_by("-created_at", "-pk")
+    return ComplaintFilter(filters or None, queryset=queryset, user=user)
+
+
+def complaint_detail(*, user, pk):
+    """One complaint with everything its page shows, in a fixed number of queries."""
+    from complaints.access import complaint_for_user
+
+    queryset = (
+        _base(user)
+        .select_related(
+            "created_by",
+            "decided_by",
+            "inspection_signature__captured_by",
+            "receipt_signature__captured_by",
+        )
+        .prefetch_related(
+            "photos",
+            Prefetch(
+                "events",
+                queryset=ComplaintEvent.objects.select_related("actor").order_by("at", "pk"),
+            ),
+        )
+    )
+    return complaint_for_user(user, pk, queryset=queryset)
+
+
+def complaints_for_customer(user, customer, *, limit=20):
+    """The latest complaints of a customer, for the customer's page (visibility applied)."""
+    return list(_base(user).filter(customer=customer).order_by("-created_at", "-pk")[:limit])
+
+
+def quality_opinions(manager, month_start):
+    """Customers' opinions on goods quality and service for section c) of the monthly report.
+
+    The complaints reported in the month of ``month_start`` by customers that
+    ``manager`` manages, oldest first, as dicts with ``date``,
+    ``customer_name``, ``product``, ``problem`` and ``result`` (the result fed
+    back, or the state the form is in while it is still open).
+    """
+    start = month_start.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    rows = (
+        Complaint.objects.filter(
+            customer__manager=manager, reported_on__gte=start, reported_on__lt=end
+        )
+        .select_related("customer")
+        .order_by("reported_on", "pk")
+    )
+    return [
+        {
+            "complaint_id": complaint.pk,
+            "number": complaint.number,
+            "date": complaint.reported_on,
+            "customer_name": complaint.customer.name,
+            "kind": complaint.get_kind_display(),
+            "product": complaint.product,
+            "problem": complaint.problem,
+            "cause": complaint.cause,
+            "status": complaint.status,
+            "result": complaint.result or str(complaint.get_status_display()),
+        }
+        for complaint in rows
+    ]

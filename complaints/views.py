@@ -1,0 +1,281 @@
+"""Browser pages of the complaints app.
+
+Views stay thin: a form validates, a selector reads, a service writes.
+Visibility comes from ``complaints.access`` (foreign complaints are 404; a
+step the user may not take is 403; a step the state no longer allows is shown
+as a message).
+"""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import access, forms, selectors, services
+from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, ComplaintSignature
+from crm.errors import ConflictError, DomainError
+from crm.pdf import render_pdf
+
+PER_PAGE = 30
+S = Complaint.Status
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page.elided_page_range = list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page
+
+
+def _apply_errors(form, error):
+    """Put a service's ValidationError on the form's fields (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def complaint_list(request):
+    user = request.user
+    filterset = selectors.complaint_list(user=user, filters=request.GET)
+    for field in filterset.form.fields.values():
+        css = (
+            "form-select form-select-sm"
+            if hasattr(field, "choices")
+            else "form-control form-control-sm"
+        )
+        field.widget.attrs.setdefault("class", css)
+    page = _page(request, filterset.qs)
+    if user.is_regional_manager:
+        title = _("Complaints of my region")
+    elif user.is_manager:
+        title = _("My complaints")
+    else:
+        title = _("All complaints")
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "title": title,
+            "filter_form": filterset.form,
+            "page": page,
+            "complaints": page.object_list,
+            "can_open": user.is_manager,
+        },
+    )
+
+
+@login_required
+def complaint_create(request):
+    user = request.user
+    if not user.is_manager:
+        raise PermissionDenied
+    initial = {"reported_on": timezone.localdate()}
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    form = forms.ComplaintOpenForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_open(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Complaint %(number)s opened.") % {"number": complaint.number}
+            )
+            return redirect(complaint)
+    return render(request, "complaints/complaint_form.html", {"form": form})
+
+
+def _action_forms(user, complaint):
+    """The forms of the steps ``user`` may take now, keyed by action name."""
+    available = {}
+    if access.is_responsible_manager(user, complaint):
+        if complaint.status in services.INSPECTION_STATES:
+            available["photo"] = forms.PhotoForm()
+            available["inspect"] = forms.InspectForm(initial={"cause": complaint.cause})
+        if complaint.status == S.INSPECTED:
+            available["submit"] = forms.SubmitForm()
+        if complaint.status == S.APPROVED:
+            available["exchange"] = forms.ExchangeForm(
+                initial={
+                    "exchange_product": complaint.product,
+                    "exchange_quantity": complaint.quantity,
+                    "exchanged_on": timezone.localdate(),
+                }
+            )
+        if complaint.status == S.EXCHANGED:
+            available["close"] = forms.CloseForm()
+    if access.is_deciding_manager(user, complaint) and complaint.status == S.SUBMITTED:
+        available["approve"] = forms.ApproveForm()
+        available["reject"] = forms.RejectForm()
+    return available
+
+
+def _render_detail(request, pk, *, bound=None, status=200):
+    complaint = selectors.complaint_detail(user=request.user, pk=pk)
+    action_forms = _action_forms(request.user, complaint)
+    if bound:
+        action_forms.update(bound)
+    needs_signature = "inspect" in action_forms or "exchange" in action_forms
+    return render(
+        request,
+        "complaints/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "events": complaint.events.all(),
+            "photos": complaint.photos.all(),
+            "forms": action_forms,
+            "needs_signature": needs_signature,
+        },
+        status=status,
+    )
+
+
+@login_required
+def complaint_detail(request, pk):
+    return _render_detail(request, pk)
+
+
+def _run(action, complaint, user, data, files):
+    if action == "photo":
+        return services.complaint_add_photo(complaint=complaint, actor=user, upload=data["photo"])
+    if action == "inspect":
+        return services.complaint_inspect(complaint=complaint, actor=user, **data)
+    if action == "submit":
+        return services.complaint_submit(complaint=complaint, actor=user, **data)
+    if action == "approve":
+        return services.complaint_approve(complaint=complaint, actor=user, **data)
+    if action == "reject":
+        return services.complaint_reject(complaint=complaint, actor=user, **data)
+    if action == "exchange":
+        return services.complaint_record_exchange(complaint=complaint, actor=user, **data)
+    if action == "close":
+        return services.complaint_close(complaint=complaint, actor=user, **data)
+    raise Http404
+
+
+ACTION_FORMS = {
+    "photo": forms.PhotoForm,
+    "inspect": forms.InspectForm,
+    "submit": forms.SubmitForm,
+    "approve": forms.ApproveForm,
+    "reject": forms.RejectForm,
+    "exchange": forms.ExchangeForm,
+    "close": forms.CloseForm,
+}
+DONE_MESSAGES = {
+    "photo": _("Photo added."),
+    "inspect": _("Inspection recorded and signed by the customer."),
+    "submit": _("Submitted to the regional manager."),
+    "approve": _("Approved."),
+    "reject": _("Rejected and returned to the manager."),
+    "exchange": _("Exchange recorded with the customer's confirmation."),
+    "close": _("Result recorded; the complaint is closed."),
+}
+
+
+@login_required
+@require_POST
+def complaint_action(request, pk, action):
+    """One step of the form. Errors re-show the page with the step's form and its messages."""
+    if action not in ACTION_FORMS:
+        raise Http404
+    complaint = access.complaint_for_user(request.user, pk)
+    form = ACTION_FORMS[action](request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _run(action, complaint, request.user, form.cleaned_data, request.FILES)
+        except ConflictError as error:
+            messages.error(request, error.message)
+            return redirect(complaint)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, str(DONE_MESSAGES[action]))
+            return redirect(complaint)
+    return _render_detail(request, pk, bound={action: form}, status=400)
+
+
+def _file_response(field):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def photo_file(request, pk):
+    photo = get_object_or_404(ComplaintPhoto, pk=pk)
+    access.complaint_for_user(request.user, photo.complaint_id)
+    response = _file_response(photo.image)
+    response["Content-Type"] = photo.content_type
+    return response
+
+
+@login_required
+def signature_file(request, pk):
+    signature = get_object_or_404(ComplaintSignature, pk=pk)
+    access.complaint_for_user(request.user, signature.complaint_id)
+    response = _file_response(signature.image)
+    response["Content-Type"] = "image/png"
+    return response
+
+
+@login_required
+def complaint_pdf(request, pk):
+    """The printable form (商品及服务质量信息反馈单) with both customer signatures."""
+    complaint = selectors.complaint_detail(user=request.user, pk=pk)
+    pdf = render_pdf(
+        "complaints/complaint_pdf.html",
+        {"complaint": complaint, "events": complaint.events.all(), "printed_at": timezone.now()},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
+    return response
+
+
+def admin_required(view):
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_crm_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@admin_required
+def complaint_settings(request):
+    """Admins edit the working-day deadline of each step."""
+    current = ComplaintSettings.load()
+    form = forms.SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_settings_update(
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Deadlines saved. They apply to the next steps taken."))
+            return redirect("complaints:settings")
+    return render(request, "complaints/settings.html", {"form": form, "current": current})
