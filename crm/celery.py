@@ -38,4 +38,16 @@ app.conf.beat_schedule = {
         "task": "visits.tasks.propose_next_week_schedules",
         "schedule": crontab(minute=0, hour=16, day_of_week="fri"),
     },
+    # 01:00 on the 1st of every month: prepare every active manager's monthly
+    # report on last month (running twice creates nothing twice).
+    "reports-prepare-last-month": {
+        "task": "reports.tasks.prepare_monthly_reports",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
+    },
+    # 09:00 every day, acting on working days only: remind managers of reports
+    # due within 2 working days; flag drafts past their due date as overdue.
+    "reports-daily-reminders": {
+        "task": "reports.tasks.send_daily_report_reminders",
+        "schedule": crontab(minute=0, hour=9),
+    },
 }

@@ -1,0 +1,111 @@
+"""Section c) material: the month's complaints and the suggestions recorded on visits.
+
+The complaints app may not be installed yet; without it section c) is
+prefilled from visits alone.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.figures import month_shift
+from visits.models import Suggestion, Visit
+
+try:  # The complaints app lands separately; reports work without it.
+    from complaints.selectors import quality_opinions
+except ImportError:  # pragma: no cover - depends on what is installed
+    quality_opinions = None
+
+
+def _month_bounds(month):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(month_shift(month, 1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def opinion_sources(month, managers):
+    """``{manager_id: [item, ...]}``: one query for suggestions, one for visit opinions,
+    and the complaints selector per manager when that app is there."""
+    start, end = _month_bounds(month)
+    manager_ids = [manager.pk for manager in managers]
+    items = defaultdict(list)
+    suggestions = (
+        Suggestion.objects.filter(
+            visit__manager_id__in=manager_ids,
+            visit__arrived_at__gte=start,
+            visit__arrived_at__lt=end,
+        )
+        .order_by("visit__arrived_at", "id")
+        .values_list("visit__manager_id", "visit__arrived_at", "customer__name", "text", "answer")
+    )
+    for manager_id, at, customer_name, text, answer in suggestions:
+        items[manager_id].append(
+            {
+                "kind": "suggestion",
+                "date": f"{timezone.localtime(at):%Y-%m-%d}",
+                "customer": customer_name,
+                "text": text,
+                "result": answer,
+            }
+        )
+    opinions = (
+        Visit.objects.filter(
+            manager_id__in=manager_ids,
+            arrived_at__gte=start,
+            arrived_at__lt=end,
+            corrects__isnull=True,
+        )
+        .exclude(customer_opinions="")
+        .order_by("arrived_at", "id")
+        .values_list("manager_id", "arrived_at", "customer__name", "customer_opinions")
+    )
+    for manager_id, at, customer_name, text in opinions:
+        items[manager_id].append(
+            {
+                "kind": "visit",
+                "date": f"{timezone.localtime(at):%Y-%m-%d}",
+                "customer": customer_name,
+                "text": text,
+                "result": "",
+            }
+        )
+    if quality_opinions is not None:
+        for manager in managers:
+            for row in quality_opinions(manager, month):
+                items[manager.pk].append(
+                    {
+                        "kind": "complaint",
+                        "date": str(row.get("date", "")),
+                        "customer": str(row.get("customer", "") or row.get("customer_name", "")),
+                        "text": " · ".join(
+                            str(part)
+                            for part in (row.get("product", ""), row.get("problem", ""))
+                            if part
+                        ),
+                        "result": str(row.get("result", "") or ""),
+                    }
+                )
+    for rows in items.values():
+        rows.sort(key=lambda row: (row["date"], row["kind"]))
+    return items
+
+
+def opinions_text(sources):
+    """The prefilled text of section c), one line per item."""
+    if not sources:
+        return _("No complaints or suggestions were recorded this month.")
+    labels = {
+        "complaint": _("Complaint"),
+        "suggestion": _("Suggestion"),
+        "visit": _("Visit"),
+    }
+    lines = []
+    for row in sources:
+        line = f"{row['date']} {row['customer']} [{labels.get(row['kind'], '')}] {row['text']}"
+        if row["result"]:
+            line += " — " + _("Result: %(result)s") % {"result": row["result"]}
+        lines.append(line)
+    return "\n".join(lines)
