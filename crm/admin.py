@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import (
     Assignment,
+    AuditEvent,
     CalendarDay,
     Contact,
     Customer,
@@ -124,3 +125,21 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "summary", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["username", "summary", "object_id"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,3 +6,8 @@ class CrmConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "crm"
     verbose_name = _("Customer archive")
+
+    def ready(self):
+        from crm import audit
+
+        audit.connect()

@@ -8,10 +8,12 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from crm.audit_views import audit_list
 from crm.health import health
 
 urlpatterns = [
     path("healthz/", health, name="health"),
+    path("audit/", audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

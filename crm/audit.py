@@ -1,0 +1,148 @@
+"""The audit trail: who did what, when, from where.
+
+``record()`` writes one AuditEvent. The request being served (for the user
+and the address) is kept by ``AuditRequestMiddleware`` so code far from the
+view - services, signal handlers - can record with it. Logins, failed logins
+and logouts, grade and manager changes, imports and every workflow event row
+(visits, complaints, reports) are recorded by the receivers below; views record
+exports and PDF downloads with ``record()``.
+"""
+
+import contextvars
+import logging
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
+
+logger = logging.getLogger(__name__)
+
+_request = contextvars.ContextVar("audit_request", default=None)
+
+# Workflow event models, recorded as transitions.
+EVENT_MODELS = ("visits.VisitEvent", "complaints.ComplaintEvent", "reports.ReportEvent")
+
+
+class AuditRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action, *, actor=None, obj=None, summary="", request=None, username="", **data):
+    """Append one event. ``actor`` defaults to the logged-in user of the request."""
+    from crm.models import AuditEvent
+
+    request = request or _request.get()
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        username=(actor.get_username() if actor is not None else username)[:150],
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=str(summary)[:300],
+        ip_address=client_ip(request),
+        data=data,
+    )
+
+
+def _on_login(sender, request, user, **kwargs):
+    record("login", actor=user, request=request, obj=user, summary=user.get_username())
+
+
+def _on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record("logout", actor=user, request=request, obj=user, summary=user.get_username())
+
+
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    record("login_failed", actor=user, request=request, username=username, summary=username)
+
+
+def _on_grade_change(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        record(
+            "grade_change",
+            actor=instance.changed_by,
+            obj=instance.customer,
+            summary=f"{instance.old_grade_id or '-'} → {instance.new_grade_id}: {instance.reason}",
+            source=instance.source,
+        )
+
+
+def _on_assignment(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        record(
+            "assignment",
+            actor=instance.changed_by,
+            obj=instance.customer,
+            summary=f"{instance.from_manager_id or '-'} → {instance.to_manager_id}: "
+            f"{instance.reason}",
+        )
+
+
+def _on_sales_import(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        record(
+            "import",
+            actor=getattr(instance, "imported_by", None),
+            obj=instance,
+            summary=getattr(instance, "file_name", ""),
+        )
+
+
+def _parent(instance):
+    """The object a workflow event belongs to: its first foreign key that isn't a user."""
+    user_model = get_user_model()
+    for field in instance._meta.concrete_fields:
+        if field.many_to_one and field.related_model is not user_model:
+            return getattr(instance, field.name)
+    return None
+
+
+def _on_workflow_event(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    actor = getattr(instance, "actor", None)
+    parts = [getattr(instance, "action", "")]
+    if getattr(instance, "from_status", "") or getattr(instance, "to_status", ""):
+        parts.append(
+            f"{getattr(instance, 'from_status', '')} → {getattr(instance, 'to_status', '')}"
+        )
+    record(
+        "transition", actor=actor, obj=_parent(instance), summary=" ".join(p for p in parts if p)
+    )
+
+
+def connect():
+    user_logged_in.connect(_on_login, dispatch_uid="audit_login")
+    user_logged_out.connect(_on_logout, dispatch_uid="audit_logout")
+    user_login_failed.connect(_on_login_failed, dispatch_uid="audit_login_failed")
+    post_save.connect(_on_grade_change, sender="crm.GradeChange", dispatch_uid="audit_grade")
+    post_save.connect(_on_assignment, sender="crm.Assignment", dispatch_uid="audit_assignment")
+    post_save.connect(_on_sales_import, sender="crm.SalesImport", dispatch_uid="audit_import")
+    for label in EVENT_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        post_save.connect(_on_workflow_event, sender=model, dispatch_uid=f"audit_{label}")
