@@ -1,0 +1,47 @@
+/* Visits pages. Served as a file: no inline scripts (Content-Security-Policy).
+
+   <form data-geolocation> holds hidden inputs [data-latitude] and
+   [data-longitude]; when the user allows it, the browser's position fills
+   them. The form never waits for it: without a position it is sent as is. */
+(function () {
+  "use strict";
+
+  function locate(form) {
+    var lat = form.querySelector("[data-latitude]");
+    var lng = form.querySelector("[data-longitude]");
+    var status = form.querySelector("[data-geolocation-status]");
+    if (!lat || !lng || !("geolocation" in navigator)) {
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        lat.value = position.coords.latitude.toFixed(6);
+        lng.value = position.coords.longitude.toFixed(6);
+        if (status) {
+          status.hidden = false;
+        }
+      },
+      function () {
+        /* Refused or unavailable: the visit is recorded without a location. */
+      },
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+    );
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-geolocation]").forEach(locate);
+
+    // A checklist item's note opens when it is ticked (it stays usable either way).
+    document.querySelectorAll("[data-checklist-item]").forEach(function (item) {
+      var box = item.querySelector("input[type=checkbox]");
+      if (!box) {
+        return;
+      }
+      var sync = function () {
+        item.classList.toggle("is-done", box.checked);
+      };
+      box.addEventListener("change", sync);
+      sync();
+    });
+  });
+})();

@@ -1,0 +1,355 @@
+"""Forms of the visits pages. They only validate input; the services write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from crm.access import customer_scope
+from crm.models import Customer, Grade, User
+from visits import images
+from visits.models import CHECKLIST, Visit, WorkLog
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+def _text(max_length, *, label, required=False, rows=None, help_text=""):
+    widget = forms.Textarea(attrs={**TEXT, "rows": rows}) if rows else forms.TextInput(attrs=TEXT)
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        help_text=help_text,
+    )
+
+
+class LocationMixin(forms.Form):
+    """Hidden latitude/longitude, filled by static/js/visits.js when the user allows it."""
+
+    latitude = forms.DecimalField(
+        min_value=-90,
+        max_value=90,
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-latitude": ""}),
+    )
+    longitude = forms.DecimalField(
+        min_value=-180,
+        max_value=180,
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-longitude": ""}),
+    )
+
+    def location(self):
+        """(latitude, longitude) with the service's rounding; both or neither."""
+        lat, lng = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        if lat is None or lng is None:
+            return None, None
+        return round(lat, 6), round(lng, 6)
+
+
+def active_customers_of(user):
+    return (
+        customer_scope(user)
+        .filter(manager=user, network_status=Customer.NetworkStatus.ACTIVE)
+        .select_related("grade")
+        .order_by("code")
+    )
+
+
+class CustomerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        grade = obj.grade.code if obj.grade_id else "-"
+        return f"{obj.code} · {obj.name} ({grade})"
+
+
+# Schedules ---------------------------------------------------------------------------
+
+
+class ScheduleAddForm(forms.Form):
+    customer = CustomerChoiceField(
+        label=_("Customer"), queryset=Customer.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    planned_date = forms.TypedChoiceField(
+        label=_("Day"), coerce=forms.DateField().clean, widget=forms.Select(attrs=SELECT)
+    )
+
+    def __init__(self, *args, user, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = active_customers_of(user)
+        self.fields["planned_date"].choices = day_choices(days)
+
+
+class ScheduleMoveForm(forms.Form):
+    planned_date = forms.TypedChoiceField(
+        label=_("Move to"), coerce=forms.DateField().clean, widget=forms.Select(attrs=SELECT)
+    )
+
+    def __init__(self, *args, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_date"].choices = day_choices(days)
+
+
+def day_choices(days):
+    from django.utils.formats import date_format
+
+    return [(f"{day:%Y-%m-%d}", date_format(day, "D m-d")) for day in days]
+
+
+class CommentForm(forms.Form):
+    text = _text(2000, label=_("Comment"), required=True, rows=3)
+
+
+# Visits ------------------------------------------------------------------------------
+
+
+class SpecialVisitForm(LocationMixin):
+    customer = CustomerChoiceField(
+        label=_("Customer"), queryset=Customer.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    special_reason = _text(
+        300,
+        label=_("Special circumstance"),
+        required=True,
+        rows=2,
+        help_text=_("What made this visit necessary (特殊访问)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = active_customers_of(user)
+
+
+class StartForm(LocationMixin):
+    pass
+
+
+class EndForm(LocationMixin):
+    pass
+
+
+def _checklist_fields():
+    fields = {}
+    for prefix, label in CHECKLIST:
+        fields[prefix] = forms.BooleanField(
+            label=label,
+            required=False,
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+        )
+        fields[f"{prefix}_note"] = _text(500, label=_("Note"))
+    return fields
+
+
+class VisitContentForm(forms.Form):
+    """The record a manager fills in during the visit: checklist a)–f) and the rest."""
+
+    order_suggestion = _text(500, label=_("Stock checked: order suggestion"))
+    price_violation = forms.BooleanField(
+        label=_("Price violation found (sold below the minimum retail guide price)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+        help_text=_("Reported to the regional manager when you sign."),
+    )
+    findings = _text(4000, label=_("Findings"), rows=3)
+    customer_opinions = _text(4000, label=_("Customer opinions"), rows=3)
+    revisit_on = forms.DateField(label=_("Revisit on"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The checklist goes first, in the order of the paper form.
+        fields = _checklist_fields()
+        fields.update(self.fields)
+        self.fields = fields
+
+    @classmethod
+    def initial_from(cls, visit):
+        names = [*_checklist_fields(), *VisitContentForm.base_fields]
+        return {name: getattr(visit, name) for name in names}
+
+    def checklist_rows(self):
+        """[(done field, note field)] in a)–f) order, for the template."""
+        return [(self[prefix], self[f"{prefix}_note"]) for prefix, _label in CHECKLIST]
+
+    def content(self):
+        return dict(self.cleaned_data)
+
+
+class CorrectionForm(VisitContentForm):
+    reason = _text(
+        500,
+        label=_("What does the correction fix?"),
+        required=True,
+        rows=2,
+    )
+
+    def content(self):
+        data = dict(self.cleaned_data)
+        data.pop("reason", None)
+        return data
+
+
+class SignatureForm(forms.Form):
+    signer_name = _text(100, label=_("Signer name"))
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        if role == "customer":
+            self.fields["signer_name"].required = True
+            self.fields["signer_name"].label = _("Name of the customer who signs")
+
+    def clean_signature(self):
+        value = self.cleaned_data.get("signature") or ""
+        if not value:
+            raise ValidationError(_("Please sign in the box."))
+        try:
+            images.signature_png(value, field="signature")
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("signature", exc.messages)) from None
+        return value
+
+
+class SuggestionForm(forms.Form):
+    text = _text(2000, label=_("Customer's suggestion"), required=True, rows=2)
+
+
+class SuggestionAnswerForm(forms.Form):
+    answer = _text(2000, label=_("Answer given to the customer"), required=True, rows=2)
+
+
+class VisitFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    q = forms.CharField(
+        label=_("Customer"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={**TEXT, "placeholder": _("Code or name"), "type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Visit.Status.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *Visit.Kind.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    manager = forms.ModelChoiceField(
+        label=_("Manager"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Any manager"),
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_manager:
+            del self.fields["manager"]
+        else:
+            managers = User.objects.filter(role=User.Role.MANAGER)
+            if not user.is_crm_admin:
+                managers = managers.filter(region_id=user.region_id)
+            self.fields["manager"].queryset = managers.order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end is before the start."))
+        return data
+
+
+# Price violations --------------------------------------------------------------------
+
+
+class DowngradeForm(forms.Form):
+    grade = forms.ModelChoiceField(
+        label=_("New grade"), queryset=Grade.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    note = _text(500, label=_("Note"), rows=2)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        grades = Grade.objects.order_by("rank")
+        if customer.grade_id:
+            grades = grades.filter(rank__gt=customer.grade.rank)
+        self.fields["grade"].queryset = grades
+        first = grades.first()
+        if first is not None:
+            self.fields["grade"].initial = first.pk
+
+
+class DismissForm(forms.Form):
+    note = _text(500, label=_("Why is it dismissed?"), required=True, rows=2)
+
+
+# Promotions, unlicensed operation, work logs ----------------------------------------
+
+
+class PromotionForm(forms.Form):
+    customer = CustomerChoiceField(
+        label=_("Customer"), queryset=Customer.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    item = _text(200, label=_("Item or material"), required=True)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=100000,
+        widget=forms.NumberInput(attrs={**TEXT, "inputmode": "numeric"}),
+    )
+    signer_name = _text(100, label=_("Name of the customer who signs"), required=True)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = active_customers_of(user)
+
+    clean_signature = SignatureForm.clean_signature
+
+
+class UnlicensedForm(forms.Form):
+    address = _text(300, label=_("Address"), required=True)
+    description = _text(4000, label=_("What was seen"), required=True, rows=4)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            try:
+                images.photo(photo, field="photo")
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict.get("photo", exc.messages)) from None
+        return photo
+
+
+class ForwardForm(forms.Form):
+    note = _text(500, label=_("Forwarding note"), rows=2)
+
+
+class OutcomeForm(forms.Form):
+    outcome = _text(4000, label=_("Outcome"), required=True, rows=3)
+
+
+class WorkLogForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=WorkLog.Kind.choices, widget=forms.Select(attrs=SELECT)
+    )
+    day = forms.DateField(
+        label=_("Date"),
+        widget=DATE_INPUT,
+        help_text=_("The day, or the Monday of the week for a weekly summary."),
+    )
+    content = _text(10000, label=_("Content"), required=True, rows=10)
