@@ -114,7 +114,9 @@ def visit_detail_queryset():
     ).prefetch_related(
         Prefetch("signatures", queryset=Signature.objects.select_related("captured_by")),
         Prefetch("events", queryset=VisitEvent.objects.select_related("actor")),
-        Prefetch("suggestions", queryset=Suggestion.objects.select_related("answered_by")),
+        Prefetch(
+            "suggestions", queryset=Suggestion.objects.select_related("customer", "answered_by")
+        ),
         Prefetch("corrections", queryset=Visit.objects.only("pk", "corrects_id", "status")),
     )
 

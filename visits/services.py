@@ -614,7 +614,7 @@ def suggestion_add(*, visit, actor, text):
         text=text,
         due_on=workdays.add_working_days(day, SUGGESTION_ANSWER_WORKING_DAYS),
     )
-    suggestion.full_clean()
+    suggestion.full_clean(exclude=["answered_by", "answered_at"])
     with transaction.atomic():
         suggestion.save()
         _event(visit, actor, "suggestion", comment=text[:200])
@@ -767,8 +767,9 @@ def unlicensed_report(*, actor, address, description, photo=None):
         description=(description or "").strip(),
     )
     if photo is not None:
-        report.photo.save("photo", images.photo(photo), save=False)
-    report.full_clean()
+        content = images.photo(photo)
+        report.photo.save(content.name, content, save=False)
+    report.full_clean(exclude=["forwarded_by"])
     with transaction.atomic():
         report.save()
         for supervisor in access.regional_managers_of(actor.region_id):
