@@ -273,6 +273,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind", "role" or "status": name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "crm.models.User.Role",
+        "RegradingRunStatusEnum": "crm.models.RegradingRun.Status",
+        "CalendarDayKindEnum": "crm.models.CalendarDay.Kind",
+        "ScheduleStatusEnum": "visits.models.WeeklySchedule.Status",
+        "VisitKindEnum": "visits.models.Visit.Kind",
+        "VisitStatusEnum": "visits.models.Visit.Status",
+        "SignatureRoleEnum": "visits.models.Signature.Role",
+        "PriceViolationStatusEnum": "visits.models.PriceViolation.Status",
+        "UnlicensedReportStatusEnum": "visits.models.UnlicensedReport.Status",
+        "WorkLogKindEnum": "visits.models.WorkLog.Kind",
+        "ComplaintKindEnum": "complaints.models.Complaint.Kind",
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "ComplaintSignatureRoleEnum": "complaints.models.ComplaintSignature.Role",
+        "ReportStatusEnum": "reports.models.MonthlyReport.Status",
+    },
 }
 
 # Celery: Redis in production; with no REDIS_URL an embedded filesystem
