@@ -1,3 +1,7 @@
 """API routes of the complaints app, mounted under /api/."""
 
-urlpatterns = []
+from django.urls import include, path
+
+from complaints.api import router
+
+urlpatterns = [path("", include(router.urls))]

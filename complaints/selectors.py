@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.access import complaint_scope
 from complaints.models import Complaint, ComplaintEvent
-from crm.access import customer_scope
-from crm.models import Customer
 
 OPEN_STATES = [status for status in Complaint.Status.values if status != Complaint.Status.CLOSED]
 
@@ -30,9 +28,8 @@ def with_overdue(queryset, today=None):
 
 class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
-    customer = django_filters.ModelChoiceFilter(
-        label=_("Customer"), queryset=Customer.objects.none(), method="filter_customer"
-    )
+    customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
+    customer_id = django_filters.NumberFilter(label=_("Customer id"), field_name="customer_id")
     product = django_filters.CharFilter(
         label=_("Product"), field_name="product", lookup_expr="icontains"
     )
@@ -41,15 +38,14 @@ class ComplaintFilter(django_filters.FilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["status", "customer", "product", "overdue", "to_decide"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.filters["customer"].queryset = customer_scope(user).only("pk", "code", "name")
+        fields = ["status", "customer", "customer_id", "product", "overdue", "to_decide"]
 
     def filter_customer(self, queryset, name, value):
-        return queryset.filter(customer=value) if value else queryset
+        """A customer's code, or part of their name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(customer__code__iexact=value) | Q(customer__name__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -78,7 +74,7 @@ def complaint_list(*, user, filters=None):
         queryset = queryset.order_by("-overdue", "due_on", "-created_at", "-pk")
     else:
         queryset = queryset.order_by("-created_at", "-pk")
-    return ComplaintFilter(filters or None, queryset=queryset, user=user)
+    return ComplaintFilter(filters or None, queryset=queryset)
 
 
 def complaint_detail(*, user, pk):
@@ -131,6 +127,7 @@ def quality_opinions(manager, month_start):
             "complaint_id": complaint.pk,
             "number": complaint.number,
             "date": complaint.reported_on,
+            "customer": complaint.customer.name,
             "customer_name": complaint.customer.name,
             "kind": complaint.get_kind_display(),
             "product": complaint.product,

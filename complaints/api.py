@@ -1,0 +1,284 @@
+"""The REST API of the complaints app, under /api/complaints/.
+
+Reads go through the selectors and ``complaints.access``; writes call the
+services. Someone else's complaint answers 404, a step the user may not take
+403, a step the state no longer allows 409 with the reason, invalid input 400
+with field messages.
+"""
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from complaints import access, selectors, services
+from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
+from crm.access import customer_scope
+from crm.models import Customer
+from crm.pdf import render_pdf
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComplaintSignature
+        fields = ["id", "role", "signer_name", "signed_at", "sha256", "url"]
+
+    def get_url(self, obj):
+        return reverse("complaints:signature", args=[obj.pk])
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComplaintPhoto
+        fields = ["id", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj):
+        return reverse("complaints:photo", args=[obj.pk])
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username")
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ["action", "from_status", "to_status", "actor", "at", "comment", "due_on"]
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "kind",
+            "product",
+            "batch_number",
+            "quantity",
+            "unit",
+            "problem",
+            "reported_on",
+            "status",
+            "due_on",
+            "overdue",
+            "cause",
+            "inspected_at",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "exchange_product",
+            "exchange_quantity",
+            "exchanged_on",
+            "result",
+            "closed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    inspection_signature = SignatureSerializer(read_only=True)
+    receipt_signature = SignatureSerializer(read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [
+            *ComplaintSerializer.Meta.fields,
+            "inspection_signature",
+            "receipt_signature",
+            "photos",
+            "events",
+        ]
+        read_only_fields = fields
+
+
+class OpenSerializer(serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    kind = serializers.ChoiceField(choices=Complaint.Kind.choices, default=Complaint.Kind.GOODS)
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    batch_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    quantity = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    unit = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    problem = serializers.CharField()
+    reported_on = serializers.DateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Customers the user cannot see are "does not exist", as everywhere.
+            self.fields["customer"].queryset = customer_scope(request.user)
+
+
+class SignedSerializer(serializers.Serializer):
+    signature = serializers.CharField(help_text="PNG data URL of the customer's signature.")
+    signer_name = serializers.CharField(max_length=100)
+
+
+class InspectSerializer(SignedSerializer):
+    cause = serializers.CharField()
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ExchangeSerializer(SignedSerializer):
+    exchange_product = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    exchange_quantity = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    exchanged_on = serializers.DateField()
+
+
+class CloseSerializer(serializers.Serializer):
+    result = serializers.CharField()
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+
+
+def _validated(serializer_class, request):
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ComplaintViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Quality complaints (商品及服务质量信息反馈单). Every step is a POST action;
+    there is no update or delete: the trail is kept."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Complaint.objects.none()
+        if self.action == "list":
+            return selectors.complaint_list(
+                user=self.request.user, filters=self.request.query_params
+            ).qs
+        return Complaint.objects.none()
+
+    def get_object(self):
+        return selectors.complaint_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ComplaintSerializer
+        if self.action == "create":
+            return OpenSerializer
+        return ComplaintDetailSerializer
+
+    def _respond(self, complaint, code=status.HTTP_200_OK):
+        complaint = selectors.complaint_detail(user=self.request.user, pk=complaint.pk)
+        return Response(ComplaintDetailSerializer(complaint).data, status=code)
+
+    @extend_schema(request=OpenSerializer, responses={201: ComplaintDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_manager:
+            self.permission_denied(request, message=_("Only customer managers open complaints."))
+        data = _validated(OpenSerializer, request)
+        complaint = services.complaint_open(actor=request.user, **data)
+        return self._respond(complaint, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PhotoUploadSerializer, responses={201: PhotoSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def photos(self, request, pk=None):
+        complaint = access.complaint_for_user(request.user, pk)
+        data = _validated(PhotoUploadSerializer, request)
+        photo = services.complaint_add_photo(
+            complaint=complaint, actor=request.user, upload=data["photo"]
+        )
+        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+
+    def _step(self, request, pk, serializer_class, service):
+        complaint = access.complaint_for_user(request.user, pk)
+        data = _validated(serializer_class, request)
+        complaint = service(complaint=complaint, actor=request.user, **data)
+        return self._respond(complaint)
+
+    @extend_schema(request=InspectSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def inspect(self, request, pk=None):
+        return self._step(request, pk, InspectSerializer, services.complaint_inspect)
+
+    @extend_schema(request=CommentSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._step(request, pk, CommentSerializer, services.complaint_submit)
+
+    @extend_schema(request=CommentSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._step(request, pk, CommentSerializer, services.complaint_approve)
+
+    @extend_schema(request=RejectSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._step(request, pk, RejectSerializer, services.complaint_reject)
+
+    @extend_schema(request=ExchangeSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def exchange(self, request, pk=None):
+        return self._step(request, pk, ExchangeSerializer, services.complaint_record_exchange)
+
+    @extend_schema(request=CloseSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._step(request, pk, CloseSerializer, services.complaint_close)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        complaint = self.get_object()
+        pdf = render_pdf(
+            "complaints/complaint_pdf.html",
+            {
+                "complaint": complaint,
+                "events": complaint.events.all(),
+                "printed_at": timezone.now(),
+            },
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
+        return response
+
+
+router = SimpleRouter()
+router.register("complaints", ComplaintViewSet, basename="complaint")
