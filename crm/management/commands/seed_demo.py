@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from crm import services
+from crm import demo_activity, services
 from crm.models import Customer, Grade, Region, SalesRecord, User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -63,6 +63,14 @@ def _months_back(today, count):
 class Command(BaseCommand):
     help = "Load deterministic demo data (users, customers, 13 months of sales). Safe to re-run."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-activity",
+            dest="activity",
+            action="store_false",
+            help="Only the archive and sales: no visits, complaints or reports.",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             regions = {
@@ -89,10 +97,15 @@ class Command(BaseCommand):
                 users[username] = user
             created_customers = self._customers(users)
             sales_rows = self._sales()
+        activity = "skipped"
+        if options["activity"]:
+            with transaction.atomic():
+                activity = demo_activity.seed(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Customer.objects.count()} customers "
-                f"({created_customers} new), {sales_rows} sales rows written."
+                f"({created_customers} new), {sales_rows} sales rows written; "
+                f"activity: {activity}."
             )
         )
 
