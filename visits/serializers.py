@@ -1,6 +1,8 @@
 """Serializers of the visits API: they validate input and shape output; the
 services do the work."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -58,6 +60,20 @@ class ImageInput(serializers.Field):
         if isinstance(data, str) or hasattr(data, "read"):
             return data
         raise serializers.ValidationError(_("Send a PNG data URL or upload a file."))
+
+
+class Coordinate(serializers.DecimalField):
+    """Latitude or longitude; browsers give more decimals than are kept, so round."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=9, decimal_places=6, required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            data = Decimal(str(data).strip()).quantize(Decimal("0.000001"))
+        except (InvalidOperation, ValueError):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 # Visits -------------------------------------------------------------------------------
@@ -167,12 +183,8 @@ class VisitStartSerializer(serializers.Serializer):
     customer = _UserScopedPK(_own_customers, required=False, allow_null=True)
     special_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
     arrived_at = serializers.DateTimeField(required=False)
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
-    )
+    latitude = Coordinate()
+    longitude = Coordinate()
 
     def validate(self, attrs):
         if attrs.get("planned_visit") and attrs.get("customer"):
@@ -189,6 +201,9 @@ class VisitStartSerializer(serializers.Serializer):
 class VisitContentSerializer(serializers.ModelSerializer):
     """The fields the manager fills in while the visit is open; all optional."""
 
+    latitude = Coordinate()
+    longitude = Coordinate()
+
     class Meta:
         model = Visit
         fields = list(VISIT_CONTENT_FIELDS)
@@ -197,12 +212,8 @@ class VisitContentSerializer(serializers.ModelSerializer):
 
 class VisitEndSerializer(serializers.Serializer):
     departed_at = serializers.DateTimeField(required=False)
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
-    )
+    latitude = Coordinate()
+    longitude = Coordinate()
 
 
 class VisitSignSerializer(serializers.Serializer):

@@ -270,3 +270,22 @@ def test_schedule_list_query_budget(
     with django_assert_max_num_queries(2):
         response = client.get("/api/visits/schedules/", {"week_start": "2026-10-12"})
     assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_schedule_detail_and_region_query_budget(
+    api_login, manager, regional_manager, size, travel, django_assert_max_num_queries
+):
+    travel("2026-10-08 09:00")
+    factories.CustomerFactory.create_batch(size, manager=manager)
+    schedule, _ = services.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
+    services.schedule_submit(schedule=schedule, actor=manager)
+    services.schedule_comment(schedule=schedule, actor=regional_manager, text="好")
+    client = api_login(regional_manager)
+    # schedule with manager; entries with customer, grade and visit; changes; comments.
+    with django_assert_max_num_queries(4):
+        body = client.get(f"/api/visits/schedules/{schedule.pk}/").json()
+    assert len(body["entries"]) == size
+    # managers, grades, their due customers, schedules of the week, planned entries.
+    with django_assert_max_num_queries(5):
+        client.get("/api/visits/schedules/region/", {"week_start": "2026-10-12"})

@@ -27,13 +27,14 @@ class TestLogging:
         client = api_login(manager)
         response = client.post(
             "/api/visits/records/",
-            {"planned_visit": entry.pk, "latitude": "31.230416", "longitude": "121.473701"},
+            {"planned_visit": entry.pk, "latitude": 31.2304161234, "longitude": "121.473701"},
             format="json",
         )
         assert response.status_code == 201, response.json()
         body = response.json()
         assert body["kind"] == "planned" and body["status"] == "in_progress"
         assert body["customer"] == customer.pk
+        assert (body["latitude"], body["longitude"]) == ("31.230416", "121.473701")
         assert body["arrived_at"].startswith("2026-10-08T10:00")
         # The same planned visit cannot be started twice.
         again = client.post("/api/visits/records/", {"planned_visit": entry.pk}, format="json")
@@ -125,6 +126,17 @@ class TestLogging:
         assert response.status_code == 400
         assert "departed_at" in response.json()
 
+    def test_location_out_of_range_is_a_field_error(self, api_login, manager, customer):
+        visit = make_visit(manager, customer, stage="in_progress")
+        client = api_login(manager)
+        response = client.post(_url(visit, "end"), {"latitude": "31", "longitude": "abc"})
+        assert response.status_code == 400
+        assert set(response.json()) == {"longitude"}
+        response = client.post(_url(visit, "end"), {"latitude": "200", "longitude": "121"})
+        assert response.status_code == 400
+        assert set(response.json()) == {"latitude"}
+        assert Visit.objects.get(pk=visit.pk).status == Visit.Status.IN_PROGRESS
+
     def test_price_violation_needs_f_checked(self, api_login, manager, customer):
         visit = make_visit(manager, customer, stage="in_progress")
         response = api_login(manager).patch(_url(visit), {"price_violation": True}, format="json")
@@ -174,9 +186,10 @@ class TestSignatureImages:
             _url(visit, "sign"),
             {"role": "manager", "image": data_url(png_bytes(size=(800, 400)))},
             format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
-        assert "too large" in response.json()["image"][0] or response.json()["image"]
+        assert response.json()["image"] == ["The image is too large."]
 
     def test_oversized_upload_refused(self, api_login, manager, visit, settings):
         settings.VISITS_SIGNATURE_MAX_BYTES = 1000
@@ -202,9 +215,12 @@ class TestLocked:
 
     def test_api_refuses_with_a_clear_409(self, api_login, manager, locked):
         client = api_login(manager)
-        response = client.patch(_url(locked), {"findings": "改"}, format="json")
+        response = client.patch(
+            _url(locked), {"findings": "改"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert response.status_code == 409
-        assert "locked" in response.json()["detail"] or response.json()["detail"]
+        assert "locked" in response.json()["detail"]
+        assert "correction" in response.json()["detail"]
         assert client.put(_url(locked), {"findings": "改"}, format="json").status_code == 409
         assert client.post(_url(locked, "end"), {}, format="json").status_code == 409
         assert client.delete(_url(locked)).status_code == 405
