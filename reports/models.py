@@ -127,6 +127,10 @@ class MonthlyReport(models.Model):
             return "overdue"
         return self.status
 
+    @property
+    def display_status_label(self):
+        return _("Overdue") if self.is_overdue else self.get_status_display()
+
 
 class ReportEvent(models.Model):
     """Append-only trail of a report: every transition and figures refresh."""

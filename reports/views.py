@@ -1,12 +1,292 @@
-"""Browser pages of the monthly reports."""
+"""Browser pages of the monthly reports.
 
+Views stay thin: a form validates, a selector reads, a service writes.
+Visibility comes from ``reports.access``: a report the user may not see is a
+404; seeing without the right to act is a 403.
+"""
+
+import functools
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from reports import access
+from crm.errors import DomainError
+from crm.models import Region
+from reports import access, charts, figures, forms, pdf, selectors, services
+from reports.models import MonthlyReport, ReportComment
+
+REPORTS_PER_PAGE = 30
+
+
+def _month_or_404(value):
+    try:
+        return figures.parse_month(value)
+    except (ValueError, AttributeError):
+        raise Http404("Bad month") from None
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.elided_page_range = list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page
+
+
+@login_required
+def report_list(request):
+    """The reports the user may see: a manager's own, a region's, or all."""
+    month = None
+    if request.GET.get("month"):
+        try:
+            month = figures.parse_month(request.GET["month"])
+        except ValueError:
+            messages.error(request, _("Give the month as YYYY-MM."))
+    status = request.GET.get("status") or None
+    reports = selectors.report_list(user=request.user, month=month, status=status)
+    context = {
+        "page": _page(request, reports),
+        "month": month,
+        "status": status,
+        "statuses": [*MonthlyReport.Status.choices, ("overdue", _("Overdue"))],
+        "last_month": figures.month_key(services.last_month()),
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+def _detail_context(request, report, **forms_given):
+    user = request.user
+    can_write = access.can_write(user, report) and report.is_editable
+    can_review = access.can_review(user, report) and report.status == "submitted"
+    context = {
+        "report": report,
+        "figures": report.figures,
+        "forecast": report.forecast,
+        "chart_data": charts.report_chart_data(report.figures),
+        "can_write": can_write,
+        "can_review": can_review,
+        "can_pdf": report.status in ("submitted", "approved"),
+        "comments": selectors.report_comments(report),
+        "sections": ReportComment.Section,
+        "events": report.events.select_related("actor"),
+        "sections_form": forms_given.get("sections_form")
+        or (forms.SectionsForm(instance=report) if can_write else None),
+        "approve_form": forms_given.get("approve_form") or forms.ApproveForm(),
+        "return_form": forms_given.get("return_form") or forms.ReturnForm(),
+    }
+    if access.can_review(user, report):
+        context["previous_id"], context["next_id"] = selectors.review_queue(report)
+    return context
 
 
 @login_required
 def report_detail(request, pk):
-    report = access.report_for_user(request.user, pk)
-    return render(request, "reports/report_detail.html", {"report": report})
+    report = selectors.report_detail(user=request.user, pk=pk)
+    return render(request, "reports/report_detail.html", _detail_context(request, report))
+
+
+def _acting(view):
+    """POST only; the report the user may see (else 404); domain errors become messages."""
+
+    @login_required
+    @require_POST
+    @functools.wraps(view)
+    def wrapper(request, pk):
+        report = selectors.report_detail(user=request.user, pk=pk)
+        try:
+            return view(request, report)
+        except DomainError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(report)
+
+    return wrapper
+
+
+@_acting
+def report_sections(request, report):
+    if not access.can_write(request.user, report):
+        raise PermissionDenied
+    form = forms.SectionsForm(request.POST, instance=MonthlyReport.objects.get(pk=report.pk))
+    if not form.is_valid():
+        context = _detail_context(request, report, sections_form=form)
+        return render(request, "reports/report_detail.html", context, status=400)
+    services.report_update_sections(
+        report=report,
+        actor=request.user,
+        data={name: form.cleaned_data[name] for name in form.Meta.fields},
+    )
+    if "submit" in request.POST:
+        services.report_submit(report=report, actor=request.user)
+        messages.success(request, _("The report was submitted for review."))
+    else:
+        messages.success(request, _("The report was saved."))
+    return redirect(report)
+
+
+@_acting
+def report_submit(request, report):
+    services.report_submit(report=report, actor=request.user)
+    messages.success(request, _("The report was submitted for review."))
+    return redirect(report)
+
+
+@_acting
+def report_refresh(request, report):
+    services.report_refresh_figures(report=report, actor=request.user)
+    messages.success(request, _("The figures were recomputed from the current sales."))
+    return redirect(report)
+
+
+def _next_in_queue(report):
+    _previous, following = selectors.review_queue(report)
+    if following:
+        return redirect("reports:report_detail", following)
+    return redirect("reports:region_month", figures.month_key(report.month))
+
+
+@_acting
+def report_approve(request, report):
+    if not access.can_review(request.user, report):
+        raise PermissionDenied
+    form = forms.ApproveForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, report, approve_form=form)
+        return render(request, "reports/report_detail.html", context, status=400)
+    services.report_approve(report=report, actor=request.user, comment=form.cleaned_data["comment"])
+    messages.success(
+        request, _("The report of %(manager)s was approved.") % {"manager": report.manager}
+    )
+    return _next_in_queue(report)
+
+
+@_acting
+def report_return(request, report):
+    if not access.can_review(request.user, report):
+        raise PermissionDenied
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, report, return_form=form)
+        return render(request, "reports/report_detail.html", context, status=400)
+    comments = form.comments()
+    general = comments.pop("general")
+    services.report_return(report=report, actor=request.user, comments=comments, comment=general)
+    messages.success(
+        request, _("The report of %(manager)s was returned.") % {"manager": report.manager}
+    )
+    return _next_in_queue(report)
+
+
+@login_required
+def report_pdf(request, pk):
+    report = selectors.report_detail(user=request.user, pk=pk)
+    try:
+        content = pdf.report_pdf(report)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(report)
+    return _pdf_response(content, pdf.report_filename(report))
+
+
+def _pdf_response(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _region_for(request):
+    """The regional manager's own region, or the one an admin picked (``?region=``)."""
+    user = request.user
+    if user.is_regional_manager:
+        return user.region
+    if user.is_crm_admin:
+        region_id = request.GET.get("region")
+        if not region_id:
+            return None
+        try:
+            return get_object_or_404(Region, pk=int(region_id))
+        except ValueError:
+            raise Http404("Bad region") from None
+    raise PermissionDenied
+
+
+@login_required
+def month_redirect(request):
+    month = figures.month_key(services.last_month())
+    if request.user.is_crm_admin:
+        return redirect("reports:admin_month", month)
+    if request.user.is_regional_manager:
+        return redirect("reports:region_month", month)
+    return redirect("reports:report_list")
+
+
+def _status_counts(counts):
+    labels = [
+        *MonthlyReport.Status.choices,
+        ("overdue", _("Overdue")),
+        ("missing", _("Not prepared")),
+    ]
+    return [(key, label, counts.get(key, 0)) for key, label in labels]
+
+
+@login_required
+def region_month(request, month):
+    month = _month_or_404(month)
+    region = _region_for(request)
+    if region is None:
+        return redirect("reports:admin_month", figures.month_key(month))
+    data = selectors.region_month(region=region, month=month)
+    context = {
+        "region": region,
+        "month": month,
+        "month_key": figures.month_key(month),
+        "previous_month": figures.month_key(figures.month_shift(month, -1)),
+        "next_month": figures.month_key(figures.month_shift(month, 1)),
+        "due_date": services.due_date_for(month),
+        "today": timezone.localdate(),
+        "chart_data": charts.managers_chart_data(data["rows"]),
+        "region_query": f"?region={region.pk}" if request.user.is_crm_admin else "",
+        "status_counts": _status_counts(data["counts"]),
+        **data,
+    }
+    return render(request, "reports/region_month.html", context)
+
+
+@login_required
+def region_month_pdf(request, month):
+    month = _month_or_404(month)
+    region = _region_for(request)
+    if region is None:
+        raise Http404("No region")
+    data = selectors.region_month(region=region, month=month)
+    content = pdf.region_pdf(region=region, month=month, data=data)
+    return _pdf_response(content, f"region-{region.code}-{figures.month_key(month)}.pdf")
+
+
+@login_required
+def admin_month(request, month):
+    if not request.user.is_crm_admin:
+        raise PermissionDenied
+    month = _month_or_404(month)
+    context = {
+        "month": month,
+        "month_key": figures.month_key(month),
+        "previous_month": figures.month_key(figures.month_shift(month, -1)),
+        "next_month": figures.month_key(figures.month_shift(month, 1)),
+        "due_date": services.due_date_for(month),
+        "region_url": reverse("reports:region_month", args=[figures.month_key(month)]),
+        **selectors.regions_month(month=month),
+    }
+    for row in context["regions"]:
+        row["status_counts"] = _status_counts(row["counts"])[:5]
+    return render(request, "reports/admin_month.html", context)

@@ -1,0 +1,219 @@
+"""The reports API under /api/reports/: reads through the selectors and
+``reports.access`` (foreign → 404, wrong role → 403), writes through the
+services (wrong state → 409, invalid input → 400)."""
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from reports import access, figures, pdf, selectors, services
+from reports.models import MonthlyReport, ReportComment, ReportEvent
+
+
+class MonthField(serializers.Field):
+    def to_representation(self, value):
+        return figures.month_key(value)
+
+
+class PersonField(serializers.Field):
+    def to_representation(self, value):
+        return {"id": value.pk, "username": value.username, "name": str(value)}
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    month = MonthField(read_only=True)
+    manager = PersonField(read_only=True)
+    region = serializers.SerializerMethodField()
+    approved_by = PersonField(read_only=True)
+    display_status = serializers.CharField(read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    late = serializers.BooleanField(source="was_late", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = MonthlyReport
+        fields = [
+            "id",
+            "month",
+            "manager",
+            "region",
+            "status",
+            "display_status",
+            "due_date",
+            "overdue",
+            "late",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "url",
+        ]
+
+    def get_region(self, report) -> dict:
+        return {"id": report.region_id, "code": report.region.code, "name": report.region.name}
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonField(read_only=True)
+
+    class Meta:
+        model = ReportComment
+        fields = ["section", "text", "author", "created_at"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportEvent
+        fields = ["action", "from_status", "to_status", "actor", "comment", "at"]
+
+    def get_actor(self, event) -> str | None:
+        return event.actor.username if event.actor else None
+
+
+class ReportDetailSerializer(ReportListSerializer):
+    comments = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [
+            *ReportListSerializer.Meta.fields,
+            "figures",
+            "figures_computed_at",
+            "problems",
+            "opinions",
+            "opinion_sources",
+            "forecast",
+            "forecast_amount",
+            "forecast_text",
+            "comments",
+            "events",
+        ]
+
+    def get_comments(self, report) -> list:
+        latest = selectors.report_comments(report)
+        return [CommentSerializer(c).data for items in latest.values() for c in items]
+
+    def get_events(self, report) -> list:
+        return EventSerializer(report.events.select_related("actor"), many=True).data
+
+
+class SectionsSerializer(serializers.Serializer):
+    problems = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    opinions = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    forecast_text = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    forecast_amount = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=16, decimal_places=2, min_value=0
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Give at least one section."))
+        return attrs
+
+
+class ApproveSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=4000), required=False
+    )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("month", str, description="YYYY-MM"),
+        OpenApiParameter(
+            "status", str, description="draft, submitted, returned, approved, overdue"
+        ),
+    ]
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly reports the user may see. There is no create or delete: the job prepares them."""
+
+    filter_backends = []
+
+    def get_queryset(self):
+        if self.action == "list":
+            month = self.request.query_params.get("month")
+            return selectors.report_list(
+                user=self.request.user,
+                month=services.parse_month_arg(month) if month else None,
+                status=self.request.query_params.get("status") or None,
+            )
+        return access.report_scope(
+            self.request.user,
+            MonthlyReport.objects.select_related("manager", "region", "approved_by"),
+        )
+
+    def get_serializer_class(self):
+        return ReportListSerializer if self.action == "list" else ReportDetailSerializer
+
+    def _data(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _respond(self, report):
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(ReportDetailSerializer(report).data)
+
+    @extend_schema(request=SectionsSerializer, responses=ReportDetailSerializer)
+    def partial_update(self, request, pk=None):
+        report = self.get_object()
+        data = self._data(SectionsSerializer)
+        return self._respond(
+            services.report_update_sections(report=report, actor=request.user, data=data)
+        )
+
+    @extend_schema(request=None, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        return self._respond(services.report_submit(report=report, actor=request.user))
+
+    @extend_schema(request=None, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def refresh(self, request, pk=None):
+        report = self.get_object()
+        return self._respond(services.report_refresh_figures(report=report, actor=request.user))
+
+    @extend_schema(request=ApproveSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        report = self.get_object()
+        data = self._data(ApproveSerializer)
+        return self._respond(
+            services.report_approve(
+                report=report, actor=request.user, comment=data.get("comment", "")
+            )
+        )
+
+    @extend_schema(request=ReturnSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_report(self, request, pk=None):
+        report = self.get_object()
+        data = self._data(ReturnSerializer)
+        return self._respond(
+            services.report_return(
+                report=report,
+                actor=request.user,
+                comments=data.get("comments", {}),
+                comment=data.get("comment", ""),
+            )
+        )
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        report = self.get_object()
+        response = HttpResponse(pdf.report_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf.report_filename(report)}"'
+        return response
