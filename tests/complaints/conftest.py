@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image, ImageDraw
 
 from complaints import services
@@ -43,6 +44,14 @@ def photo_upload(name="defect.jpg", fmt="JPEG", size=(64, 48)):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the English messages, in services and on pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
