@@ -1,0 +1,99 @@
+"""Real Chromium for browser tests (Playwright with Debian's chromium).
+
+Use in a test module::
+
+    from tests.browser_support import browser_page, login, seeded  # noqa: F401
+
+    @pytest.mark.browser
+    @pytest.mark.django_db(transaction=True)
+    def test_something(browser_page, live_server, seeded, manager):
+        login(browser_page, live_server, "manager", PASSWORD)
+
+``live_server`` needs a transactional database, which an earlier transactional
+test may have flushed: ``seeded`` puts back the grading scheme and the official
+calendar that the migrations seed (it only fills what is empty). It is used
+instead of ``serialized_rollback``, which fails with duplicate content types
+when a transactional test without it ran before.
+"""
+
+import importlib
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The grades and calendar days of migration crm 0002, if a flush removed them."""
+    from django.apps import apps
+
+    importlib.import_module("crm.migrations.0002_seed_grades_and_calendar").seed(apps, None)
+
+
+@pytest.fixture
+def browser_page():
+    """A page of a fresh Chromium context at phone size (390×844), English UI.
+
+    Dialogs (``data-confirm``) are accepted. The live server's ORM calls run in
+    the test's thread under Playwright's event loop, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(
+                viewport=PHONE, locale="en-US", has_touch=False, device_scale_factor=1
+            )
+            page = context.new_page()
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.set_default_timeout(15000)
+            try:
+                yield page
+            finally:
+                context.close()
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def login(page, live_server, username, password):
+    """Log in through the login form; returns after the redirect away from it."""
+    from django.urls import reverse
+
+    login_path = reverse("login")
+    page.goto(f"{live_server.url}{login_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(lambda url: login_path not in url)
+
+
+def draw(page, selector):
+    """Draw a stroke with the mouse inside the element (a signature canvas)."""
+    element = page.locator(selector)
+    element.scroll_into_view_if_needed()
+    box = element.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + w * 0.15, y + h * 0.7)
+    page.mouse.down()
+    for fx, fy in ((0.3, 0.25), (0.45, 0.75), (0.6, 0.3), (0.85, 0.6)):
+        page.mouse.move(x + w * fx, y + h * fy, steps=8)
+    page.mouse.up()
