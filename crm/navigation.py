@@ -29,6 +29,8 @@ class NavItem:
     order: int = 100
     # The page is active for every path under its URL (not for the home page).
     match_prefix: bool = True
+    # Entries with the same group label show together in one drop-down menu.
+    group: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))
@@ -52,9 +54,14 @@ def role_of(user):
 
 
 def items_for(user, path):
-    """The entries ``user`` sees, each as a dict with its URL and whether it is active."""
+    """The entries ``user`` sees, each as a dict with its URL and whether it is active.
+
+    Grouped entries come as one dict with ``children`` (a drop-down menu),
+    placed where the group's first entry is.
+    """
     role = role_of(user)
     entries = []
+    groups = {}
     for item in _items:
         if role not in item.roles:
             continue
@@ -63,19 +70,46 @@ def items_for(user, path):
         except NoReverseMatch:
             continue
         active = path == url or (item.match_prefix and url != "/" and path.startswith(url))
-        entries.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
+        entry = {"url": url, "label": item.label, "icon": item.icon, "active": active}
+        if not item.group:
+            entries.append(entry)
+            continue
+        key = str(item.group)
+        if key not in groups:
+            groups[key] = {
+                "label": item.group,
+                "icon": "three-dots",
+                "children": [],
+                "active": False,
+            }
+            entries.append(groups[key])
+        groups[key]["children"].append(entry)
+        groups[key]["active"] = groups[key]["active"] or active
     return entries
 
+
+# Group labels: drop-down menus of the bar.
+MORE = _("More")
+ADMINISTRATION = _("Administration")
 
 for _item in (
     NavItem("home", _("Home"), "house", {MANAGER, REGIONAL_MANAGER}, 0, match_prefix=False),
     NavItem("customer_list", _("My customers"), "people", {MANAGER}, 10),
     NavItem("customer_list", _("Region's customers"), "people", {REGIONAL_MANAGER}, 10),
     NavItem("customer_list", _("Customer archive"), "people", {ADMIN}, 10),
-    NavItem("grade_list", _("Grading scheme"), "bar-chart-steps", {ADMIN}, 20),
-    NavItem("regrading_list", _("Regrading"), "arrow-repeat", {ADMIN}, 30),
-    NavItem("sales_import", _("Sales import"), "upload", {MANAGER, ADMIN}, 40),
-    NavItem("calendar", _("Working calendar"), "calendar3", {ADMIN}, 50),
-    NavItem("admin:crm_user_changelist", _("Users"), "person-gear", {ADMIN}, 90),
+    NavItem("sales_import", _("Sales import"), "upload", {MANAGER}, 65, group=MORE),
+    NavItem("sales_list", _("Sales records"), "table", {MANAGER, REGIONAL_MANAGER}, 66, group=MORE),
+    NavItem(
+        "grade_list", _("Grading scheme"), "bar-chart-steps", {ADMIN}, 81, group=ADMINISTRATION
+    ),
+    NavItem("regrading_list", _("Regrading"), "arrow-repeat", {ADMIN}, 82, group=ADMINISTRATION),
+    NavItem("sales_import", _("Sales import"), "upload", {ADMIN}, 83, group=ADMINISTRATION),
+    NavItem("sales_list", _("Sales records"), "table", {ADMIN}, 84, group=ADMINISTRATION),
+    NavItem("calendar", _("Working calendar"), "calendar3", {ADMIN}, 85, group=ADMINISTRATION),
+    NavItem(
+        "admin:crm_user_changelist", _("Users"), "person-gear", {ADMIN}, 90, group=ADMINISTRATION
+    ),
+    NavItem("audit_list", _("Audit trail"), "journal-text", {ADMIN}, 91, group=ADMINISTRATION),
+    NavItem("admin:index", _("Django admin"), "gear", {ADMIN}, 99, group=ADMINISTRATION),
 ):
     register(_item)
