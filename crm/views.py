@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import access, forms, notifications, selectors, services
+from complaints.selectors import complaints_for_customer
+from crm import access, dashboard, forms, notifications, selectors, services
 from crm.errors import DomainError
 from crm.models import (
     CalendarDay,
@@ -34,6 +35,8 @@ from crm.models import (
     User,
 )
 from crm.sales_import import SalesImportError
+from visits.access import visit_scope
+from visits.selectors import manager_today
 
 CUSTOMERS_PER_PAGE = 50
 SALES_PER_PAGE = 50
@@ -77,6 +80,10 @@ def home(request):
     context["recent_notifications"] = list(
         Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5]
     )
+    context["work_queue"] = dashboard.work_queue(user)
+    if user.is_manager:
+        context["today"] = manager_today(user=user)
+        context["current_report"] = dashboard.current_report(user)
     if user.is_regional_manager:
         context["manager_counts"] = list(
             User.objects.filter(role=User.Role.MANAGER, region_id=user.region_id, is_active=True)
@@ -183,6 +190,13 @@ def customer_detail(request, pk):
             "sales_total": sum(row.amount for row in sales),
             "can_edit": access.can_edit_customer(request.user, customer),
             "can_supervise": access.can_supervise_customer(request.user, customer),
+            "visits": list(
+                visit_scope(request.user)
+                .filter(customer=customer)
+                .select_related("manager")
+                .order_by("-arrived_at")[:5]
+            ),
+            "complaints": complaints_for_customer(request.user, customer, limit=5),
         },
     )
 

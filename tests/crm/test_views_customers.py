@@ -97,8 +97,9 @@ class TestDetail:
         client = login(regional_manager)
         # Session, user, the customer (with region, manager, grade), contacts,
         # grade changes, assignments, sales, unread count, the user's region
-        # in the menu, and saving the session (savepoint, update, release).
-        with django_assert_max_num_queries(12):
+        # in the menu, the latest visits and complaints, and saving the session
+        # (savepoint, update, release).
+        with django_assert_max_num_queries(14):
             response = client.get(customer.get_absolute_url())
         page = response.content.decode()
         for text in ("王老板", "13811112222", "开业分配", "销量提升", "人工调整", "12,345.60"):
@@ -282,3 +283,24 @@ class TestSupervisorActions:
         assert client.post(rejoin_url, {"joined_on": "2026-11-01"}).status_code == 302
         customer.refresh_from_db()
         assert customer.network_status == Customer.NetworkStatus.ACTIVE
+
+
+def test_customer_page_lists_the_customers_visits_and_complaints(login, manager, customer):
+    from complaints import services as complaint_services
+    from visits import services as visit_services
+
+    visit = visit_services.visit_start(
+        actor=manager, customer=customer, special_reason="客户反映断货"
+    )
+    complaint = complaint_services.complaint_open(
+        actor=manager,
+        customer=customer,
+        problem="条盒破损",
+        reported_on=customer.created_at.date(),
+        product="中华(硬)",
+    )
+
+    page = login(manager).get(reverse("customer_detail", args=[customer.pk])).content.decode()
+
+    assert visit.get_absolute_url() in page
+    assert complaint.number in page

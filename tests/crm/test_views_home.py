@@ -1,7 +1,10 @@
 """The home page: each role's summary."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from crm import services
 from crm.notifications import notify
@@ -43,9 +46,33 @@ def test_admin_sees_totals_last_run_and_imports(
     services.regrading_propose(actor=admin_user)
     client = login(admin_user)
     # Session, user, grade counts, grades, exited count, notifications, user
-    # counts, last run, last imports, unread count, and saving the session.
-    with django_assert_max_num_queries(13):
+    # counts, last run, last imports, unread count, the work queue (complaints,
+    # reports, price violations), and saving the session.
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("home")).content.decode()
     assert 'data-testid="customer-total">3<' in page
     assert "最近一次重新分级" in page
     assert "待确认" in page
+
+
+def test_work_queue_counts_what_waits_for_each_role(
+    login, manager, regional_manager, other_regional_manager, customer
+):
+    from complaints import services as complaint_services
+
+    complaint_services.complaint_open(
+        actor=manager,
+        customer=customer,
+        problem="条盒破损",
+        reported_on=timezone.localdate() - datetime.timedelta(days=7),
+        product="中华(硬)",
+    )
+
+    def queue(user):
+        page = login(user).get(reverse("home"))
+        return {item["key"]: item["count"] for item in page.context["work_queue"]}
+
+    assert queue(manager)["complaints_to_handle"] == 1
+    # Inspection was due within a working day: it is late, for the region only.
+    assert queue(regional_manager)["complaints_overdue"] == 1
+    assert queue(other_regional_manager)["complaints_overdue"] == 0

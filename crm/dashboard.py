@@ -1,0 +1,114 @@
+"""What waits for the user on the home page: one counted query per kind of work."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.access import complaint_scope
+from complaints.models import Complaint
+from reports.access import report_scope
+from reports.models import MonthlyReport
+from visits.access import violation_scope
+from visits.models import PriceViolation
+
+CS = Complaint.Status
+MANAGER_STEPS = [CS.OPEN, CS.INSPECTED, CS.REJECTED, CS.APPROVED, CS.EXCHANGED]
+
+
+def work_queue(user):
+    """[{label, count, url, tone}] of what the user should act on, by role."""
+    items = []
+    complaints = complaint_scope(user).aggregate(
+        mine=Count("id", filter=Q(status__in=MANAGER_STEPS)),
+        to_decide=Count("id", filter=Q(status=CS.SUBMITTED)),
+        overdue=Count("id", filter=~Q(status=CS.CLOSED) & Q(due_on__lt=timezone.localdate())),
+    )
+    complaint_list = reverse("complaints:list")
+    if user.is_manager:
+        items.append(
+            _item(
+                "complaints_to_handle",
+                _("Complaints to handle"),
+                complaints["mine"],
+                complaint_list,
+            )
+        )
+    else:
+        items.append(
+            _item(
+                "complaints_to_decide",
+                _("Complaints awaiting decision"),
+                complaints["to_decide"],
+                f"{complaint_list}?status={CS.SUBMITTED}",
+            )
+        )
+    items.append(
+        _item(
+            "complaints_overdue",
+            _("Overdue complaints"),
+            complaints["overdue"],
+            f"{complaint_list}?overdue=true",
+            tone="danger",
+        )
+    )
+    reports = report_scope(user).aggregate(
+        to_write=Count("id", filter=Q(status__in=["draft", "returned"])),
+        to_review=Count("id", filter=Q(status="submitted")),
+        overdue=Count("id", filter=Q(overdue_at__isnull=False) & ~Q(status="approved")),
+    )
+    if user.is_manager:
+        items.append(
+            _item(
+                "reports_to_write",
+                _("Reports to write"),
+                reports["to_write"],
+                reverse("reports:report_list"),
+            )
+        )
+    else:
+        items.append(
+            _item(
+                "reports_to_review",
+                _("Reports to review"),
+                reports["to_review"],
+                reverse("reports:month"),
+            )
+        )
+        open_violations = violation_scope(user).filter(status=PriceViolation.Status.OPEN).count()
+        items.append(
+            _item(
+                "violations_to_decide",
+                _("Price violations to decide"),
+                open_violations,
+                reverse("visits:violation_list"),
+                tone="warning",
+            )
+        )
+    items.append(
+        _item(
+            "reports_overdue",
+            _("Overdue reports"),
+            reports["overdue"],
+            reverse("reports:report_list"),
+            "danger",
+        )
+    )
+    return items
+
+
+def _item(key, label, count, url, tone="primary"):
+    return {
+        "key": key,
+        "label": label,
+        "count": count or 0,
+        "url": url,
+        "tone": tone if count else "secondary",
+    }
+
+
+def current_report(user):
+    """The manager's latest report (last month's, normally), or None."""
+    if not user.is_manager:
+        return None
+    return MonthlyReport.objects.filter(manager=user).order_by("-month").first()
