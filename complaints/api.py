@@ -25,25 +25,25 @@ from crm.models import Customer
 from crm.pdf import render_pdf
 
 
-class SignatureSerializer(serializers.ModelSerializer):
+class ComplaintSignatureSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = ComplaintSignature
         fields = ["id", "role", "signer_name", "signed_at", "sha256", "url"]
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         return reverse("complaints:signature", args=[obj.pk])
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class ComplaintPhotoSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = ComplaintPhoto
         fields = ["id", "content_type", "size", "uploaded_at", "url"]
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         return reverse("complaints:photo", args=[obj.pk])
 
 
@@ -96,9 +96,9 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintDetailSerializer(ComplaintSerializer):
-    inspection_signature = SignatureSerializer(read_only=True)
-    receipt_signature = SignatureSerializer(read_only=True)
-    photos = PhotoSerializer(many=True, read_only=True)
+    inspection_signature = ComplaintSignatureSerializer(read_only=True)
+    receipt_signature = ComplaintSignatureSerializer(read_only=True)
+    photos = ComplaintPhotoSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
@@ -143,7 +143,7 @@ class InspectSerializer(SignedSerializer):
     cause = serializers.CharField()
 
 
-class CommentSerializer(serializers.Serializer):
+class ComplaintCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -217,7 +217,7 @@ class ComplaintViewSet(
         complaint = services.complaint_open(actor=request.user, **data)
         return self._respond(complaint, status.HTTP_201_CREATED)
 
-    @extend_schema(request=PhotoUploadSerializer, responses={201: PhotoSerializer})
+    @extend_schema(request=PhotoUploadSerializer, responses={201: ComplaintPhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         complaint = access.complaint_for_user(request.user, pk)
@@ -225,7 +225,7 @@ class ComplaintViewSet(
         photo = services.complaint_add_photo(
             complaint=complaint, actor=request.user, upload=data["photo"]
         )
-        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(ComplaintPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
     def _step(self, request, pk, serializer_class, service):
         complaint = access.complaint_for_user(request.user, pk)
@@ -238,15 +238,15 @@ class ComplaintViewSet(
     def inspect(self, request, pk=None):
         return self._step(request, pk, InspectSerializer, services.complaint_inspect)
 
-    @extend_schema(request=CommentSerializer, responses=ComplaintDetailSerializer)
+    @extend_schema(request=ComplaintCommentSerializer, responses=ComplaintDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._step(request, pk, CommentSerializer, services.complaint_submit)
+        return self._step(request, pk, ComplaintCommentSerializer, services.complaint_submit)
 
-    @extend_schema(request=CommentSerializer, responses=ComplaintDetailSerializer)
+    @extend_schema(request=ComplaintCommentSerializer, responses=ComplaintDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._step(request, pk, CommentSerializer, services.complaint_approve)
+        return self._step(request, pk, ComplaintCommentSerializer, services.complaint_approve)
 
     @extend_schema(request=RejectSerializer, responses=ComplaintDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -5,7 +5,7 @@ services (wrong state → 409, invalid input → 400)."""
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,11 +14,23 @@ from reports import access, figures, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 
 
+@extend_schema_field({"type": "string", "example": "2026-10"})
 class MonthField(serializers.Field):
     def to_representation(self, value):
         return figures.month_key(value)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "id": {"type": "integer"},
+            "username": {"type": "string"},
+            "name": {"type": "string"},
+        },
+    }
+)
 class PersonField(serializers.Field):
     def to_representation(self, value):
         return {"id": value.pk, "username": value.username, "name": str(value)}

@@ -147,3 +147,14 @@ def test_schema_and_docs(client, manager):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    text = target.read_text()
+    for route in ("/api/customers/", "/api/visits/records/", "/api/complaints/", "/api/reports/"):
+        assert route in text
