@@ -16,6 +16,9 @@ class CustomerFilter(django_filters.FilterSet):
         field_name="grade__code",
         to_field_name="code",
         queryset=Grade.objects.all(),
+        # A customer has one grade: no duplicate rows to remove, so no DISTINCT
+        # (which would make PostgreSQL sort the whole filtered set).
+        distinct=False,
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),

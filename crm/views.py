@@ -12,7 +12,6 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +33,7 @@ from crm.models import (
     SalesImport,
     User,
 )
+from crm.pagination import EstimatedCountPaginator
 from crm.sales_import import SalesImportError
 from visits.access import visit_scope
 from visits.selectors import manager_today
@@ -59,7 +59,7 @@ def admin_required(view):
 
 def _page(request, queryset, per_page):
     """One page of ``queryset``; ``page.elided_page_range`` feeds the page links."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
     page.elided_page_range = list(
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )

@@ -101,8 +101,11 @@ def _computed(month, managers):
     return computed
 
 
-def prepare_month(*, month, progress=None):
+def prepare_month(*, month, progress=None, manager_ids=None):
     """Prepare (or bring up to date) every active manager's report on ``month``.
+
+    ``manager_ids`` limits the run to those managers, so several workers can
+    share one month (the benchmark runs two).
 
     1. Compute a) and d) in bulk for managers without a report and for the
        reports still in draft or returned.
@@ -117,11 +120,10 @@ def prepare_month(*, month, progress=None):
     month = month.replace(day=1)
     progress = progress or (lambda message: None)
     due_date = due_date_for(month)
-    managers = list(
-        User.objects.filter(role=User.Role.MANAGER, is_active=True, region__isnull=False).order_by(
-            "pk"
-        )
-    )
+    managers = User.objects.filter(role=User.Role.MANAGER, is_active=True, region__isnull=False)
+    if manager_ids is not None:
+        managers = managers.filter(pk__in=list(manager_ids))
+    managers = list(managers.order_by("pk"))
     existing = {report.manager_id: report for report in MonthlyReport.objects.filter(month=month)}
     work = [m for m in managers if m.pk not in existing or existing[m.pk].is_editable]
     progress(

@@ -258,6 +258,8 @@ class Visit(VisitChecklist):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         indexes = [
+            # The whole list, newest first: an admin's visit list pages through it.
+            models.Index(fields=["-arrived_at", "-id"], name="visit_newest_first_idx"),
             models.Index(fields=["manager", "-arrived_at"]),
             models.Index(fields=["customer", "-arrived_at"]),
             models.Index(

@@ -1,0 +1,382 @@
+"""Province-scale benchmark: ``.venv/bin/python bench/run.py``.
+
+1. Make sure PostgreSQL database ``crm_bench`` exists on 127.0.0.1:5432
+   (user postgres, trust), migrate it and, if it holds no generated data,
+   run ``manage.py generate_scale_data`` at full size (timed).
+2. Count the queries of each page at page sizes 1 and 50 (Django test client).
+3. Start gunicorn with production-like settings and drive it with locust,
+   headless: 20 users (managers, regional managers, two admins).
+4. Time the jobs in their own processes, with peak memory: the monthly
+   preparation for all managers in 2 processes, one report PDF, the daily
+   reminders, an import of 10,000 sales rows.
+5. Print the table with each target beside its figure and write it, with
+   the date and the machine, to ``bench/RESULTS.md``.
+
+Options: ``--duration`` seconds of load (default 90), ``--users`` (20),
+``--skip-load``, ``--skip-jobs``, ``--generate "--customers 5000 ..."`` to
+generate a smaller data set into an empty database.
+"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+DB_NAME = "crm_bench"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+PORT = 8765
+WORK = Path("/tmp/crm_bench")
+
+# (row name, kind, target in ms); kinds: list 150, detail 80, search 100.
+TARGETS = {
+    "customers: list, filtered": 150,
+    "visits: list": 150,
+    "complaints: list": 150,
+    "reports: list": 150,
+    "api: customers": 150,
+    "api: visit records": 150,
+    "api: complaints": 150,
+    "api: reports": 150,
+    "customers: all, page 1": 150,
+    "customers: all, page 1000": 150,
+    "visits: all, page 1": 150,
+    "visits: all, page 1000": 150,
+    "customers: detail": 80,
+    "visits: detail": 80,
+    "customers: search": 100,
+    "customers: search, all": 100,
+}
+QUERY_LIMIT = 8
+
+
+def env():
+    values = dict(os.environ)
+    values.update(
+        DATABASE_URL=DB_URL,
+        DEBUG="False",
+        SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdefghijklmnop",
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        SECURE_SSL_REDIRECT="False",
+        SESSION_COOKIE_SECURE="False",
+        CSRF_COOKIE_SECURE="False",
+        STATIC_MANIFEST="False",
+        SECURE_HSTS_SECONDS="0",
+        CELERY_TASK_ALWAYS_EAGER="True",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LOG_LEVEL="WARNING",
+        # Each simulated user logs in once; a high limit keeps axes out of the way.
+        LOGIN_FAILURE_LIMIT="1000",
+        PYTHONPATH=str(ROOT),
+    )
+    return values
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env(), check=True, **kwargs)
+
+
+def job(*args):
+    """Run ``bench/jobs.py`` in its own process; its last output line is JSON."""
+    output = run([PYTHON, str(BENCH / "jobs.py"), *args], capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def ensure_locust():
+    if shutil.which("locust", path=str(BIN)):
+        return
+    say("Installing locust into the virtualenv (bench/requirements.txt) …")
+    run([PYTHON, "-m", "pip", "install", "-q", "-r", str(BENCH / "requirements.txt")])
+
+
+def ensure_database(generate_args):
+    import psycopg2
+
+    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {DB_NAME}")
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    connection.close()
+    run([PYTHON, "manage.py", "migrate", "-v0"])
+    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=DB_NAME)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM crm_customer WHERE code LIKE 'S%%'")
+        customers = cursor.fetchone()[0]
+    generation = None
+    if customers == 0:
+        say("Generating the data set (this takes a while) …")
+        started = time.monotonic()
+        run([PYTHON, "manage.py", "generate_scale_data", *shlex.split(generate_args)])
+        generation = time.monotonic() - started
+    sizes = {}
+    with connection.cursor() as cursor:
+        for table in (
+            "crm_customer",
+            "crm_salesrecord",
+            "visits_visit",
+            "complaints_complaint",
+            "reports_monthlyreport",
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            sizes[table] = cursor.fetchone()[0]
+    connection.close()
+    return version, generation, sizes
+
+
+def start_gunicorn(workers):
+    WORK.mkdir(exist_ok=True)
+    log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "crm.wsgi:application",
+            f"--bind=127.0.0.1:{PORT}",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            "--timeout=60",
+            "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not start; see /tmp/crm_bench/gunicorn.log")
+
+
+def stop(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def load(personas, users, duration):
+    prefix = WORK / "locust"
+    environment = env()
+    environment["BENCH_PERSONAS"] = str(personas)
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(BENCH / "locustfile.py"),
+            "--headless",
+            f"--users={users}",
+            f"--spawn-rate={users}",
+            f"--run-time={duration}s",
+            f"--host=http://127.0.0.1:{PORT}",
+            f"--csv={prefix}",
+            "--only-summary",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=environment,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def machine(pg_version):
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) / 1024 / 1024
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return (
+        f"{os.cpu_count()} cores ({model}), {memory:.1f} GiB RAM, PostgreSQL {pg_version}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def _queries_text(counts):
+    """'12 (7) / 12 (7)' and whether the page's own queries meet the target."""
+    if not counts:
+        return "—", True
+    if None in counts:
+        return "error", False
+    text = " / ".join(f"{total} ({own})" for total, own in counts)
+    own = [own for _total, own in counts]
+    return text, own[0] == own[1] <= QUERY_LIMIT
+
+
+def mark(ok):
+    return "met" if ok else "NOT met"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=90)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-jobs", action="store_true")
+    parser.add_argument("--generate", default="", help="Arguments for generate_scale_data.")
+    options = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    lines = []
+
+    def out(text=""):
+        say(text)
+        lines.append(text)
+
+    ensure_locust()
+    pg_version, generation, sizes = ensure_database(options.generate)
+    out(f"# Benchmark results ({datetime.datetime.now():%Y-%m-%d %H:%M})")
+    out()
+    out(f"Machine: {machine(pg_version)}.")
+    out(
+        "Data: "
+        + ", ".join(f"{table} {count:,}" for table, count in sizes.items())
+        + (f"; generated in {generation:.0f} s." if generation else " (already generated).")
+    )
+    out(
+        f"Load: {options.users} users (13:5:2 managers : regional managers : admins), "
+        f"{options.duration} s, gunicorn {options.workers} sync workers; "
+        "locust, gunicorn and PostgreSQL share the machine."
+    )
+    out()
+    personas = WORK / "personas.json"
+    job("personas", str(personas))
+    query_counts = job("queries", str(personas))["result"]
+
+    if not options.skip_load:
+        server = start_gunicorn(options.workers)
+        try:
+            stats = load(personas, options.users, options.duration)
+        finally:
+            stop(server)
+        out("## Pages and API under load")
+        out()
+        out(
+            "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | p95 target "
+            "| queries at 1 / 50 rows: all (page) | verdict |"
+        )
+        out("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        for name, target in TARGETS.items():
+            row = stats.get(name)
+            if row is None:
+                continue
+            p95 = float(row["95%"])
+            counts_text, queries_ok = _queries_text(query_counts.get(name))
+            verdict = mark(p95 <= target and queries_ok and row["Failure Count"] == "0")
+            out(
+                f"| {name} | {row['Request Count']} | {row['Failure Count']} "
+                f"| {float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} "
+                f"| ≤ {target} | {counts_text} | {verdict} |"
+            )
+        total = stats.get("Aggregated")
+        if total:
+            out(
+                f"| all requests | {total['Request Count']} | {total['Failure Count']} "
+                f"| {float(total['Requests/s']):.1f} | {total['50%']} | {total['95%']} "
+                f"| {total['99%']} | | | |"
+            )
+        out()
+        for first, deep in (
+            ("customers: all, page 1", "customers: all, page 1000"),
+            ("visits: all, page 1", "visits: all, page 1000"),
+        ):
+            if first in stats and deep in stats:
+                a, b = float(stats[first]["50%"]), float(stats[deep]["50%"])
+                ratio = b / a if a else 0
+                out(
+                    f"- {deep} vs page 1 (median): {b:.0f} ms vs {a:.0f} ms = {ratio:.2f}× "
+                    f"(target ≤ 2×): {mark(ratio <= 2)}"
+                )
+        out()
+    out("## Queries per request (Django test client, page sizes 1 and 50)")
+    out()
+    out(
+        "All queries of a request, and in brackets the page's own: without the session "
+        "load and save, the logged-in user and BEGIN/COMMIT, which every page pays. "
+        f"Target: ≤ {QUERY_LIMIT}, the same at both sizes (judged on the page's own)."
+    )
+    out()
+    for name, counts in query_counts.items():
+        text, ok = _queries_text(counts)
+        out(f"- {name}: {text}: {mark(ok)}")
+    out()
+
+    if not options.skip_jobs:
+        out("## Jobs")
+        out()
+        out("| job | time | target | peak memory | verdict |")
+        out("|---|---:|---:|---:|---|")
+        job("prepare-reset")
+        started = time.monotonic()
+        workers = [
+            subprocess.Popen(
+                [PYTHON, str(BENCH / "jobs.py"), "prepare", str(part), "2"],
+                cwd=ROOT,
+                env=env(),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for part in range(2)
+        ]
+        results = [json.loads(w.communicate()[0].strip().splitlines()[-1]) for w in workers]
+        elapsed = time.monotonic() - started
+        created = sum(r["result"]["created"] for r in results)
+        peak = max(r["peak_rss_mib"] for r in results)
+        out(
+            f"| monthly preparation, {created} reports, 2 processes | {elapsed:.1f} s | ≤ 300 s "
+            f"| {peak:.0f} MiB per process | {mark(elapsed <= 300)} |"
+        )
+        result = job("pdf")
+        out(
+            f"| one report PDF (process incl. Django start) | {result['seconds']:.2f} s | ≤ 2 s "
+            f"| {result['peak_rss_mib']:.0f} MiB (≤ 500) "
+            f"| {mark(result['seconds'] <= 2 and result['peak_rss_mib'] <= 500)} |"
+        )
+        result = job("reminders")
+        out(
+            f"| daily reminders over {sizes['visits_visit']:,} visits, "
+            f"{result['result']['sent']} sent | {result['result']['job_seconds']:.1f} s | ≤ 30 s "
+            f"| {result['peak_rss_mib']:.0f} MiB | {mark(result['result']['job_seconds'] <= 30)} |"
+        )
+        result = job("import")
+        out(
+            f"| import of {result['result']['rows']:,} sales rows (CSV) "
+            f"| {result['result']['job_seconds']:.1f} s | ≤ 10 s "
+            f"| {result['peak_rss_mib']:.0f} MiB | {mark(result['result']['job_seconds'] <= 10)} |"
+        )
+        out()
+    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    say(f"Written to {BENCH / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""A paginator for the browser lists that does not count big unfiltered tables.
+
+An exact ``COUNT(*)`` over a million visits costs a sequential scan on every
+page view. When the list is the whole table (no filter, no scope: what an
+admin sees first) and PostgreSQL's statistics say it is big, the paginator
+takes the planner's row estimate (``pg_class.reltuples``, kept fresh by
+autovacuum's ANALYZE) instead. Filtered lists are small enough to count.
+The page links stay usable: the last page number is approximate, and a page
+past the real end shows the rows that are there (none).
+
+Deep pages (page 1,000 of the customers) would make PostgreSQL build and
+throw away every joined row before the offset. Past ``DEFER_FROM`` rows the
+paginator first reads only the primary keys of the page (an index-only scan
+of the ordering index), then the page's rows with their joins: one more
+query, whatever the page size.
+"""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+
+ESTIMATE_FROM = 10000
+DEFER_FROM = 1000
+
+
+def estimated_rows(queryset):
+    """The planner's row estimate for the queryset's table, or None off PostgreSQL."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] > 0 else None
+
+
+class EstimatedCountPaginator(Paginator):
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        query = getattr(queryset, "query", None)
+        if query is not None and not query.where and not query.distinct:
+            estimate = estimated_rows(queryset)
+            if estimate is not None and estimate >= ESTIMATE_FROM:
+                return estimate
+        return super().count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        queryset = self.object_list
+        if bottom < DEFER_FROM or not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            return self._get_page(queryset[bottom:top], number, self)
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
