@@ -13,7 +13,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from crm import workdays
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
+from crm.pagination import EstimatedCountPaginator
 from visits import access, forms, selectors, services
 from visits.models import (
     PlannedVisit,
@@ -46,7 +46,7 @@ ROWS_PER_PAGE = 30
 
 
 def _page(request, queryset, per_page=ROWS_PER_PAGE):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
     page.elided_page_range = list(
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )
