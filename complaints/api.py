@@ -20,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 
 from complaints import access, selectors, services
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
+from crm import audit
 from crm.access import customer_scope
 from crm.models import Customer
 from crm.pdf import render_pdf
@@ -275,6 +276,7 @@ class ComplaintViewSet(
                 "printed_at": timezone.now(),
             },
         )
+        audit.record("pdf", obj=complaint, summary=complaint.number)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
         return response

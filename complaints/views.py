@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from complaints import access, forms, selectors, services
 from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, ComplaintSignature
+from crm import audit
 from crm.errors import ConflictError, DomainError
 from crm.pdf import render_pdf
 
@@ -246,6 +247,7 @@ def complaint_pdf(request, pk):
         "complaints/complaint_pdf.html",
         {"complaint": complaint, "events": complaint.events.all(), "printed_at": timezone.now()},
     )
+    audit.record("pdf", obj=complaint, summary=complaint.number)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
     return response

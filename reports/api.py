@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm import audit
 from reports import access, figures, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 
@@ -226,6 +227,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         report = self.get_object()
-        response = HttpResponse(pdf.report_pdf(report), content_type="application/pdf")
+        content = pdf.report_pdf(report)
+        audit.record("pdf", obj=report, summary=str(report))
+        response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pdf.report_filename(report)}"'
         return response

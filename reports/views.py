@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm import audit
 from crm.errors import DomainError
 from crm.models import Region
 from reports import access, charts, figures, forms, pdf, selectors, services
@@ -195,6 +196,7 @@ def report_pdf(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(report)
+    audit.record("pdf", obj=report, summary=str(report))
     return _pdf_response(content, pdf.report_filename(report))
 
 
@@ -270,6 +272,7 @@ def region_month_pdf(request, month):
         raise Http404("No region")
     data = selectors.region_month(region=region, month=month)
     content = pdf.region_pdf(region=region, month=month, data=data)
+    audit.record("pdf", obj=region, summary=f"{region} {figures.month_key(month)}")
     return _pdf_response(content, f"region-{region.code}-{figures.month_key(month)}.pdf")
 
 

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from crm import audit
 from crm.models import Region
 from visits import access, selectors, services
 from visits import serializers as s
@@ -163,7 +164,9 @@ class VisitViewSet(
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         visit = self.get_object()
-        response = HttpResponse(visit_pdf(visit=visit), content_type="application/pdf")
+        data = visit_pdf(visit=visit)
+        audit.record("pdf", obj=visit, summary=str(visit))
+        response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="visit-{visit.pk}.pdf"'
         return response
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import workdays
+from crm import audit, workdays
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
 from crm.pagination import EstimatedCountPaginator
@@ -624,6 +624,7 @@ def visit_pdf(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(visit)
+    audit.record("pdf", obj=visit, summary=str(visit))
     response = HttpResponse(data, content_type="application/pdf")
     filename = f"visit-{visit.pk}-{timezone.localtime(visit.arrived_at):%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

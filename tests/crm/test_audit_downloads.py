@@ -1,0 +1,61 @@
+"""Every PDF download is in the audit trail: who, what, from where."""
+
+import pytest
+from django.urls import reverse
+
+from crm.models import AuditEvent
+from reports import services as report_services
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world(
+        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
+    )
+
+
+@pytest.mark.parametrize(
+    ("url_name", "key", "label"),
+    [
+        ("visits:visit_pdf", "visit", "visits.Visit"),
+        ("visits-record-pdf", "visit", "visits.Visit"),
+        ("complaints:pdf", "complaint", "complaints.Complaint"),
+        ("complaint-pdf", "complaint", "complaints.Complaint"),
+        ("reports:report_pdf", "report", "reports.MonthlyReport"),
+        ("report-pdf", "report", "reports.MonthlyReport"),
+    ],
+)
+def test_pdf_download_is_recorded(client, world, manager, regional_manager, url_name, key, label):
+    obj = world[key]
+    if key == "report":
+        # Only an approved report is printed.
+        report_services.report_update_sections(report=obj, actor=manager, data={"problems": "无"})
+        report_services.report_submit(report=obj, actor=manager)
+        report_services.report_approve(report=obj, actor=regional_manager)
+    client.force_login(manager)
+    response = client.get(reverse(url_name, args=[obj.pk]), REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    event = AuditEvent.objects.get(action="pdf")
+    assert (event.actor, event.object_type, event.object_id) == (manager, label, str(obj.pk))
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_region_month_pdf_is_recorded(client, world, regional_manager):
+    client.force_login(regional_manager)
+    response = client.get(reverse("reports:region_month_pdf", args=["2026-09"]))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="pdf")
+    assert event.actor == regional_manager
+    assert event.object_type == "crm.Region" and event.object_id == str(regional_manager.region_id)
+    assert "2026-09" in event.summary
+
+
+def test_refused_download_records_nothing(client, world, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("visits:visit_pdf", args=[world["visit"].pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="pdf").exists()
