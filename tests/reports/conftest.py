@@ -2,12 +2,21 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from crm.models import SalesRecord
 from reports import services
 from tests import factories
 
 SEPTEMBER = datetime.date(2026, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the English messages, in services and on pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def sale(customer, month, amount, quantity=None):
