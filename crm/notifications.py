@@ -25,6 +25,54 @@ def notify(*, user, key, title, body="", url=""):
     return notification
 
 
+def notify_many(items, *, batch_size=1000):
+    """Notify many at once: ``items`` are (user, key, title, body, url).
+
+    The same rule as ``notify`` - one per (user, key) - kept by the database
+    in a few bulk statements instead of one transaction per item, for the
+    daily jobs. E-mails are queued after commit in chunks. Returns the number
+    of notifications created.
+    """
+    wanted = {}
+    for user, key, title, body, url in items:
+        wanted.setdefault((user.pk, key[:200]), (user, str(title)[:200], body, url[:300]))
+    if not wanted:
+        return 0
+    user_ids = {user_id for user_id, _key in wanted}
+    existing = set(
+        Notification.objects.filter(
+            user_id__in=user_ids, key__in={key for _user_id, key in wanted}
+        ).values_list("user_id", "key")
+    )
+    new = [
+        Notification(user=user, key=key, title=title, body=body, url=url)
+        for (user_id, key), (user, title, body, url) in wanted.items()
+        if (user_id, key) not in existing
+    ]
+    if not new:
+        return 0
+    with transaction.atomic():
+        Notification.objects.bulk_create(new, batch_size=batch_size, ignore_conflicts=True)
+    to_email = [n for n in new if n.user.email]
+    if to_email:
+        created_ids = list(
+            Notification.objects.filter(
+                user_id__in={n.user_id for n in to_email},
+                key__in={n.key for n in to_email},
+                emailed_at__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _send_emails(created_ids))
+    return len(new)
+
+
+def _send_emails(notification_ids, chunk=200):
+    from crm.tasks import send_notification_emails
+
+    for start in range(0, len(notification_ids), chunk):
+        send_notification_emails.delay(notification_ids[start : start + chunk])
+
+
 def _send_email(notification_id):
     from crm.tasks import send_notification_email
 

@@ -22,3 +22,10 @@ def send_notification_email(notification_id):
     from crm import notifications
 
     return notifications.send_email(notification_id=notification_id)
+
+
+@shared_task
+def send_notification_emails(notification_ids):
+    from crm import notifications
+
+    return sum(bool(notifications.send_email(notification_id=pk)) for pk in notification_ids)

@@ -20,7 +20,7 @@ from crm import services as crm_services
 from crm import workdays
 from crm.errors import ConflictError, DomainError
 from crm.models import Customer, Grade, GradeChange, User
-from crm.notifications import notify
+from crm.notifications import notify, notify_many
 from visits import access, images, selectors
 from visits.models import (
     CHECKLIST,
@@ -943,13 +943,11 @@ def reminders_send(*, day=None):
                 _url("home"),
             )
         )
-    sent = 0
-    for manager_id, key, title, body, url in items:
-        if (manager_id, key) in already or manager_id not in managers:
-            continue
-        if notify(user=managers[manager_id], key=key, title=str(title), body=body, url=url):
-            sent += 1
-    return sent
+    return notify_many(
+        (managers[manager_id], key, str(title), body, url)
+        for manager_id, key, title, body, url in items
+        if (manager_id, key) not in already and manager_id in managers
+    )
 
 
 def schedules_propose_next_week(*, today=None):

@@ -30,3 +30,32 @@ def test_mark_read_touches_only_own(manager, teammate):
     own.refresh_from_db()
     other.refresh_from_db()
     assert own.read_at is not None and other.read_at is None
+
+
+def test_notify_many_creates_each_once_and_emails_each_once(
+    manager, teammate, monkeypatch, django_assert_max_num_queries
+):
+    notifications.notify(user=manager, key="suggestion:7:2026-10-09", title="已有")
+    items = [
+        (manager, "suggestion:7:2026-10-09", "建议待答复", "", "/v/7/"),
+        *[(manager, f"revisit:{i}:2026-10-09", f"回访 {i}", "", "/v/") for i in range(40)],
+        (teammate, "revisit:99:2026-10-09", "回访 99", "", "/v/99/"),
+    ]
+    queued = []
+    send_emails = notifications._send_emails
+    monkeypatch.setattr(notifications, "_send_emails", queued.extend)
+
+    # A fixed number of statements, whatever the number of items.
+    with django_assert_max_num_queries(6):
+        created = notifications.notify_many(items)
+
+    assert created == 41
+    assert len(queued) == 41
+    assert notifications.notify_many(items) == 0
+    assert Notification.objects.filter(user=manager).count() == 41
+    assert Notification.objects.filter(user=teammate).count() == 1
+    send_emails(queued)
+    send_emails(queued)  # a retried job sends nothing twice
+    # One e-mail per notification (the earlier one included), none twice.
+    assert len(mail.outbox) == 42
+    assert len({message.subject for message in mail.outbox}) == 42
