@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import translation
 from PIL import Image
 
 from complaints.models import Complaint, ComplaintPhoto
@@ -240,7 +241,9 @@ def test_two_regional_managers_approve_at_once_one_wins(
     def approve(user):
         try:
             barrier.wait(timeout=10)
-            services.complaint_approve(complaint=complaint, actor=user, comment=user.username)
+            # A new thread starts in the default language (Chinese).
+            with translation.override("en"):
+                services.complaint_approve(complaint=complaint, actor=user, comment=user.username)
             outcomes.append(("won", user.username))
         except ConflictError as error:
             outcomes.append(("lost", error.message))
