@@ -61,7 +61,11 @@ class VisitViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Visit.objects.none()
         if self.action == "list":
-            return selectors.visit_list(user=self.request.user, filters=self.request.query_params)
+            # Checked first: "?manager=null" or a date like "x" reached the query as is (500).
+            params = {k: v for k, v in self.request.query_params.items() if v != ""}
+            query = s.VisitListQuerySerializer(data=params)
+            query.is_valid(raise_exception=True)
+            return selectors.visit_list(user=self.request.user, filters=query.validated_data)
         return access.visit_scope(self.request.user, selectors.visit_detail_queryset())
 
     def get_serializer_class(self):
@@ -286,7 +290,8 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ],
         responses=s.RegionWeekSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    # A plain list, one row per manager: not paged (the schema said it was).
+    @action(detail=False, methods=["get"], pagination_class=None)
     def region(self, request):
         """Every manager of the region with the week's schedule and coverage by grade."""
         query = s.RegionWeekQuerySerializer(data=request.query_params)

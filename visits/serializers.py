@@ -374,6 +374,17 @@ class RegionWeekSerializer(serializers.Serializer):
         }
 
 
+class VisitListQuerySerializer(serializers.Serializer):
+    """The filters of the visit list API."""
+
+    status = serializers.ChoiceField(choices=Visit.Status.choices, required=False)
+    kind = serializers.ChoiceField(choices=Visit.Kind.choices, required=False)
+    customer = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    manager = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
 class RegionWeekQuerySerializer(serializers.Serializer):
     week_start = serializers.DateField()
     region = serializers.CharField(required=False)

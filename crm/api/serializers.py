@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm import access, services
@@ -116,6 +117,10 @@ class CustomerSerializer(serializers.ModelSerializer):
     manager = UserSummarySerializer(read_only=True)
     grade = serializers.SlugRelatedField(slug_field="code", read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)
+    # Declared so the schema allows the blank value of a customer that is no key account.
+    key_account_class = serializers.ChoiceField(
+        choices=Customer.KeyAccountClass.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Customer
@@ -248,9 +253,14 @@ class RejoinSerializer(serializers.Serializer):
     joined_on = serializers.DateField()
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})
+class _MonthField(serializers.DateField):
+    """A month as YYYY-MM (not a date)."""
+
+
 class SalesRecordSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = _MonthField(format="%Y-%m", read_only=True)
 
     class Meta:
         model = SalesRecord

@@ -3,6 +3,7 @@
 
 import datetime
 
+from django import forms
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
 from django.utils.translation import gettext as _
@@ -252,8 +253,13 @@ class SalesViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SalesImportResultSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
+class _YearFilter(filters.NumberFilter):
+    # A whole year: a decimal like 0.0 or 1e9 made the year lookup fail with a 500.
+    field_class = forms.IntegerField
+
+
 class CalendarFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = _YearFilter(field_name="date", lookup_expr="year", min_value=1, max_value=9999)
 
     class Meta:
         model = CalendarDay
