@@ -250,9 +250,11 @@ if not DEBUG:
 
 # REST API
 REST_FRAMEWORK = {
+    # Token first: a request without valid credentials gets 401 with
+    # "WWW-Authenticate: Token" (a revoked token says so), not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.PageNumberPagination",
@@ -298,7 +300,12 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message a dead worker took is redelivered after this many seconds: keep
+    # it above CELERY_TASK_TIME_LIMIT, or a slow task would run twice at once.
+    # The crash test sets it to a few seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
