@@ -8,6 +8,7 @@ class CrmConfig(AppConfig):
     verbose_name = _("Customer archive")
 
     def ready(self):
-        from crm import audit
+        from crm import audit, sessions
 
         audit.connect()
+        sessions.connect()

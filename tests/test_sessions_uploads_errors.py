@@ -49,6 +49,11 @@ def test_deactivating_a_user_ends_their_session_and_token(admin_user, manager, c
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert api.get("/api/customers/").status_code == 401
     assert not Token.objects.filter(user=manager).exists()
+    # The session is gone, not just refused: reactivating does not revive it.
+    manager.refresh_from_db()
+    manager.is_active = True
+    manager.save()
+    assert browser.get(reverse("customer_list")).status_code == 302
 
 
 def test_deactivated_in_the_django_admin_too(client, admin_user, manager):
