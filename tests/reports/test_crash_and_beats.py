@@ -32,6 +32,7 @@ from crm.models import Notification, SalesRecord
 from reports.models import MonthlyReport
 from reports.tasks import prepare_monthly_reports
 from tests import factories
+from tests.browser_support import seeded  # noqa: F401
 from tests.crm.test_worker import _database_url
 
 SEPTEMBER = datetime.date(2026, 9, 1)
@@ -84,7 +85,7 @@ def _kill(process):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
-def test_killed_worker_loses_nothing_and_repeats_nothing():
+def test_killed_worker_loses_nothing_and_repeats_nothing(seeded):  # noqa: F811
     region = factories.RegionFactory(code="CRASH")
     managers = []
     for n in range(MANAGERS):
