@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from crm.models import User
+from crm.models import Customer, User
 from visits.models import (
     PriceViolation,
     PromotionReceipt,
@@ -34,10 +34,16 @@ def _customer_q(user, prefix="customer__", author_field=None):
     if user.is_regional_manager:
         return Q(**{f"{prefix}region_id": user.region_id})
     if user.is_manager:
-        q = Q(**{f"{prefix}manager_id": user.pk})
-        if author_field:
-            q |= Q(**{author_field: user.pk})
-        return q
+        if not author_field:
+            return Q(**{f"{prefix}manager_id": user.pk})
+        # "Their customers' rows or rows they wrote": with the customer ids
+        # spelled out, both sides are indexed columns of the row's own table
+        # and the database combines two index scans instead of joining every
+        # row (a manager has about a hundred customers).
+        customer_ids = list(
+            Customer.objects.filter(manager_id=user.pk).values_list("pk", flat=True)
+        )
+        return Q(**{f"{prefix}id__in": customer_ids}) | Q(**{author_field: user.pk})
     return Q(pk__in=[])
 
 

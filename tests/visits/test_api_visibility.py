@@ -129,19 +129,21 @@ def test_detail_lists_budget(api_login, manager, customer, size, django_assert_m
             author=manager, kind="daily", day=f"2026-09-{n + 1:02d}", content="c"
         )
     client = api_login(manager)
-    # Each: 1 count + 1 page with its joins (and the comment count for logs).
-    for url in (
-        "/api/visits/suggestions/",
-        "/api/visits/unlicensed/",
-        "/api/visits/promotions/",
-        "/api/visits/work-logs/",
-        "/api/visits/price-violations/",
+    # Each: 1 count + 1 page with its joins (and the comment count for logs);
+    # suggestions and promotions first read the manager's customer ids.
+    for url, budget in (
+        ("/api/visits/suggestions/", 3),
+        ("/api/visits/unlicensed/", 2),
+        ("/api/visits/promotions/", 3),
+        ("/api/visits/work-logs/", 2),
+        ("/api/visits/price-violations/", 2),
     ):
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(budget):
             client.get(url)
     # The visit with its signatures, events, suggestions and corrections:
-    # visit, signatures, events, suggestions, corrections.
-    with django_assert_max_num_queries(5):
+    # the manager's customer ids, visit, signatures, events, suggestions,
+    # corrections.
+    with django_assert_max_num_queries(6):
         assert len(client.get(f"/api/visits/records/{visit.pk}/").json()["suggestions"]) == size
 
 

@@ -325,8 +325,9 @@ class TestVisitList:
         for _ in range(rows):
             make_visit(manager, factories.CustomerFactory(manager=manager), stage="in_progress")
         client = login(manager)
-        # session, user, count of visits, page of visits (customer, grade, manager joined);
-        # the layout's unread notifications and the user's region; the session saved.
-        with django_assert_max_num_queries(7 + 2):
+        # session, user, the manager's customer ids, count of visits, page of
+        # visits (customer, grade, manager joined); the layout's unread
+        # notifications and the user's region; the session saved.
+        with django_assert_max_num_queries(8 + 2):
             response = client.get(reverse("visits:visit_list"))
         assert len(response.context["page"].object_list) == rows
