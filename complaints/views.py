@@ -7,6 +7,7 @@ as a message).
 """
 
 import functools
+import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -215,7 +216,8 @@ def _file_response(field):
         handle = field.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle)
+    # An attachment, never a page: <img> still shows it, a link downloads it.
+    response = FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

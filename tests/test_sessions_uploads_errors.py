@@ -155,8 +155,7 @@ def test_photo_stored_under_a_generated_name_and_served_safely(
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    disposition = response.get("Content-Disposition", "")
-    assert disposition.startswith(("inline", "attachment")) or disposition == ""
+    assert response["Content-Disposition"] == f'attachment; filename="{stored.split("/")[-1]}"'
     assert "private" in response["Cache-Control"]
 
 
@@ -201,3 +200,22 @@ def test_500_is_the_plain_page_without_a_traceback(settings, manager):
     with open(settings.BASE_DIR / "templates" / "500.html", encoding="utf-8") as template:
         # The plain template, rendered without context.
         assert template.read().strip()[:40] in page
+
+
+def test_visit_signature_images_are_served_as_attachments(client, manager, customer):
+    from crm.demo_activity import signature_png
+    from visits import services as visit_services
+
+    visit = visit_services.visit_start(actor=manager, customer=customer, special_reason="补货")
+    visit_services.visit_end(visit=visit, actor=manager)
+    visit_services.visit_sign(
+        visit=visit, actor=manager, role="manager", image=signature_png("张", 1), signer_name="张伟"
+    )
+    client.force_login(manager)
+
+    response = client.get(reverse("visits:signature_image", args=[visit.pk, "manager"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"

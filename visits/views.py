@@ -9,6 +9,7 @@ errors of the services come back as form errors or messages, never a 500.
 import contextlib
 import datetime
 import functools
+import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -636,7 +637,8 @@ def _image_response(field_file):
         handle = field_file.open("rb")
     except (OSError, ValueError):
         raise Http404("No image") from None
-    response = FileResponse(handle)
+    # An attachment, never a page: <img> still shows it, a link downloads it.
+    response = FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
