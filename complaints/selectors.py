@@ -4,6 +4,7 @@ and loads related rows so a page costs the same few queries whatever its size.""
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,15 @@ def with_overdue(queryset, today=None):
     )
 
 
+def _yes_no_filter(label, method):
+    """A yes / no filter whose empty choice reads "All", not "Unknown"."""
+    return django_filters.BooleanFilter(
+        label=label,
+        method=method,
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+
 class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
     customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
@@ -33,8 +43,8 @@ class ComplaintFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(
         label=_("Product"), field_name="product", lookup_expr="icontains"
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-    to_decide = django_filters.BooleanFilter(label=_("To decide"), method="filter_to_decide")
+    overdue = _yes_no_filter(_("Overdue"), "filter_overdue")
+    to_decide = _yes_no_filter(_("To decide"), "filter_to_decide")
 
     class Meta:
         model = Complaint

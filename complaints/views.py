@@ -53,7 +53,7 @@ def complaint_list(request):
     for field in filterset.form.fields.values():
         css = (
             "form-select form-select-sm"
-            if hasattr(field, "choices")
+            if hasattr(field.widget, "choices")
             else "form-control form-control-sm"
         )
         field.widget.attrs.setdefault("class", css)
