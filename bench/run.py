@@ -13,8 +13,9 @@
    the date and the machine, to ``bench/RESULTS.md``.
 
 Options: ``--duration`` seconds of load (default 90), ``--users`` (20),
-``--skip-load``, ``--skip-jobs``, ``--generate "--customers 5000 ..."`` to
-generate a smaller data set into an empty database.
+``--warm-up`` seconds of load before counting starts (15), ``--skip-load``,
+``--skip-jobs``, ``--generate "--customers 5000 ..."`` to generate a smaller
+data set into an empty database.
 """
 
 import argparse
@@ -178,10 +179,11 @@ def stop(server):
     server.wait(timeout=30)
 
 
-def load(personas, users, duration):
+def load(personas, users, duration, warm_up):
     prefix = WORK / "locust"
     environment = env()
     environment["BENCH_PERSONAS"] = str(personas)
+    environment["BENCH_WARM_UP"] = str(warm_up)
     subprocess.run(
         [
             str(BIN / "locust"),
@@ -190,7 +192,7 @@ def load(personas, users, duration):
             "--headless",
             f"--users={users}",
             f"--spawn-rate={users}",
-            f"--run-time={duration}s",
+            f"--run-time={duration + warm_up}s",
             f"--host=http://127.0.0.1:{PORT}",
             f"--csv={prefix}",
             "--only-summary",
@@ -240,6 +242,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=90)
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--warm-up", type=int, default=15, help="Seconds of load before counting starts."
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-jobs", action="store_true")
@@ -264,7 +269,8 @@ def main():
     )
     out(
         f"Load: {options.users} users (13:5:2 managers : regional managers : admins), "
-        f"{options.duration} s, gunicorn {options.workers} sync workers; "
+        f"{options.duration} s counted after a {options.warm_up} s warm-up (logins, first "
+        f"requests of each worker), gunicorn {options.workers} sync workers; "
         "locust, gunicorn and PostgreSQL share the machine."
     )
     out()
@@ -275,7 +281,7 @@ def main():
     if not options.skip_load:
         server = start_gunicorn(options.workers)
         try:
-            stats = load(personas, options.users, options.duration)
+            stats = load(personas, options.users, options.duration, options.warm_up)
         finally:
             stop(server)
         out("## Pages and API under load")

@@ -6,6 +6,7 @@ both answer 404; seeing without the right to change answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from crm.models import Customer, User
@@ -33,6 +34,27 @@ def user_scope(user, queryset=None):
     if user.is_regional_manager:
         return queryset.filter(region_id=user.region_id)
     return queryset.filter(pk=user.pk)
+
+
+def manager_filter_choices(user, data):
+    """The managers a list's "manager" filter offers ``user``, given the query ``data``.
+
+    A regional manager picks among their region's managers. An admin has 500
+    managers to pick from: the list offers those of the region chosen in the
+    same filter (plus the manager already chosen, so a link to one manager's
+    rows keeps working), and none until a region is chosen.
+    """
+    managers = user_scope(user, User.objects.filter(role=User.Role.MANAGER))
+    if not user.is_crm_admin:
+        return managers.order_by("username")
+    wanted = Q(pk__in=[])
+    region = (data or {}).get("region")
+    if region:
+        wanted |= Q(region__code=region)
+    manager = (data or {}).get("manager")
+    if manager and str(manager).isdigit():
+        wanted |= Q(pk=manager)
+    return managers.filter(wanted).order_by("username")
 
 
 def can_create_customer(user):

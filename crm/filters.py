@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm import access
 from crm.models import Customer, Grade, Region, User
 
 
@@ -63,11 +64,8 @@ class CustomerFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_crm_admin:
-            # Offer only the managers the user can see.
-            self.filters["manager"].queryset = User.objects.filter(
-                role=User.Role.MANAGER, region_id=user.region_id
-            )
+        if user is not None and user.is_authenticated:
+            self.filters["manager"].queryset = access.manager_filter_choices(user, self.data)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -43,6 +43,16 @@ def style_form(form):
     return form
 
 
+def follow_region(form):
+    """An admin's list filter: choosing a region reloads the list with that
+    region's managers to pick from (see ``access.manager_filter_choices``)."""
+    form.fields["region"].widget.attrs["data-autosubmit"] = ""
+    manager = form.fields["manager"]
+    if not form.data.get("region") and not form.data.get("manager"):
+        manager.empty_label = _("Choose a region first")
+        manager.widget.attrs["disabled"] = True
+
+
 class StyledFormMixin:
     bound_field_class = BootstrapBoundField
 

@@ -106,7 +106,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt from a locked-out user or address.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "crm.auth.RegionModelBackend",
 ]
 
 ROOT_URLCONF = "crm.urls"

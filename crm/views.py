@@ -35,7 +35,7 @@ from crm.models import (
 )
 from crm.pagination import EstimatedCountPaginator
 from crm.sales_import import SalesImportError
-from visits.access import visit_scope
+from visits.access import customer_visit_scope
 from visits.selectors import manager_today
 
 CUSTOMERS_PER_PAGE = 50
@@ -139,7 +139,7 @@ SORTABLE_COLUMNS = [
 @login_required
 def customer_list(request):
     filterset = selectors.customer_list(user=request.user, filters=request.GET, request=request)
-    _prepare_filter_form(filterset.form)
+    _prepare_filter_form(filterset.form, request.user)
     page = _page(request, filterset.qs, CUSTOMERS_PER_PAGE)
     current = request.GET.get("ordering", "")
     columns = []
@@ -168,11 +168,14 @@ def customer_list(request):
     )
 
 
-def _prepare_filter_form(form):
-    """Bootstrap classes, "All" for an empty choice, grades as toggle buttons."""
+def _prepare_filter_form(form, user):
+    """Bootstrap classes, "All" for an empty choice, grades as toggle buttons; an
+    admin's manager choice follows the region chosen."""
     forms.style_form(form)
     for name in ("region", "manager", "network_status", "customer_type"):
         form.fields[name].empty_label = _("All")
+    if user.is_crm_admin:
+        forms.follow_region(form)
     grades = form.fields["grade"]
     grades.widget = django_forms.CheckboxSelectMultiple(choices=grades.choices)
 
@@ -191,8 +194,7 @@ def customer_detail(request, pk):
             "can_edit": access.can_edit_customer(request.user, customer),
             "can_supervise": access.can_supervise_customer(request.user, customer),
             "visits": list(
-                visit_scope(request.user)
-                .filter(customer=customer)
+                customer_visit_scope(request.user, customer)
                 .select_related("manager")
                 .order_by("-arrived_at")[:5]
             ),

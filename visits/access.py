@@ -75,6 +75,19 @@ def visit_scope(user, queryset=None):
     return _scoped(user, queryset, _customer_q(user, author_field="manager_id"))
 
 
+def customer_visit_scope(user, customer):
+    """The visits of one customer ``user`` may see (the customer's page).
+
+    The rule is ``visit_scope``'s; knowing the customer, a manager's list of
+    customers need not be read: their own customer's visits are all theirs to
+    see, another's only those they wrote.
+    """
+    visits = Visit.objects.filter(customer=customer)
+    if user.is_manager and _visible(user):
+        return visits if customer.manager_id == user.pk else visits.filter(manager_id=user.pk)
+    return visit_scope(user, visits)
+
+
 def can_edit_visit(user, visit):
     """Only the manager who logged the visit writes it, and signs it."""
     return user.is_manager and visit.manager_id == user.pk

@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from crm import audit
+from crm.api.pagination import KeysFirstPagination
 from crm.models import Region
 from visits import access, selectors, services
 from visits import serializers as s
@@ -55,6 +56,7 @@ class VisitViewSet(
     """
 
     parser_classes = PARSERS
+    pagination_class = KeysFirstPagination
     ordering_fields = ["arrived_at"]
 
     def get_queryset(self):

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from crm import audit, workdays
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
-from crm.pagination import EstimatedCountPaginator
+from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
 from visits import access, forms, selectors, services
 from visits.models import (
     PlannedVisit,
@@ -46,8 +46,8 @@ ROWS_PER_PAGE = 30
 # Helpers ------------------------------------------------------------------------------
 
 
-def _page(request, queryset, per_page=ROWS_PER_PAGE):
-    page = EstimatedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=ROWS_PER_PAGE, paginator=EstimatedCountPaginator):
+    page = paginator(queryset, per_page).get_page(request.GET.get("page"))
     page.elided_page_range = list(
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )
@@ -670,7 +670,7 @@ def visit_list(request):
         queryset = (
             queryset.filter(customer_id=customer_id) if customer_id.isdigit() else queryset.none()
         )
-    page = _page(request, queryset, VISITS_PER_PAGE)
+    page = _page(request, queryset, VISITS_PER_PAGE, KeysFirstPaginator)
     if user.is_crm_admin:
         heading = _("All visits")
     elif user.is_regional_manager:
