@@ -61,7 +61,8 @@ class EstimatedCountPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         queryset = self.object_list
-        if bottom < self.defer_from or not isinstance(queryset, QuerySet) or queryset.query.distinct:
+        plain = not isinstance(queryset, QuerySet) or queryset.query.distinct
+        if bottom < self.defer_from or plain:
             return self._get_page(queryset[bottom:top], number, self)
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in queryset.filter(pk__in=keys)}

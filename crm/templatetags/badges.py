@@ -62,9 +62,7 @@ def visit_status_badge(visit):
 def complaint_status_badge(complaint):
     """A complaint's state, and "Overdue" beside it when a step is late."""
     colour = COMPLAINT_STATUS_CLASSES.get(complaint.status, "text-bg-info")
-    badge = format_html(
-        '<span class="badge {}">{}</span>', colour, complaint.get_status_display()
-    )
+    badge = format_html('<span class="badge {}">{}</span>', colour, complaint.get_status_display())
     if getattr(complaint, "overdue", False):
         badge += format_html(
             ' <span class="badge text-bg-danger" data-overdue>{}</span>', gettext("Overdue")

@@ -5,7 +5,7 @@ from django.db import connection
 
 from crm import pagination
 from crm.models import Customer
-from crm.pagination import EstimatedCountPaginator
+from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
 from tests import factories
 
 
@@ -23,7 +23,7 @@ def test_counts_exactly_below_the_estimate_threshold(customers):
 def test_deep_pages_hold_the_same_rows_as_plain_slicing(
     customers, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr(pagination, "DEFER_FROM", 4)
+    monkeypatch.setattr(EstimatedCountPaginator, "defer_from", 4)
     queryset = Customer.objects.select_related("grade", "region").order_by("-code")
     paginator = EstimatedCountPaginator(queryset, 5)
     paginator.count  # noqa: B018 - counted before the budget below
@@ -34,6 +34,16 @@ def test_deep_pages_hold_the_same_rows_as_plain_slicing(
         grades = [c.grade.code for c in page.object_list]
     assert deep == [c.code for c in queryset[10:15]]
     assert len(grades) == 5
+    assert [c.code for c in paginator.page(5).object_list] == [c.code for c in queryset[20:23]]
+
+
+def test_keys_first_from_page_one(customers, django_assert_num_queries):
+    queryset = Customer.objects.select_related("grade", "region").order_by("-code")
+    paginator = KeysFirstPaginator(queryset, 5)
+    paginator.count  # noqa: B018 - counted before the budget below
+    with django_assert_num_queries(2):
+        first = [c.code for c in paginator.page(1).object_list]
+    assert first == [c.code for c in queryset[:5]]
     assert [c.code for c in paginator.page(5).object_list] == [c.code for c in queryset[20:23]]
 
 
