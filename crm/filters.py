@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import access
 from crm.models import Customer, Grade, Region, User
+from crm.ordering import found_rows_order
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -71,6 +72,14 @@ class CustomerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
+        found = queryset.filter(
             Q(name__icontains=value) | Q(code__icontains=value) | Q(licence_number__icontains=value)
         )
+        if len(value) < 3:
+            # Too short for the trigram indexes: it matches many rows, which
+            # the walk along the code index meets soon.
+            return found
+        # The matches come from the trigram indexes; sorting them beats walking
+        # the code index for them (crm.ordering). A chosen column still wins:
+        # the ordering filter runs after this one.
+        return found.order_by(found_rows_order("code"))

@@ -27,8 +27,12 @@ def _visible(user):
     return user.is_authenticated and user.is_active
 
 
-def _customer_q(user, prefix="customer__", author_field=None):
-    """The Q that limits rows about a customer to what ``user`` may see (None: all)."""
+def _customer_q(user, prefix="customer__", author_field=None, listing=True):
+    """The Q that limits rows about a customer to what ``user`` may see (None: all).
+
+    ``listing=False`` for reading one row by its key: the customer is then
+    joined rather than the manager's customers read first.
+    """
     if user.is_crm_admin:
         return None
     if user.is_regional_manager:
@@ -36,6 +40,8 @@ def _customer_q(user, prefix="customer__", author_field=None):
     if user.is_manager:
         if not author_field:
             return Q(**{f"{prefix}manager_id": user.pk})
+        if not listing:
+            return Q(**{f"{prefix}manager_id": user.pk}) | Q(**{author_field: user.pk})
         # "Their customers' rows or rows they wrote": with the customer ids
         # spelled out, both sides are indexed columns of the row's own table
         # and the database combines two index scans instead of joining every
@@ -70,9 +76,9 @@ def can_supervise_user(user, other):
 # Visits ---------------------------------------------------------------------------
 
 
-def visit_scope(user, queryset=None):
+def visit_scope(user, queryset=None, *, listing=True):
     queryset = Visit.objects.all() if queryset is None else queryset
-    return _scoped(user, queryset, _customer_q(user, author_field="manager_id"))
+    return _scoped(user, queryset, _customer_q(user, author_field="manager_id", listing=listing))
 
 
 def customer_visit_scope(user, customer):
@@ -94,7 +100,7 @@ def can_edit_visit(user, visit):
 
 
 def visit_for_user(user, pk, *, queryset=None, change=False):
-    visit = _get(visit_scope(user, queryset), pk, "No such visit")
+    visit = _get(visit_scope(user, queryset, listing=False), pk, "No such visit")
     if change and not can_edit_visit(user, visit):
         raise PermissionDenied
     return visit

@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from crm.access import customer_scope
-from crm.models import Customer, Grade, User
+from crm.access import customer_scope, manager_filter_choices
+from crm.forms import follow_region
+from crm.models import Customer, Grade, Region, User
 from visits import images
 from visits.models import CHECKLIST, Visit, WorkLog
 
@@ -240,6 +241,14 @@ class VisitFilterForm(forms.Form):
         choices=[("", _("Any kind")), *Visit.Kind.choices],
         widget=forms.Select(attrs=SELECT),
     )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        required=False,
+        queryset=Region.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("Any region"),
+        widget=forms.Select(attrs=SELECT),
+    )
     manager = forms.ModelChoiceField(
         label=_("Manager"),
         required=False,
@@ -250,13 +259,14 @@ class VisitFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not user.is_crm_admin:
+            del self.fields["region"]
         if user.is_manager:
             del self.fields["manager"]
-        else:
-            managers = User.objects.filter(role=User.Role.MANAGER)
-            if not user.is_crm_admin:
-                managers = managers.filter(region_id=user.region_id)
-            self.fields["manager"].queryset = managers.order_by("username")
+            return
+        self.fields["manager"].queryset = manager_filter_choices(user, self.data)
+        if user.is_crm_admin:
+            follow_region(self)
 
     def clean(self):
         data = super().clean()

@@ -513,14 +513,20 @@ def _sign_order_error(visit, role):
     return ConflictError(_("The manager has already signed this record."))
 
 
-def visit_verify(*, visit):
+def visit_verify(*, visit, reload=True):
     """Check a signed record against its signatures: (ok, problems).
 
     The content hash is recomputed from the stored record, and each image from
     its stored file; any change made behind the services shows as a mismatch.
+    ``reload=False`` when ``visit`` was just read, with its signatures, in this
+    request (the detail page): it is the stored record.
     """
-    current = Visit.objects.get(pk=visit.pk)
-    signatures = {s.role: s for s in Signature.objects.filter(visit=current)}
+    if reload:
+        current = Visit.objects.get(pk=visit.pk)
+        signatures = {s.role: s for s in Signature.objects.filter(visit=current)}
+    else:
+        current = visit
+        signatures = {s.role: s for s in visit.signatures.all()}
     problems = []
     manager = signatures.get(Signature.Role.MANAGER)
     customer = signatures.get(Signature.Role.CUSTOMER)

@@ -477,7 +477,7 @@ def _visit_context(request, visit, **forms_given):
         context["sign_form"] = forms_given.get("sign_form") or forms.SignatureForm(role="customer")
         context["sign_role"] = "customer"
     if visit.status in (Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED):
-        context["intact"], context["problems"] = services.visit_verify(visit=visit)
+        context["intact"], context["problems"] = services.visit_verify(visit=visit, reload=False)
     return context
 
 
