@@ -6,7 +6,7 @@ resident memory of this process) plus what the job returned.
 
     personas <file>          users to log in as, with ids they may see
     prepare <part> <parts>   monthly preparation of last month, one share of managers
-    pdf                      render one approved report PDF
+    pdf [warm|cold]          render one approved report PDF, twice
     reminders                the daily reminder job for the next working day
     import                   import 10,000 sales rows from a CSV file (as admin)
     queries                  queries per request at page sizes 1 and 50
@@ -112,10 +112,14 @@ def prepare(part, parts):
     return prepare_month(month=_last_month(), manager_ids=mine)
 
 
-def pdf():
+def pdf(start="warm"):
+    """One report PDF in a process started as the web and Celery workers start
+    (``warm``: crm.pdf.warm_up first), or in a bare process (``cold``)."""
+    from crm.pdf import warm_up
     from reports.models import MonthlyReport
     from reports.pdf import report_pdf
 
+    warm_up_seconds = round(warm_up(), 2) if start == "warm" else None
     report = (
         MonthlyReport.objects.filter(
             manager__in=_generated_users(User.Role.MANAGER), status="approved"
@@ -134,6 +138,7 @@ def pdf():
     return {
         "report": report.pk,
         "bytes": len(data),
+        "warm_up_seconds": warm_up_seconds,
         "first_render_seconds": round(render, 2),
         "render_seconds": round(time.monotonic() - started, 2),
     }

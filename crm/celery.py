@@ -1,11 +1,15 @@
 """The Celery app and the schedule of every periodic job, in one place."""
 
+import logging
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("crm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -51,3 +55,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=9),
     },
 }
+
+
+@worker_process_init.connect
+def _warm_up_pdf(**_kwargs):
+    """Each worker process loads WeasyPrint and the fonts as it starts, so the
+    first document it renders is as quick as the next."""
+    from crm.pdf import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - a missing library shows on the first real PDF
+        logger.warning("PDF warm-up failed", exc_info=True)

@@ -103,3 +103,38 @@ def _walk(box):
 
 def _is_image(box):
     return type(box).__name__ in {"InlineReplacedBox", "BlockReplacedBox"}
+
+
+def test_warm_up_loads_the_pdf_engine_through_the_safe_fetcher(monkeypatch):
+    fetched = []
+    real_fetcher = pdf.url_fetcher
+    monkeypatch.setattr(
+        pdf, "url_fetcher", lambda url, **kw: fetched.append(url) or real_fetcher(url, **kw)
+    )
+    seconds = pdf.warm_up()
+    assert seconds > 0
+    assert fetched == []  # the warm-up page pulls in nothing
+
+
+def test_web_and_celery_workers_warm_up_as_they_start(monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    from crm import celery as celery_app
+
+    calls = []
+    monkeypatch.setattr(pdf, "warm_up", lambda: calls.append("warm") or 0.1)
+    path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
+    config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(config)
+
+    class Worker:
+        class log:
+            @staticmethod
+            def info(*args):
+                calls.append("logged")
+
+    config.post_worker_init(Worker())
+    celery_app._warm_up_pdf()
+    assert calls == ["warm", "logged", "warm"]
