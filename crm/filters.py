@@ -24,7 +24,7 @@ class CustomerFilter(django_filters.FilterSet):
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
-        field_name="region__code",
+        field_name="region",
         to_field_name="code",
         queryset=Region.objects.all(),
     )
