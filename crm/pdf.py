@@ -69,7 +69,7 @@ def url_fetcher(url, timeout=10, ssl_context=None):
 
 
 WARM_UP_HTML = (
-    '<body style="font-family: \'Noto Sans CJK SC\', sans-serif">'
+    "<body style=\"font-family: 'Noto Sans CJK SC', sans-serif\">"
     "<h1>客户经理 CRM</h1><p>月度销售分析报告 0123456789 <b>粗体</b></p>"
     '<table><tr><td style="font-family: monospace">sha256</td></tr></table>'
     '<svg width="10" height="10"><rect width="10" height="10"/></svg></body>'
