@@ -5,6 +5,7 @@ another region (``outsider``), each region's regional manager, and an admin.
 """
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from crm.celery import app as celery_app
@@ -99,3 +100,11 @@ def api_login(api_client):
         return api_client
 
     return _login
+
+
+@pytest.fixture
+def english(client):
+    """Pages and messages in English (the product speaks Chinese unless asked)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

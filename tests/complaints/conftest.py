@@ -8,7 +8,6 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from PIL import Image, ImageDraw
 
 from complaints import services
@@ -47,11 +46,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
+def _english(english):
     """These tests read the English messages, in services and on pages."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

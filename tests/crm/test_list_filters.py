@@ -8,19 +8,11 @@ keeps filtering by any manager an admin names.
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories
 from tests.selects import selects
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

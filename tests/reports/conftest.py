@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from crm.models import SalesRecord
 from reports import services
@@ -12,11 +11,8 @@ SEPTEMBER = datetime.date(2026, 9, 1)
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
+def _english(english):
     """These tests read the English messages, in services and on pages."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 
 def sale(customer, month, amount, quantity=None):

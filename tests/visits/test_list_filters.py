@@ -9,30 +9,16 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories
 from tests.selects import selects
-from visits.models import Visit
+from tests.visits.conftest import record as visit_record
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-def record(customer, manager, arrived="2026-10-08T10:00:00+08:00"):
-    return Visit.objects.create(
-        customer=customer,
-        manager=manager,
-        kind="special",
-        special_reason="电话约访",
-        arrived_at=arrived,
-    )
+def record(customer, manager):
+    return visit_record(customer, manager, "2026-10-08T10:00:00+08:00")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from visits.models import Visit
+from tests.visits.conftest import record
 from visits.views import VISITS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 START = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=SHANGHAI)
 VISIBLE = 35
-
-
-def record(customer, manager, arrived_at):
-    return Visit.objects.create(
-        customer=customer,
-        manager=manager,
-        kind="special",
-        special_reason="电话约访",
-        arrived_at=arrived_at,
-    )
 
 
 def reassign(customer, manager):

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.visits.conftest import data_url
+from tests.visits.conftest import record as visit_record
 from visits import services
 from visits.models import Visit
 
@@ -27,13 +28,7 @@ START = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=SHANGHAI)
 
 
 def record(customer, manager, days=0):
-    return Visit.objects.create(
-        customer=customer,
-        manager=manager,
-        kind="special",
-        special_reason="电话约访",
-        arrived_at=START + datetime.timedelta(days=days),
-    )
+    return visit_record(customer, manager, START + datetime.timedelta(days=days))
 
 
 def reassign(customer, manager):
