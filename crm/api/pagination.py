@@ -4,11 +4,15 @@ from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Page numbers; the whole of a big table is not counted (see crm.pagination)."""
-
-    django_paginator_class = EstimatedCountPaginator
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class BigTablePagination(PageNumberPagination):
+    """For the big tables (customers, sales, visits): the whole table is not
+    counted, and deep pages read their keys first (see crm.pagination)."""
+
+    django_paginator_class = EstimatedCountPaginator
 
 
 class KeysFirstPagination(PageNumberPagination):

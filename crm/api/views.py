@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from crm import access, selectors, services, workdays
 from crm.api import serializers as s
+from crm.api.pagination import BigTablePagination
 from crm.errors import ConflictError
 from crm.filters import CustomerFilter
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
@@ -54,6 +55,7 @@ class CustomerViewSet(
     """Customers the user may see. There is no delete: exited customers are kept."""
 
     filterset_class = CustomerFilter
+    pagination_class = BigTablePagination
     ordering_fields = ["code", "name", "joined_on", "updated_at"]
 
     def get_queryset(self):
@@ -218,6 +220,7 @@ class SalesViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.SalesRecordSerializer
     filterset_class = SalesFilter
+    pagination_class = BigTablePagination
     ordering_fields = ["month", "amount"]
 
     def get_queryset(self):
