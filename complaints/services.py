@@ -28,9 +28,9 @@ from complaints.models import (
 )
 from crm import workdays
 from crm.errors import ConflictError
+from crm.images import checked_signature
 from crm.models import User
 from crm.notifications import notify
-from crm.signatures import decode_signature
 
 S = Complaint.Status
 A = ComplaintEvent.Action
@@ -99,7 +99,7 @@ def _event(complaint, *, action, from_status, actor, at, comment=""):
 
 def _signature(complaint, *, role, image, signer_name, actor, at):
     try:
-        content, digest = decode_signature(image)
+        content, digest = checked_signature(image)
     except ValidationError as error:
         raise ValidationError({"signature": error.messages}) from None
     signer_name = (signer_name or "").strip()

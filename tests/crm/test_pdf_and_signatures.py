@@ -5,11 +5,12 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from PIL import Image, ImageDraw
 
 from crm import pdf
-from crm.signatures import decode_signature
+from crm.images import checked_photo, checked_signature
 
 
 def _png_data_url(blank=False, size=(300, 120), fmt="PNG"):
@@ -22,7 +23,7 @@ def _png_data_url(blank=False, size=(300, 120), fmt="PNG"):
 
 
 def test_a_drawn_png_signature_is_accepted_with_its_hash():
-    file, digest = decode_signature(_png_data_url())
+    file, digest = checked_signature(_png_data_url())
 
     assert file.name.endswith(".png")
     assert len(digest) == 64
@@ -41,15 +42,50 @@ def test_a_drawn_png_signature_is_accepted_with_its_hash():
 )
 def test_bad_signatures_are_refused_with_a_reason(value, code):
     with pytest.raises(ValidationError) as error:
-        decode_signature(value)
+        checked_signature(value)
 
     assert error.value.code == code
 
 
 def test_an_oversized_signature_is_refused():
     with pytest.raises(ValidationError) as error:
-        decode_signature(_png_data_url(), max_bytes=100)
+        checked_signature(_png_data_url(), max_bytes=100)
 
+    assert error.value.code == "too_large"
+
+
+def _photo(fmt="JPEG", size=(64, 48)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, format=fmt)
+    return SimpleUploadedFile(f"x.{fmt.lower()}", buffer.getvalue(), "image/jpeg")
+
+
+def test_a_photo_is_judged_by_its_content_not_its_name():
+    content, content_type = checked_photo(_photo("PNG"), max_bytes=100_000)
+    assert content_type == "image/png"
+    assert content.name == "photo.png"
+
+
+@pytest.mark.parametrize(
+    ("upload", "code"),
+    [
+        (None, "required"),
+        ("data:image/png;base64,AAAA", "invalid"),
+        (SimpleUploadedFile("photo.jpg", b"MZ not an image", "image/jpeg"), "invalid"),
+        (SimpleUploadedFile("photo.jpg", b"", "image/jpeg"), "invalid"),
+        (_photo("GIF"), "invalid"),
+        (_photo(size=(400, 300)), "too_large"),
+    ],
+)
+def test_bad_photos_are_refused_with_a_reason(upload, code):
+    with pytest.raises(ValidationError) as error:
+        checked_photo(upload, max_bytes=2_000, max_pixels=100_000)
+    assert error.value.code == code
+
+
+def test_a_photo_with_too_many_pixels_is_refused():
+    with pytest.raises(ValidationError) as error:
+        checked_photo(_photo(size=(400, 300)), max_bytes=100_000, max_pixels=1000)
     assert error.value.code == "too_large"
 
 

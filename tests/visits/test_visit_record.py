@@ -189,7 +189,9 @@ class TestSignatureImages:
             HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
-        assert response.json()["image"] == ["The image is too large."]
+        assert response.json()["image"] == [
+            "The signature image is too large: the limit is 1000\xa0bytes."
+        ]
 
     def test_oversized_upload_refused(self, api_login, manager, visit, settings):
         settings.VISITS_SIGNATURE_MAX_BYTES = 1000
