@@ -97,3 +97,18 @@ def draw(page, selector):
     for fx, fy in ((0.3, 0.25), (0.45, 0.75), (0.6, 0.3), (0.85, 0.6)):
         page.mouse.move(x + w * fx, y + h * fy, steps=8)
     page.mouse.up()
+
+
+def image_loaded(page, selector, timeout=10_000):
+    """Whether the <img> at ``selector`` finished loading a real picture, waiting
+    for it as a user's browser would (a fresh page's images load after it shows)."""
+    try:
+        page.wait_for_function(
+            "selector => { const img = document.querySelector(selector);"
+            " return !!img && img.complete && img.naturalWidth > 0; }",
+            arg=selector,
+            timeout=timeout,
+        )
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: not loaded
+        return False
+    return True

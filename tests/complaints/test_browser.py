@@ -11,7 +11,7 @@ from PIL import Image
 
 from complaints.models import Complaint
 from tests import factories
-from tests.browser_support import browser_page, draw, login, seeded  # noqa: F401
+from tests.browser_support import browser_page, draw, image_loaded, login, seeded  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,10 +88,7 @@ def test_complaint_from_report_to_closed(
     page.wait_for_selector("[data-status=closed]")
     assert page.locator("form[data-action]").count() == 0
     for role in ("inspection", "receipt"):
-        loaded = page.eval_on_selector(
-            f"[data-signature-image={role}]", "img => img.complete && img.naturalWidth > 0"
-        )
-        assert loaded, role
+        assert image_loaded(page, f"[data-signature-image={role}]"), role
     assert page.locator("#timeline li").count() == 7
 
     complaint.refresh_from_db()

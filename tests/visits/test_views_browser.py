@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.browser_support import browser_page, draw, login, seeded  # noqa: F401
+from tests.browser_support import browser_page, draw, image_loaded, login, seeded  # noqa: F401
 from visits import selectors
 from visits.models import CHECKLIST, PlannedVisit, Signature, Visit, WeeklySchedule
 
@@ -67,10 +67,7 @@ def test_manager_logs_a_visit_and_both_sign(browser_page, live_server, seeded, m
     assert page.locator("#record-form").count() == 0
     assert page.locator("#sign-form").count() == 0
     for role in ("manager", "customer"):
-        loaded = page.eval_on_selector(
-            f"[data-testid=signature-{role}] img", "img => img.complete && img.naturalWidth > 0"
-        )
-        assert loaded, role
+        assert image_loaded(page, f"[data-testid=signature-{role}] img"), role
     assert "intact" in page.inner_text("[data-testid=integrity]")
     assert "王店主" in page.inner_text("[data-testid=signature-customer]")
     page.screenshot(path=SCREENSHOT, full_page=True)
