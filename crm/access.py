@@ -26,6 +26,21 @@ def customer_scope(user, queryset=None):
     return queryset.none()
 
 
+def customer_rows_scope(user, queryset):
+    """Restrict rows about a customer (``customer`` foreign key) to what ``user``
+    may see, by the customer's region or manager. An admin's queryset is left
+    whole, so a list of everything stays a list of the whole table."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_crm_admin:
+        return queryset
+    if user.is_regional_manager:
+        return queryset.filter(customer__region_id=user.region_id)
+    if user.is_manager:
+        return queryset.filter(customer__manager_id=user.pk)
+    return queryset.none()
+
+
 def user_scope(user, queryset=None):
     """The users (managers) that ``user`` may see or pick in forms."""
     queryset = User.objects.all() if queryset is None else queryset

@@ -394,7 +394,9 @@ class SalesRecord(models.Model):
                 condition=models.Q(month__day=1), name="sales_month_is_first_day"
             ),
         ]
-        indexes = [models.Index(fields=["month", "customer"])]
+        # Newest month first, customers in order: the sales list's page 1 is
+        # the start of this index, whatever the size of the table.
+        indexes = [models.Index(fields=["-month", "customer"], name="sales_newest_month_idx")]
 
     def __str__(self):
         return f"{self.customer_id} {self.month:%Y-%m}"

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from crm import access
 from crm.filters import CustomerFilter
 from crm.models import Assignment, Customer, GradeChange, SalesRecord
+from crm.ordering import found_rows_order
 
 
 def customer_list(*, user, filters=None, request=None):
@@ -39,6 +40,12 @@ def customer_sales(*, customer, months=13):
 
 
 def sales_list(*, user):
-    return SalesRecord.objects.filter(
-        customer__in=access.customer_scope(user).values("pk")
-    ).select_related("customer")
+    """The sales rows ``user`` may see, newest month first, customers in order.
+
+    An admin's unfiltered list walks the newest-month index; a manager's 1,300
+    rows of 650,000 are found by customer and sorted (crm.ordering).
+    """
+    queryset = access.customer_rows_scope(user, SalesRecord.objects.select_related("customer"))
+    if user.is_manager:
+        return queryset.order_by(found_rows_order("month", descending=True), "customer_id")
+    return queryset.order_by("-month", "customer_id")

@@ -534,7 +534,6 @@ def sales_list(request):
             records = records.filter(
                 Q(customer__code__icontains=text) | Q(customer__name__icontains=text)
             )
-    records = records.order_by("-month", "customer__code")
     return render(
         request,
         "crm/sales_list.html",

@@ -224,7 +224,9 @@ class SalesViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["month", "amount"]
 
     def get_queryset(self):
-        return selectors.sales_list(user=self.request.user).order_by("-month", "customer_id")
+        if getattr(self, "swagger_fake_view", False):
+            return SalesRecord.objects.none()
+        return selectors.sales_list(user=self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": s.SalesImportRequestSerializer},

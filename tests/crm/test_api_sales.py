@@ -124,6 +124,40 @@ class TestSalesList:
         assert [row["id"] for row in rows] == [own.pk]
         assert rows[0]["month"] == "2026-09"
 
+    def test_each_role_sees_its_own_share_newest_month_first(
+        self,
+        api_login,
+        admin_user,
+        manager,
+        teammate,
+        outsider,
+        regional_manager,
+        other_regional_manager,
+    ):
+        def rows_of(owner, months=(8, 9)):
+            customer = factories.CustomerFactory(manager=owner)
+            return [
+                factories.SalesRecordFactory(customer=customer, month=datetime.date(2026, m, 1))
+                for m in months
+            ]
+
+        mine, mates, far = rows_of(manager), rows_of(teammate), rows_of(outsider)
+
+        def listed(user):
+            rows = api_login(user).get("/api/sales/").json()["results"]
+            return [(row["month"], row["customer"]) for row in rows]
+
+        def expected(*groups):
+            records = [r for group in groups for r in group]
+            records.sort(key=lambda r: (-r.month.toordinal(), r.customer_id))
+            return [(f"{r.month:%Y-%m}", r.customer_id) for r in records]
+
+        assert listed(manager) == expected(mine)
+        assert listed(teammate) == expected(mates)
+        assert listed(regional_manager) == expected(mine, mates)
+        assert listed(other_regional_manager) == expected(far)
+        assert listed(admin_user) == expected(mine, mates, far)
+
     def test_filter_by_customer_code_and_months(self, api_login, manager):
         customer = factories.CustomerFactory(manager=manager, code="A-1")
         for month in (7, 8, 9):
