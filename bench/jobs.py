@@ -203,16 +203,20 @@ QUERY_PAGES = [
     ("visits: detail", "manager", "/visits/{visit}/", None),
     ("complaints: list", "regional_manager", "/complaints/", "complaints"),
     ("reports: list", "regional_manager", "/reports/", "reports"),
+    ("sales: list", "manager", "/sales/", "sales"),
+    ("sales: all", "admin", "/sales/", "sales"),
     ("api: customers", "regional_manager", "/api/customers/?page_size={size}", None),
     ("api: visit records", "regional_manager", "/api/visits/records/?page_size={size}", None),
     ("api: complaints", "regional_manager", "/api/complaints/?page_size={size}", None),
     ("api: reports", "regional_manager", "/api/reports/?page_size={size}", None),
+    ("api: sales", "regional_manager", "/api/sales/?page_size={size}", None),
 ]
 PAGE_SETTINGS = {
     "customers": ("crm.views", "CUSTOMERS_PER_PAGE"),
     "visits": ("visits.views", "VISITS_PER_PAGE"),
     "complaints": ("complaints.views", "PER_PAGE"),
     "reports": ("reports.views", "REPORTS_PER_PAGE"),
+    "sales": ("crm.views", "SALES_PER_PAGE"),
 }
 
 

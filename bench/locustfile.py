@@ -92,6 +92,14 @@ class _Staff(_Persona):
         self.get("/reports/", "reports: list")
 
     @task(1)
+    def sales_list(self):
+        self.get("/sales/", "sales: list")
+
+    @task(1)
+    def api_sales(self):
+        self.get("/api/sales/?page_size=50", "api: sales")
+
+    @task(1)
     def api_customers(self):
         self.get("/api/customers/?page_size=50", "api: customers")
 
@@ -135,6 +143,10 @@ class Admin(_Persona):
     @task(1)
     def page_1000(self):
         self.get("/customers/?page=1000", "customers: all, page 1000")
+
+    @task(1)
+    def sales(self):
+        self.get("/sales/", "sales: all")
 
     @task(1)
     def visits_first_page(self):
