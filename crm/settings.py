@@ -313,7 +313,8 @@ if REDIS_URL:
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name keeps kombu from warning that none was given (it is not used).
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
