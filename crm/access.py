@@ -12,32 +12,22 @@ from django.http import Http404
 from crm.models import Customer, User
 
 
-def customer_scope(user, queryset=None):
-    """Restrict a customer queryset to what ``user`` may see."""
+def customer_scope(user, queryset=None, *, prefix=""):
+    """Restrict a customer queryset to what ``user`` may see.
+
+    With ``prefix="customer__"`` it restricts rows about a customer (sales) by
+    the customer's region or manager. An admin's queryset is left whole, so a
+    list of everything stays a list of the whole table.
+    """
     queryset = Customer.objects.all() if queryset is None else queryset
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_crm_admin:
         return queryset
     if user.is_regional_manager:
-        return queryset.filter(region_id=user.region_id)
+        return queryset.filter(**{f"{prefix}region_id": user.region_id})
     if user.is_manager:
-        return queryset.filter(manager_id=user.pk)
-    return queryset.none()
-
-
-def customer_rows_scope(user, queryset):
-    """Restrict rows about a customer (``customer`` foreign key) to what ``user``
-    may see, by the customer's region or manager. An admin's queryset is left
-    whole, so a list of everything stays a list of the whole table."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_crm_admin:
-        return queryset
-    if user.is_regional_manager:
-        return queryset.filter(customer__region_id=user.region_id)
-    if user.is_manager:
-        return queryset.filter(customer__manager_id=user.pk)
+        return queryset.filter(**{f"{prefix}manager_id": user.pk})
     return queryset.none()
 
 

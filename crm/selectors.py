@@ -45,7 +45,9 @@ def sales_list(*, user):
     An admin's unfiltered list walks the newest-month index; a manager's 1,300
     rows of 650,000 are found by customer and sorted (crm.ordering).
     """
-    queryset = access.customer_rows_scope(user, SalesRecord.objects.select_related("customer"))
+    queryset = access.customer_scope(
+        user, SalesRecord.objects.select_related("customer"), prefix="customer__"
+    )
     if user.is_manager:
         return queryset.order_by(found_rows_order("month", descending=True), "customer_id")
     return queryset.order_by("-month", "customer_id")

@@ -663,8 +663,6 @@ def visit_list(request):
     q = (filters.get("q") or "").strip()
     if q:
         queryset = queryset.filter(Q(customer__code__iexact=q) | Q(customer__name__icontains=q))
-    if filters.get("manager"):
-        queryset = queryset.filter(manager=filters["manager"])
     customer_id = request.GET.get("customer", "")
     if customer_id:
         queryset = (
