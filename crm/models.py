@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.uploads import GeneratedName
+
 
 class Region(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -403,11 +405,34 @@ class SalesRecord(models.Model):
 
 
 class SalesImport(models.Model):
-    """One accepted import of sales rows, kept for the record."""
+    """One import of sales rows: done at once for a small file, or queued for
+    the worker (a large one), and then kept for the record."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
-    row_count = models.PositiveIntegerField(_("rows"))
-    months = models.CharField(_("months"), max_length=200)
+    # The upload waits on disk under MEDIA_ROOT (a volume the web and worker
+    # containers share) rather than in the row: the worker streams it from
+    # there instead of holding up to SALES_IMPORT_MAX_BYTES in memory, and it
+    # is deleted once the job ends. The random name keeps it unguessable.
+    file = models.FileField(
+        _("file"), upload_to=GeneratedName("sales-imports"), blank=True, max_length=200
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DONE
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    # At most SALES_IMPORT_LISTED_ERRORS [row, message] pairs; error_count says
+    # how many there were in all.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    months = models.CharField(_("months"), max_length=200, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),
@@ -415,6 +440,7 @@ class SalesImport(models.Model):
         related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-imported_at"]
