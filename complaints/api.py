@@ -7,7 +7,6 @@ with field messages.
 """
 
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,30 +21,35 @@ from complaints import access, selectors, services
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
 from crm import audit
 from crm.access import customer_scope
+from crm.api.fields import ProtectedFileField
 from crm.models import Customer
 from crm.pdf import render_pdf
 
 
 class ComplaintSignatureSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = ProtectedFileField(
+        source="image",
+        url_name="complaints:signature",
+        url_args=lambda signature: [signature.pk],
+        read_only=True,
+    )
 
     class Meta:
         model = ComplaintSignature
         fields = ["id", "role", "signer_name", "signed_at", "sha256", "url"]
 
-    def get_url(self, obj) -> str:
-        return reverse("complaints:signature", args=[obj.pk])
-
 
 class ComplaintPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = ProtectedFileField(
+        source="image",
+        url_name="complaints:photo",
+        url_args=lambda photo: [photo.pk],
+        read_only=True,
+    )
 
     class Meta:
         model = ComplaintPhoto
         fields = ["id", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("complaints:photo", args=[obj.pk])
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -97,8 +101,9 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintDetailSerializer(ComplaintSerializer):
-    inspection_signature = ComplaintSignatureSerializer(read_only=True)
-    receipt_signature = ComplaintSignatureSerializer(read_only=True)
+    # Null until the complaint is inspected, and until the exchange is signed for.
+    inspection_signature = ComplaintSignatureSerializer(read_only=True, allow_null=True)
+    receipt_signature = ComplaintSignatureSerializer(read_only=True, allow_null=True)
     photos = ComplaintPhotoSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
 
@@ -208,7 +213,10 @@ class ComplaintViewSet(
 
     def _respond(self, complaint, code=status.HTTP_200_OK):
         complaint = selectors.complaint_detail(user=self.request.user, pk=complaint.pk)
-        return Response(ComplaintDetailSerializer(complaint).data, status=code)
+        return Response(
+            ComplaintDetailSerializer(complaint, context={"request": self.request}).data,
+            status=code,
+        )
 
     @extend_schema(request=OpenSerializer, responses={201: ComplaintDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -226,7 +234,10 @@ class ComplaintViewSet(
         photo = services.complaint_add_photo(
             complaint=complaint, actor=request.user, upload=data["photo"]
         )
-        return Response(ComplaintPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ComplaintPhotoSerializer(photo, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def _step(self, request, pk, serializer_class, service):
         complaint = access.complaint_for_user(request.user, pk)

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm import access as crm_access
+from crm.api.fields import ProtectedFileField, UserNameField
 from crm.api.serializers import UserSummarySerializer
 from crm.models import Grade
 from visits import access
@@ -83,7 +84,7 @@ class VisitListSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     customer_grade = serializers.CharField(
-        source="customer.grade.code", read_only=True, default=None
+        source="customer.grade.code", read_only=True, default=None, allow_null=True
     )
     manager = UserSummarySerializer(read_only=True)
 
@@ -110,7 +111,12 @@ class VisitListSerializer(serializers.ModelSerializer):
 
 
 class SignatureSerializer(serializers.ModelSerializer):
-    captured_by = serializers.CharField(source="captured_by.__str__", read_only=True)
+    captured_by = UserNameField(nullable=False)
+    image = ProtectedFileField(
+        url_name="visits:signature_image",
+        url_args=lambda signature: [signature.visit_id, signature.role],
+        read_only=True,
+    )
 
     class Meta:
         model = Signature
@@ -127,7 +133,7 @@ class SignatureSerializer(serializers.ModelSerializer):
 
 
 class VisitEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.__str__", read_only=True)
+    actor = UserNameField(nullable=False)
 
     class Meta:
         model = VisitEvent
@@ -137,7 +143,7 @@ class VisitEventSerializer(serializers.ModelSerializer):
 
 class SuggestionSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
-    answered_by = serializers.CharField(source="answered_by.__str__", read_only=True, default=None)
+    answered_by = UserNameField()
 
     class Meta:
         model = Suggestion
@@ -268,7 +274,7 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     customer_grade = serializers.CharField(
-        source="customer.grade.code", read_only=True, default=None
+        source="customer.grade.code", read_only=True, default=None, allow_null=True
     )
     is_overdue = serializers.BooleanField(read_only=True)
     visit = serializers.SerializerMethodField()
@@ -295,8 +301,11 @@ class PlannedVisitSerializer(serializers.ModelSerializer):
 
 
 class ScheduleChangeSerializer(serializers.ModelSerializer):
-    customer_code = serializers.CharField(source="customer.code", read_only=True, default=None)
-    actor = serializers.CharField(source="actor.__str__", read_only=True)
+    # Null for a change of the whole week (no one customer).
+    customer_code = serializers.CharField(
+        source="customer.code", read_only=True, default=None, allow_null=True
+    )
+    actor = UserNameField(nullable=False)
 
     class Meta:
         model = ScheduleChange
@@ -305,7 +314,7 @@ class ScheduleChangeSerializer(serializers.ModelSerializer):
 
 
 class ScheduleCommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.__str__", read_only=True)
+    author = UserNameField(nullable=False)
 
     class Meta:
         model = ScheduleComment
@@ -397,11 +406,11 @@ class PriceViolationSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     customer_grade = serializers.CharField(
-        source="customer.grade.code", read_only=True, default=None
+        source="customer.grade.code", read_only=True, default=None, allow_null=True
     )
     visit_date = serializers.DateTimeField(source="visit.arrived_at", read_only=True)
-    reported_by = serializers.CharField(source="visit.manager.__str__", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.__str__", read_only=True, default=None)
+    reported_by = UserNameField(source="visit.manager", nullable=False)
+    decided_by = UserNameField()
 
     class Meta:
         model = PriceViolation
@@ -444,7 +453,12 @@ class PromotionReceiptSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     manager = UserSummarySerializer(read_only=True)
     signature = ImageInput(write_only=True)
-    signature_url = serializers.FileField(source="signature", read_only=True)
+    signature_url = ProtectedFileField(
+        source="signature",
+        url_name="visits:promotion_signature",
+        url_args=lambda receipt: [receipt.pk],
+        read_only=True,
+    )
 
     class Meta:
         model = PromotionReceipt
@@ -467,10 +481,13 @@ class PromotionReceiptSerializer(serializers.ModelSerializer):
 class UnlicensedReportSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     reporter = UserSummarySerializer(read_only=True)
-    forwarded_by = serializers.CharField(
-        source="forwarded_by.__str__", read_only=True, default=None
+    forwarded_by = UserNameField()
+    photo = ProtectedFileField(
+        url_name="visits:unlicensed_photo",
+        url_args=lambda report: [report.pk],
+        required=False,
+        allow_null=True,
     )
-    photo = serializers.FileField(required=False, allow_null=True)
 
     class Meta:
         model = UnlicensedReport
@@ -512,7 +529,7 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class WorkLogCommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.__str__", read_only=True)
+    author = UserNameField(nullable=False)
 
     class Meta:
         model = WorkLogComment

@@ -49,7 +49,8 @@ class UserSummarySerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region = RegionSerializer(read_only=True)
+    # Admins belong to no region.
+    region = RegionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -114,8 +115,9 @@ class CustomerSerializer(serializers.ModelSerializer):
     """A customer as everyone reads it. Writes go through the create/update serializers."""
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    manager = UserSummarySerializer(read_only=True)
-    grade = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # An unassigned customer has no manager; a new one no grade yet.
+    manager = UserSummarySerializer(read_only=True, allow_null=True)
+    grade = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     contacts = ContactSerializer(many=True, read_only=True)
     # Declared so the schema allows the blank value of a customer that is no key account.
     key_account_class = serializers.ChoiceField(
