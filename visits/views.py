@@ -26,6 +26,7 @@ from crm import audit, workdays
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
 from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
+from crm.web import safe_next
 from visits import access, forms, selectors, services
 from visits.models import (
     PlannedVisit,
@@ -416,7 +417,7 @@ def visit_start(request, pk):
     )
     if isinstance(visit, Visit):
         return redirect(visit)
-    return redirect(request.POST.get("next") or _schedule_url(planned.schedule))
+    return redirect(safe_next(request, _schedule_url(planned.schedule)))
 
 
 @manager_required
@@ -730,7 +731,7 @@ def suggestion_answer(request, pk):
         )
     else:
         _form_errors_to_messages(request, form)
-    return redirect(request.POST.get("next") or reverse("visits:suggestion_list"))
+    return redirect(safe_next(request, reverse("visits:suggestion_list")))
 
 
 # Price violations --------------------------------------------------------------------
