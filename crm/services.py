@@ -3,16 +3,21 @@ management commands and Celery tasks all call these functions."""
 
 import datetime
 from decimal import Decimal
+from functools import partial
+from itertools import islice
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm import access, official_calendar
-from crm.errors import DomainError
+from crm.errors import ConflictError, DomainError
 from crm.models import (
     Assignment,
     CalendarDay,
@@ -185,31 +190,38 @@ def customer_exit_network(*, customer, actor, exited_on, reason):
     """Record that the customer left the network (退网). The customer is kept."""
     if not access.can_supervise_customer(actor, customer):
         raise PermissionDenied
-    if customer.network_status == Customer.NetworkStatus.EXITED:
-        raise DomainError(_("The customer has already exited the network."))
-    customer.network_status = Customer.NetworkStatus.EXITED
-    customer.exited_on = exited_on
-    customer.exit_reason = (reason or "").strip()
-    customer.full_clean()
-    customer.save(update_fields=["network_status", "exited_on", "exit_reason", "updated_at"])
-    return customer
+    with transaction.atomic():
+        # The state is read from the locked row, not from the caller's copy: of
+        # two exits sent at once, the second waits, finds the customer already
+        # exited and is told so (409), like any other transition.
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.network_status == Customer.NetworkStatus.EXITED:
+            raise ConflictError(_("The customer has already exited the network."))
+        locked.network_status = Customer.NetworkStatus.EXITED
+        locked.exited_on = exited_on
+        locked.exit_reason = (reason or "").strip()
+        locked.full_clean()
+        locked.save(update_fields=["network_status", "exited_on", "exit_reason", "updated_at"])
+    return locked
 
 
 def customer_rejoin_network(*, customer, actor, joined_on):
     """Bring an exited customer back into the network (入网)."""
     if not access.can_supervise_customer(actor, customer):
         raise PermissionDenied
-    if customer.network_status == Customer.NetworkStatus.ACTIVE:
-        raise DomainError(_("The customer is already in the network."))
-    customer.network_status = Customer.NetworkStatus.ACTIVE
-    customer.joined_on = joined_on
-    customer.exited_on = None
-    customer.exit_reason = ""
-    customer.full_clean()
-    customer.save(
-        update_fields=["network_status", "joined_on", "exited_on", "exit_reason", "updated_at"]
-    )
-    return customer
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.network_status == Customer.NetworkStatus.ACTIVE:
+            raise ConflictError(_("The customer is already in the network."))
+        locked.network_status = Customer.NetworkStatus.ACTIVE
+        locked.joined_on = joined_on
+        locked.exited_on = None
+        locked.exit_reason = ""
+        locked.full_clean()
+        locked.save(
+            update_fields=["network_status", "joined_on", "exited_on", "exit_reason", "updated_at"]
+        )
+    return locked
 
 
 # Grading ---------------------------------------------------------------------
@@ -393,7 +405,6 @@ def sales_import(*, actor, file_name, rows):
                 "updated_at",
             ],
         )
-    return batch
 
 
 # Calendar ------------------------------------------------------------------------
@@ -427,7 +438,12 @@ def user_create(*, actor, data, password):
 
 
 def user_update(*, user, actor, data, password=None):
-    """Admins change a user. Deactivating ends the user's API token."""
+    """Admins change a user.
+
+    Deactivating or a new password revokes the user's API tokens, and
+    deactivating ends their sessions: ``accounts.signals`` and ``crm.sessions``
+    do it on save, whichever page or command saved the user.
+    """
     if not actor.is_crm_admin:
         raise PermissionDenied
     for field, value in data.items():
@@ -522,4 +538,6 @@ def calendar_day_delete(*, day, actor):
     """Remove an exception: the date follows the Monday–Friday week again."""
     if not actor.is_crm_admin:
         raise PermissionDenied
-    day.delete()
+    with transaction.atomic():
+        audit.record_deletion(day, actor=actor)
+        day.delete()

@@ -268,7 +268,8 @@ class TestWrites:
         again = client.post(
             f"/api/customers/{customer.pk}/exit/", {"exited_on": "2026-11-01", "reason": "停业"}
         )
-        assert again.status_code == 400
+        # The state it is already in: a conflict, as for every transition.
+        assert again.status_code == 409
         missing = client.post(f"/api/customers/{customer.pk}/rejoin/", {})
         assert missing.status_code == 400 and "joined_on" in missing.json()
         assert (

@@ -1,0 +1,75 @@
+"""Network status changes (退网 / 入网) claim the customer's row: of two at once, one wins.
+
+Two "exit network" calls sent at the same instant both succeeded before; now
+the second finds the customer already exited and gets 409, on SQLite and on
+PostgreSQL alike.
+"""
+
+import datetime
+
+import pytest
+
+from crm import services
+from crm.errors import ConflictError
+from crm.models import Customer
+from tests import factories
+from tests.races import fire_at_once, statuses
+
+ROUNDS = 6
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_exits_at_once_one_wins(manager, region, regional_manager, admin_user):
+    for _round in range(ROUNDS):
+        customer = factories.CustomerFactory(manager=manager, region=region)
+        url = f"/api/customers/{customer.pk}/exit/"
+
+        results = fire_at_once(
+            [regional_manager, admin_user],
+            lambda client, url=url: client.post(
+                url, {"exited_on": "2026-11-01", "reason": "停业"}, format="json"
+            ),
+        )
+
+        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
+        lost = next(r for r in results if r.status_code == 409)
+        assert "already exited" in lost.json()["detail"]
+        customer.refresh_from_db()
+        assert customer.network_status == Customer.NetworkStatus.EXITED
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_rejoins_at_once_one_wins(manager, region, regional_manager, admin_user):
+    for _round in range(ROUNDS):
+        customer = factories.CustomerFactory(
+            manager=manager, region=region, network_status=Customer.NetworkStatus.EXITED
+        )
+        url = f"/api/customers/{customer.pk}/rejoin/"
+
+        results = fire_at_once(
+            [regional_manager, admin_user],
+            lambda client, url=url: client.post(url, {"joined_on": "2026-11-20"}, format="json"),
+        )
+
+        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
+        customer.refresh_from_db()
+        assert customer.network_status == Customer.NetworkStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_an_exit_on_a_stale_read_is_refused_with_409(api_login, regional_manager, customer):
+    """The service trusts the locked row, not the copy the caller read earlier."""
+    stale = Customer.objects.get(pk=customer.pk)
+    # Someone else records the exit between our read and our write.
+    Customer.objects.filter(pk=customer.pk).update(network_status=Customer.NetworkStatus.EXITED)
+
+    with pytest.raises(ConflictError) as caught:
+        services.customer_exit_network(
+            customer=stale,
+            actor=regional_manager,
+            exited_on=datetime.date(2026, 11, 1),
+            reason="停业",
+        )
+    assert caught.value.status_code == 409
+    customer.refresh_from_db()
+    assert customer.exit_reason == ""

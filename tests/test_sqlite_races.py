@@ -1,0 +1,51 @@
+"""Two identical writes at the same instant: one wins, the other gets a clean 409.
+
+On the embedded SQLite default a deferred transaction cannot wait for the
+write lock, so half of such double taps answered 500 "database is locked";
+with immediate transactions and a busy timeout SQLite behaves as PostgreSQL
+does. These tests fire the race for real, several times over, on both.
+"""
+
+import pytest
+
+from complaints.models import Complaint
+from tests import factories
+from tests.complaints.conftest import make_complaint
+from tests.races import fire_at_once, statuses
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ROUNDS = 8
+
+
+def test_double_tap_on_approve_answers_200_and_409(manager, region, regional_manager):
+    deputy = factories.RegionalManagerFactory(username="deputy", region=region)
+    for _round in range(ROUNDS):
+        customer = factories.CustomerFactory(manager=manager, region=region)
+        complaint = make_complaint(manager, customer, regional_manager, stage="submitted")
+        url = f"/api/complaints/{complaint.pk}/approve/"
+
+        results = fire_at_once(
+            [regional_manager, deputy], lambda client, url=url: client.post(url, {}, format="json")
+        )
+
+        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
+        lost = next(r for r in results if r.status_code == 409)
+        assert "already approved" in lost.json()["detail"]
+        complaint.refresh_from_db()
+        assert complaint.status == Complaint.Status.APPROVED
+        assert complaint.events.filter(action="approved").count() == 1
+
+
+def test_double_tap_on_submit_answers_200_and_409(manager, region, regional_manager):
+    for _round in range(ROUNDS):
+        customer = factories.CustomerFactory(manager=manager, region=region)
+        complaint = make_complaint(manager, customer, regional_manager, stage="inspected")
+        url = f"/api/complaints/{complaint.pk}/submit/"
+
+        results = fire_at_once(
+            [manager, manager], lambda client, url=url: client.post(url, {}, format="json")
+        )
+
+        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
+        assert complaint.events.filter(action="submitted").count() == 1
