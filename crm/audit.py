@@ -63,6 +63,20 @@ def record(action, *, actor=None, obj=None, summary="", request=None, username="
     )
 
 
+def record_deletion(obj, *, actor=None):
+    """Record that ``obj`` is being deleted, with its fields as they were.
+
+    Called in the deleting transaction, before the delete, so a delete that
+    fails leaves no row and one that succeeds cannot leave none.
+    """
+    import json
+
+    from django.core import serializers
+
+    fields = json.loads(serializers.serialize("json", [obj]))[0]["fields"]
+    return record("delete", actor=actor, obj=obj, summary=str(obj), fields=fields)
+
+
 def _on_login(sender, request, user, **kwargs):
     record("login", actor=user, request=request, obj=user, summary=user.get_username())
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm import access, official_calendar
+from crm import access, audit, official_calendar
 from crm.errors import ConflictError, DomainError
 from crm.models import (
     Assignment,
