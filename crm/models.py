@@ -428,7 +428,7 @@ class SalesImport(models.Model):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
-    # At most SALES_IMPORT_LISTED_ERRORS [row, message] pairs; error_count says
+    # At most sales_import.LISTED_ERRORS [row, message] pairs; error_count says
     # how many there were in all.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)

@@ -1,19 +1,32 @@
 """Reading and checking a sales file (CSV or XLSX) before anything is stored.
 
-Every row is checked; the caller gets either all rows clean or the list of
-bad rows with their numbers and reasons, and then nothing is imported.
+The file is read as a stream, row after row, and never held as a table: a
+sheet may declare any size (``<dimension ref="A1:XFD1048576"/>`` made openpyxl
+pad every row to 16,384 cells) and only the columns the import uses are read.
+Every row is checked; the caller gets either all rows clean or the list of bad
+rows with their numbers and reasons, and then nothing is imported.
+
+Who may see an import (``sales_import_scope``, ``sales_import_for_user``) lives
+here too, next to the rules of the import itself.
 """
 
+import codecs
 import csv
 import datetime
 import io
 import re
+import zipfile
+from array import array
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from crm import access
+from crm.models import SalesImport, User
 
 # Column names users may use, in English or as on the ordering system's export.
 COLUMNS = {
@@ -25,18 +38,50 @@ COLUMNS = {
     "sales_amount": ("sales_amount", "销售金额"),
 }
 REQUIRED = ("customer_code", "month", "quantity", "amount")
+AMOUNT_FIELDS = ("quantity", "amount", "sales_quantity", "sales_amount")
 MAX_VALUE = Decimal("999999999999.99")
 MONTH_PATTERN = re.compile(
-    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:[-/.]\s*\d{1,2}\s*日?)?\s*$"
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:[-/.]\s*(\d{1,2})\s*日?)?\s*$"
 )
+# The header is looked for in this many columns; the ordering system's export
+# has about a dozen. Data rows are read only as wide as the last column used.
+HEADER_MAX_COLUMNS = 30
+# A CSV line longer than this is no sales row (and a line of a million commas
+# would become a list of a million fields).
+MAX_LINE_CHARS = 10_000
+# Everything in an .xlsx except its worksheets (shared strings, styles) is
+# loaded whole by openpyxl, so its unpacked size is bounded.
+MAX_XLSX_PARTS_BYTES = 32 * 1024 * 1024
+# Rows are checked this many at a time: one customer query per batch, and the
+# progress the import page shows moves by this much.
+BATCH_ROWS = 1000
+# A failed import lists this many bad rows, and says how many more there are.
+LISTED_ERRORS = 200
+NONE = -1  # an empty optional amount, in the compact arrays of clean rows
+_XLSX_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 class SalesImportError(Exception):
-    """The file cannot be imported; ``errors`` lists (row number, message)."""
+    """The file cannot be imported; ``errors`` lists (row number, message).
 
-    def __init__(self, errors):
-        super().__init__(f"{len(errors)} bad rows")
-        self.errors = errors
+    ``count`` is the number of bad rows, which may be more than are listed.
+    """
+
+    def __init__(self, errors, count=None):
+        self.errors = list(errors)
+        self.count = len(self.errors) if count is None else count
+        super().__init__(f"{self.count} bad rows")
+
+
+def _file_error(message):
+    return SalesImportError([(0, message)])
+
+
+def too_many_rows_error():
+    return _file_error(
+        _("The file has more than %(limit)s rows; split it into smaller files.")
+        % {"limit": f"{settings.SALES_IMPORT_MAX_ROWS:,}"}
+    )
 
 
 def _normalise_header(value):
@@ -49,7 +94,7 @@ def _map_headers(header):
         for name in names:
             aliases[name.lower()] = field
     mapping = {}
-    for index, cell in enumerate(header):
+    for index, cell in enumerate(header[:HEADER_MAX_COLUMNS]):
         field = aliases.get(_normalise_header(cell))
         if field and field not in mapping:
             mapping[field] = index
@@ -67,71 +112,213 @@ def _map_headers(header):
     return mapping
 
 
-def _read_csv(data):
-    for encoding in ("utf-8-sig", "gb18030"):
+class SalesFile:
+    """A sales file opened for reading: its header mapped, its rows streamed.
+
+    ``upload`` is any seekable binary file (an upload, or the stored file of a
+    queued import). Opening checks the size, the kind and the header and raises
+    ``SalesImportError`` for a file that cannot be read at all.
+    """
+
+    def __init__(self, upload):
+        self.upload = upload
+        self.workbook = None
+        if upload.size > settings.SALES_IMPORT_MAX_BYTES:
+            raise _file_error(
+                _("The file is too large (at most %(size)s MB).")
+                % {"size": settings.SALES_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        name = (getattr(upload, "name", "") or "").lower()
+        upload.seek(0)
+        magic = upload.read(4)
+        upload.seek(0)
+        if name.endswith(".xlsx") or magic == b"PK\x03\x04":
+            self.kind = "xlsx"
+            self._open_xlsx()
+        elif name.endswith(".csv") or name.endswith(".txt"):
+            self.kind = "csv"
+            self.encoding = self._csv_encoding()
+            self.data_bytes = upload.size
+        else:
+            raise _file_error(_("Upload a .csv or .xlsx file."))
+        table = self._table()
         try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SalesImportError([(0, _("The file is not a readable CSV (UTF-8 or GBK)."))])
-    if "\x00" in text:
-        raise SalesImportError([(0, _("The file is not a readable CSV (UTF-8 or GBK)."))])
-    return list(csv.reader(io.StringIO(text)))
+            header = next(table, None)
+        finally:
+            table.close()
+        if header is None:
+            self.close()
+            raise _file_error(_("The file is empty."))
+        try:
+            self.mapping = _map_headers(header)
+        except SalesImportError:
+            self.close()
+            raise
+        self.width = max(self.mapping.values()) + 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook = None
+
+    # XLSX ----------------------------------------------------------------------
+
+    def _open_xlsx(self):
+        from openpyxl import load_workbook
+
+        unreadable = _("The file is not a readable Excel workbook (.xlsx).")
+        try:
+            with zipfile.ZipFile(self.upload) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise _file_error(unreadable) from None
+        parts = sum(m.file_size for m in members if not m.filename.startswith("xl/worksheets/"))
+        if parts > MAX_XLSX_PARTS_BYTES:
+            raise _file_error(unreadable)
+        self.upload.seek(0)
+        try:
+            self.workbook = load_workbook(self.upload, read_only=True, data_only=True)
+            self.sheet = self.workbook.worksheets[0]
+            # The declared size is not to be trusted: without this, openpyxl
+            # pads every row to the declared width and the sheet to its height.
+            self.sheet.reset_dimensions()
+            path = self.sheet._worksheet_path
+            self.data_bytes = self.workbook._archive.getinfo(path).file_size
+        except Exception:  # openpyxl raises many kinds on a damaged file
+            self.close()
+            raise _file_error(unreadable) from None
+        self._sheet_path = path
+
+    def _xlsx_table(self, width):
+        try:
+            yield from self.sheet.iter_rows(max_col=width, values_only=True)
+        except Exception:  # a worksheet that breaks off half-way
+            raise _file_error(_("The file is not a readable Excel workbook (.xlsx).")) from None
+
+    def _xlsx_count(self):
+        """The sheet's rows, counted in its XML without reading a cell."""
+        count = 0
+        tail = b""
+        with self.workbook._archive.open(self._sheet_path) as source:
+            while chunk := source.read(1024 * 1024):
+                data = tail + chunk
+                count += len(_XLSX_ROW.findall(data))
+                # Keep the bytes a tag cut by the chunk boundary needs; what
+                # they hold is counted with the next chunk, not twice.
+                tail = data[-32:]
+                count -= len(_XLSX_ROW.findall(tail))
+        count += len(_XLSX_ROW.findall(tail))
+        return max(count - 1, 0)
+
+    # CSV -----------------------------------------------------------------------
+
+    def _csv_encoding(self):
+        """UTF-8 (with or without BOM) or GBK, checked over the whole file in chunks."""
+        for encoding in ("utf-8-sig", "gb18030"):
+            self.upload.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                for chunk in iter(lambda: self.upload.read(256 * 1024), b""):
+                    if "\x00" in decoder.decode(chunk):
+                        raise _file_error(_("The file is not a readable CSV (UTF-8 or GBK)."))
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            self.upload.seek(0)
+            return encoding
+        raise _file_error(_("The file is not a readable CSV (UTF-8 or GBK)."))
+
+    def _csv_lines(self):
+        self.upload.seek(0)
+        text = io.TextIOWrapper(
+            io.BufferedReader(_Unclosable(self.upload)), encoding=self.encoding, newline=""
+        )
+        for number, line in enumerate(text, start=1):
+            if len(line) > MAX_LINE_CHARS:
+                raise SalesImportError(
+                    [
+                        (
+                            number,
+                            _("the row is too long (at most %(count)s characters)")
+                            % {"count": f"{MAX_LINE_CHARS:,}"},
+                        )
+                    ]
+                )
+            yield line
+
+    def _csv_table(self, width):
+        for values in csv.reader(self._csv_lines()):
+            yield values[:width]
+
+    # Both ------------------------------------------------------------------------
+
+    def _table(self, width=HEADER_MAX_COLUMNS):
+        if self.kind == "xlsx":
+            return self._xlsx_table(width)
+        return self._csv_table(width)
+
+    def rows(self):
+        """The data rows as (row number, {field: raw value}); blank rows skipped.
+
+        Refuses a file past ``SALES_IMPORT_MAX_ROWS`` rows as soon as it gets there.
+        """
+        limit = settings.SALES_IMPORT_MAX_ROWS + 1
+        table = self._table(self.width)
+        next(table, None)  # the header
+        for number, values in enumerate(table, start=2):
+            if number > limit:
+                raise too_many_rows_error()
+            if all(value is None or str(value).strip() == "" for value in values):
+                continue
+            yield (
+                number,
+                {
+                    field: (values[index] if index < len(values) else None)
+                    for field, index in self.mapping.items()
+                },
+            )
+
+    def count(self):
+        """About how many data rows there are, for the progress shown; cheap.
+
+        In a workbook this counts the row tags; blank rows count too.
+        """
+        if self.kind == "xlsx":
+            return self._xlsx_count()
+        return max(sum(1 for _row in self._csv_table(1)) - 1, 0)
 
 
-def _read_xlsx(data):
-    from openpyxl import load_workbook
+class _Unclosable(io.RawIOBase):
+    """Lets a text reader stream a file without closing it when done."""
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise SalesImportError(
-            [(0, _("The file is not a readable Excel workbook (.xlsx)."))]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    def __init__(self, raw):
+        self.raw = raw
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def read_rows(upload):
-    """The file's data rows as (row number, {field: raw value}), header mapped."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if upload.size > settings.SALES_IMPORT_MAX_BYTES:
-        raise SalesImportError(
-            [
-                (
-                    0,
-                    _("The file is too large (at most %(size)s MB).")
-                    % {"size": settings.SALES_IMPORT_MAX_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
-    data = upload.read()
-    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        table = _read_xlsx(data)
-    elif name.endswith(".csv") or name.endswith(".txt"):
-        table = _read_csv(data)
-    else:
-        raise SalesImportError([(0, _("Upload a .csv or .xlsx file."))])
-    if not table:
-        raise SalesImportError([(0, _("The file is empty."))])
-    mapping = _map_headers(table[0])
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
-        raw = {
-            field: (values[index] if index < len(values) else None)
-            for field, index in mapping.items()
-        }
-        rows.append((number, raw))
+    """Every data row of a (small) file as (row number, {field: raw value})."""
+    with SalesFile(upload) as sales_file:
+        rows = list(sales_file.rows())
     if not rows:
-        raise SalesImportError([(0, _("The file has no data rows."))])
+        raise _file_error(_("The file has no data rows."))
     return rows
+
+
+# Checking rows ---------------------------------------------------------------------
 
 
 def _parse_month(value):
@@ -145,6 +332,14 @@ def _parse_month(value):
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise ValueError(_("month must look like 2026-10"))
+    if match.group(3):
+        # A full date must exist: 2026-02-30 is a typo, not February.
+        try:
+            datetime.date(year, month, int(match.group(3)))
+        except ValueError:
+            raise ValueError(
+                _("no such date: %(value)s") % {"value": str(value).strip()[:20]}
+            ) from None
     return datetime.date(year, month, 1)
 
 
@@ -171,50 +366,144 @@ def _parse_amount(value, label, *, required):
     return number.quantize(Decimal("0.01"))
 
 
-def validate_rows(*, actor, rows):
-    """Check every row; return the clean rows or raise with every bad row listed."""
-    codes = {str(raw.get("customer_code") or "").strip() for _number, raw in rows}
-    customers = dict(access.customer_scope(actor).filter(code__in=codes).values_list("code", "pk"))
-    clean = []
-    errors = []
-    seen = {}
-    for number, raw in rows:
-        problems = []
-        code = str(raw.get("customer_code") or "").strip()
-        customer_id = customers.get(code)
-        if not code:
-            problems.append(_("customer code is missing"))
-        elif customer_id is None:
-            problems.append(_("unknown customer code %(code)s") % {"code": code[:40]})
-        try:
-            month = _parse_month(raw.get("month"))
-        except ValueError as exc:
-            problems.append(str(exc))
-            month = None
-        values = {}
-        for field, label, required in (
-            ("quantity", _("quantity"), True),
-            ("amount", _("amount"), True),
-            ("sales_quantity", _("sales quantity"), False),
-            ("sales_amount", _("sales amount"), False),
-        ):
+class CleanRows:
+    """Checked rows kept compactly (about 50 bytes a row, not a dict each):
+    customer id, month and the amounts in cents, ``NONE`` for an empty one."""
+
+    def __init__(self):
+        self.customer_ids = array("q")
+        self.months = array("i")
+        self.amounts = {field: array("q") for field in AMOUNT_FIELDS}
+        self.month_set = set()
+
+    def __len__(self):
+        return len(self.customer_ids)
+
+    def add(self, row):
+        self.customer_ids.append(row["customer_id"])
+        self.months.append(row["month"].toordinal())
+        self.month_set.add(row["month"])
+        for field in AMOUNT_FIELDS:
+            value = row.get(field)
+            self.amounts[field].append(NONE if value is None else int(value * 100))
+
+    def __iter__(self):
+        """The rows again as dicts, one at a time."""
+        cents = Decimal("0.01")
+        for index, customer_id in enumerate(self.customer_ids):
+            row = {
+                "customer_id": customer_id,
+                "month": datetime.date.fromordinal(self.months[index]),
+            }
+            for field in AMOUNT_FIELDS:
+                value = self.amounts[field][index]
+                row[field] = None if value == NONE else Decimal(value) * cents
+            yield row
+
+
+class RowChecker:
+    """Checks rows batch by batch for one user, remembering what it has seen.
+
+    ``errors`` keeps the first ``listed`` bad rows; ``error_count`` counts them all.
+    """
+
+    def __init__(self, *, actor, listed=None):
+        self.scope = access.customer_scope(actor)
+        self.customers = {}
+        self.seen = {}
+        self.errors = []
+        self.error_count = 0
+        self.listed = listed
+
+    def _look_up(self, rows):
+        codes = {str(raw.get("customer_code") or "").strip() for _number, raw in rows}
+        codes -= self.customers.keys()
+        codes.discard("")
+        if codes:
+            found = dict(self.scope.filter(code__in=codes).values_list("code", "pk"))
+            for code in codes:
+                self.customers[code] = found.get(code)
+
+    def check(self, rows):
+        """Check a batch of (row number, raw) and yield the clean rows as dicts."""
+        self._look_up(rows)
+        for number, raw in rows:
+            problems = []
+            code = str(raw.get("customer_code") or "").strip()
+            customer_id = self.customers.get(code)
+            if not code:
+                problems.append(_("customer code is missing"))
+            elif customer_id is None:
+                problems.append(_("unknown customer code %(code)s") % {"code": code[:40]})
             try:
-                values[field] = _parse_amount(raw.get(field), label, required=required)
+                month = _parse_month(raw.get("month"))
             except ValueError as exc:
                 problems.append(str(exc))
-        if customer_id and month:
-            key = (customer_id, month)
-            if key in seen:
-                problems.append(
-                    _("customer %(code)s and month %(month)s already appear on row %(row)s")
-                    % {"code": code, "month": f"{month:%Y-%m}", "row": seen[key]}
-                )
+                month = None
+            values = {}
+            for field, label, required in (
+                ("quantity", _("quantity"), True),
+                ("amount", _("amount"), True),
+                ("sales_quantity", _("sales quantity"), False),
+                ("sales_amount", _("sales amount"), False),
+            ):
+                try:
+                    values[field] = _parse_amount(raw.get(field), label, required=required)
+                except ValueError as exc:
+                    problems.append(str(exc))
+            if customer_id and month:
+                # One int per (customer, month) keeps 200,000 rows' keys small.
+                key = customer_id * 100_000 + month.year * 12 + month.month
+                if key in self.seen:
+                    problems.append(
+                        _("customer %(code)s and month %(month)s already appear on row %(row)s")
+                        % {"code": code, "month": f"{month:%Y-%m}", "row": self.seen[key]}
+                    )
+                else:
+                    self.seen[key] = number
+            if problems:
+                self.error_count += 1
+                if self.listed is None or len(self.errors) < self.listed:
+                    self.errors.append((number, "; ".join(problems)))
             else:
-                seen[key] = number
-        if problems:
-            errors.append((number, "; ".join(problems)))
-        else:
-            clean.append({"customer_id": customer_id, "month": month, **values})
-    if errors:
-        raise SalesImportError(errors)
+                yield {"customer_id": customer_id, "month": month, **values}
+
+    def raise_if_any(self):
+        if self.error_count:
+            raise SalesImportError(self.errors, count=self.error_count)
+
+
+def validate_rows(*, actor, rows):
+    """Check every row; return the clean rows or raise with every bad row listed."""
+    checker = RowChecker(actor=actor)
+    clean = []
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH_ROWS)):
+        clean.extend(checker.check(batch))
+    checker.raise_if_any()
     return clean
+
+
+# Who sees an import ---------------------------------------------------------------
+
+
+def sales_import_scope(user):
+    """A manager sees their own imports, a regional manager also those of their
+    region's managers, an admin all."""
+    imports = SalesImport.objects.select_related("imported_by")
+    if user.is_crm_admin:
+        return imports
+    if user.is_regional_manager:
+        return imports.filter(
+            Q(imported_by=user)
+            | Q(imported_by__role=User.Role.MANAGER, imported_by__region_id=user.region_id)
+        )
+    return imports.filter(imported_by=user)
+
+
+def sales_import_for_user(user, pk):
+    """The import if the user may see it; 404 otherwise ("not yours" looks like "no such")."""
+    try:
+        return sales_import_scope(user).get(pk=pk)
+    except SalesImport.DoesNotExist:
+        raise Http404 from None

@@ -371,29 +371,43 @@ def sales_import(*, actor, file_name, rows):
     """
     if not (actor.is_crm_admin or actor.is_manager or actor.is_regional_manager):
         raise PermissionDenied
-    months = sorted({row["month"] for row in rows})
     with transaction.atomic():
         batch = SalesImport.objects.create(
             file_name=file_name[:255],
             row_count=len(rows),
-            months=", ".join(f"{month:%Y-%m}" for month in months)[:200],
+            rows_total=len(rows),
+            rows_checked=len(rows),
+            months=_months_label({row["month"] for row in rows}),
             imported_by=actor,
+            status=SalesImport.Status.DONE,
+            finished_at=timezone.now(),
         )
-        records = [
-            SalesRecord(
-                customer_id=row["customer_id"],
-                month=row["month"],
-                quantity=row["quantity"],
-                amount=row["amount"],
-                sales_quantity=row.get("sales_quantity"),
-                sales_amount=row.get("sales_amount"),
-                batch=batch,
-            )
-            for row in rows
-        ]
+        _sales_records_store(batch=batch, rows=rows)
+    return batch
+
+
+def _months_label(months):
+    return ", ".join(f"{month:%Y-%m}" for month in sorted(months))[:200]
+
+
+def _sales_records_store(*, batch, rows, batch_size=2000):
+    """Write checked rows (an iterable of dicts) a batch at a time, replacing
+    each (customer, month) already there."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, batch_size)):
         SalesRecord.objects.bulk_create(
-            records,
-            batch_size=2000,
+            [
+                SalesRecord(
+                    customer_id=row["customer_id"],
+                    month=row["month"],
+                    quantity=row["quantity"],
+                    amount=row["amount"],
+                    sales_quantity=row.get("sales_quantity"),
+                    sales_amount=row.get("sales_amount"),
+                    batch=batch,
+                )
+                for row in chunk
+            ],
             update_conflicts=True,
             unique_fields=["customer", "month"],
             update_fields=[
@@ -469,14 +483,159 @@ def _set_password(user, password):
 
 
 def sales_import_file(*, actor, upload):
-    """Read, check and store a CSV/XLSX sales file: all rows or none.
+    """Import a CSV/XLSX sales file: all rows or none.
 
-    Raises ``SalesImportError`` listing every bad row; nothing is stored then.
+    A small file (at most ``SALES_IMPORT_SYNC_ROWS`` rows) is checked and stored
+    at once; the import comes back done. A larger one is stored and queued for
+    the worker, and comes back queued: the request reads only the header and at
+    most that many rows, so it stays short whatever the file holds.
+
+    Raises ``SalesImportError`` listing every bad row (or what is wrong with the
+    file); nothing is stored then.
     """
-    from crm.sales_import import read_rows, validate_rows
+    from crm.sales_import import SalesFile, SalesImportError, validate_rows
 
-    rows = validate_rows(actor=actor, rows=read_rows(upload))
-    return sales_import(actor=actor, file_name=upload.name or "upload", rows=rows)
+    if not (actor.is_crm_admin or actor.is_manager or actor.is_regional_manager):
+        raise PermissionDenied
+    sync_rows = settings.SALES_IMPORT_SYNC_ROWS
+    file_name = upload.name or "upload"
+    with SalesFile(upload) as sales_file:
+        # About 1 KB of sheet XML or CSV per row is far more than a real row
+        # takes; past that the file is not read here at all.
+        if sales_file.data_bytes <= sync_rows * 1024:
+            rows = list(islice(sales_file.rows(), sync_rows + 1))
+            if not rows:
+                raise SalesImportError([(0, _("The file has no data rows."))])
+            if len(rows) <= sync_rows:
+                rows = validate_rows(actor=actor, rows=rows)
+                return sales_import(actor=actor, file_name=file_name, rows=rows)
+    return _sales_import_queue(actor=actor, upload=upload, file_name=file_name)
+
+
+def _sales_import_queue(*, actor, upload, file_name):
+    from crm import tasks
+
+    upload.seek(0)
+    with transaction.atomic():
+        batch = SalesImport(
+            file_name=file_name[:255], imported_by=actor, status=SalesImport.Status.QUEUED
+        )
+        batch.file.save(file_name, upload, save=False)
+        batch.save()
+        transaction.on_commit(partial(tasks.sales_import_run.delay, batch.pk))
+    return batch
+
+
+def sales_import_run(*, sales_import_id):
+    """The worker's part of a queued import; returns the import, or None if it
+    was not queued (already run, or running: a redelivered task does nothing).
+
+    1. Claim the import: queued -> running, or stop.
+    2. Count the rows (cheaply) for the progress shown, refusing too many.
+    3. Check every row, saving the progress after each batch; keep the clean
+       rows compactly and the first bad ones.
+    4. One bad row and nothing is stored: the import fails with the rows listed.
+       Otherwise every row is written in one transaction with the import
+       marked done. Either way the importer is notified and the file deleted.
+    """
+    from crm.sales_import import (
+        BATCH_ROWS,
+        LISTED_ERRORS,
+        CleanRows,
+        RowChecker,
+        SalesFile,
+        SalesImportError,
+        too_many_rows_error,
+    )
+
+    claimed = SalesImport.objects.filter(
+        pk=sales_import_id, status=SalesImport.Status.QUEUED
+    ).update(status=SalesImport.Status.RUNNING)
+    if claimed != 1:
+        return None
+    batch = SalesImport.objects.select_related("imported_by").get(pk=sales_import_id)
+    progress = SalesImport.objects.filter(pk=batch.pk)
+    try:
+        batch.file.open("rb")
+        with batch.file, SalesFile(batch.file) as sales_file:
+            total = sales_file.count()
+            progress.update(rows_total=total)
+            if total > settings.SALES_IMPORT_MAX_ROWS:
+                raise too_many_rows_error()
+            checker = RowChecker(actor=batch.imported_by, listed=LISTED_ERRORS)
+            clean = CleanRows()
+            checked = 0
+            rows = sales_file.rows()
+            while chunk := list(islice(rows, BATCH_ROWS)):
+                for row in checker.check(chunk):
+                    clean.add(row)
+                checked += len(chunk)
+                progress.update(rows_checked=checked, rows_total=max(total, checked))
+            if not checked:
+                raise SalesImportError([(0, _("The file has no data rows."))])
+            checker.raise_if_any()
+        with transaction.atomic():
+            _sales_records_store(batch=batch, rows=clean)
+            progress.update(
+                status=SalesImport.Status.DONE,
+                row_count=len(clean),
+                rows_total=checked,
+                rows_checked=checked,
+                months=_months_label(clean.month_set),
+                finished_at=timezone.now(),
+            )
+            batch.refresh_from_db()
+            _sales_import_notify(batch=batch)
+    except SalesImportError as exc:
+        _sales_import_fail(batch=batch, errors=exc.errors[:LISTED_ERRORS], count=exc.count)
+    except Exception:
+        # Whatever broke (the database, a time limit), the import must not
+        # stay "running" for ever; the error is still logged by the worker.
+        message = _("The import stopped unexpectedly; nothing was imported. Try again.")
+        _sales_import_fail(batch=batch, errors=[(0, message)], count=1)
+        raise
+    finally:
+        batch.file.delete(save=False)
+        progress.update(file="")
+    return batch
+
+
+def _sales_import_fail(*, batch, errors, count):
+    with transaction.atomic():
+        SalesImport.objects.filter(pk=batch.pk).update(
+            status=SalesImport.Status.FAILED,
+            errors=[[row, str(message)] for row, message in errors],
+            error_count=count,
+            row_count=0,
+            finished_at=timezone.now(),
+        )
+        batch.refresh_from_db()
+        _sales_import_notify(batch=batch)
+
+
+def _sales_import_notify(*, batch):
+    from crm import notifications
+
+    if batch.status == SalesImport.Status.DONE:
+        title = _("Sales import done: %(rows)s rows of %(file)s") % {
+            "rows": batch.row_count,
+            "file": batch.file_name,
+        }
+        body = _("Months: %(months)s.") % {"months": batch.months}
+    else:
+        title = _("Sales import failed: nothing of %(file)s was imported") % {
+            "file": batch.file_name
+        }
+        body = ngettext(
+            "%(count)s row has errors.", "%(count)s rows have errors.", batch.error_count
+        ) % {"count": batch.error_count}
+    notifications.notify(
+        user=batch.imported_by,
+        key=f"sales-import-{batch.pk}",
+        title=title,
+        body=body,
+        url=reverse("sales_import_detail", args=[batch.pk]),
+    )
 
 
 # Grading scheme and calendar, maintained by admins -------------------------------

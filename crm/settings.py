@@ -193,6 +193,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SALES_IMPORT_MAX_BYTES = env_int("SALES_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# A file with more rows is refused; one with more than SALES_IMPORT_SYNC_ROWS
+# is stored and imported by the worker, so no web request spends long on it.
+SALES_IMPORT_MAX_ROWS = env_int("SALES_IMPORT_MAX_ROWS", 200_000)
+SALES_IMPORT_SYNC_ROWS = env_int("SALES_IMPORT_SYNC_ROWS", 2_000)
 
 # E-mail
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

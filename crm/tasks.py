@@ -29,3 +29,10 @@ def send_notification_emails(notification_ids):
     from crm import notifications
 
     return sum(bool(notifications.send_email(notification_id=pk)) for pk in notification_ids)
+
+
+@shared_task
+def sales_import_run(sales_import_id):
+    # Redelivered or run twice, it imports once: the service claims the import.
+    batch = services.sales_import_run(sales_import_id=sales_import_id)
+    return batch.status if batch else None

@@ -34,7 +34,12 @@ from crm.models import (
     User,
 )
 from crm.pagination import EstimatedCountPaginator
-from crm.sales_import import SalesImportError
+from crm.sales_import import (
+    LISTED_ERRORS,
+    SalesImportError,
+    sales_import_for_user,
+    sales_import_scope,
+)
 from visits.access import customer_visit_scope
 from visits.selectors import manager_today
 
@@ -479,25 +484,53 @@ TEMPLATE_HEADERS = ["客户编码", "月份", "购进数量", "购进金额", "�
 def sales_import(request):
     form = forms.SalesImportForm(request.POST or None, request.FILES or None)
     errors = None
+    error_count = 0
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.sales_import_file(actor=request.user, upload=form.cleaned_data["file"])
         except SalesImportError as exc:
-            errors = exc.errors
+            errors, error_count = exc.errors[:LISTED_ERRORS], exc.count
         else:
+            if batch.status == SalesImport.Status.QUEUED:
+                messages.info(
+                    request,
+                    _("%(file)s is large: it is being imported in the background.")
+                    % {"file": batch.file_name},
+                )
+                return redirect("sales_import_detail", pk=batch.pk)
             messages.success(
                 request,
                 _("Imported %(rows)s rows of %(file)s (months: %(months)s).")
                 % {"rows": batch.row_count, "file": batch.file_name, "months": batch.months},
             )
             return redirect("sales_import")
-    imports = SalesImport.objects.select_related("imported_by")
-    if not request.user.is_crm_admin:
-        imports = imports.filter(imported_by=request.user)
     return render(
         request,
         "crm/sales_import.html",
-        {"form": form, "errors": errors, "imports": imports[:10]},
+        {
+            "form": form,
+            "errors": errors,
+            "error_count": error_count,
+            "errors_more": error_count - len(errors or ()),
+            "imports": sales_import_scope(request.user)[:10],
+        },
+    )
+
+
+@login_required
+def sales_import_detail(request, pk):
+    """One import: its progress while the worker runs it (the page reloads
+    itself), then what was imported or which rows were wrong."""
+    batch = sales_import_for_user(request.user, pk)
+    return render(
+        request,
+        "crm/sales_import_detail.html",
+        {
+            "batch": batch,
+            "running": batch.status in (SalesImport.Status.QUEUED, SalesImport.Status.RUNNING),
+            "percent": (100 * batch.rows_checked // batch.rows_total) if batch.rows_total else 0,
+            "errors_more": batch.error_count - len(batch.errors),
+        },
     )
 
 

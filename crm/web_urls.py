@@ -27,6 +27,7 @@ urlpatterns = [
     path("sales/", views.sales_list, name="sales_list"),
     path("sales/import/", views.sales_import, name="sales_import"),
     path("sales/import/template.csv", views.sales_import_template, name="sales_import_template"),
+    path("sales/imports/<int:pk>/", views.sales_import_detail, name="sales_import_detail"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/<int:pk>/edit/", views.calendar_day_edit, name="calendar_day_edit"),

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -290,6 +291,31 @@ class SalesImportResultSerializer(serializers.Serializer):
     file_name = serializers.CharField()
     row_count = serializers.IntegerField()
     months = serializers.CharField()
+
+
+class SalesImportStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    file_name = serializers.CharField()
+    status = serializers.CharField()
+    rows_total = serializers.IntegerField()
+    rows_checked = serializers.IntegerField()
+    row_count = serializers.IntegerField(help_text=_("Rows imported (when done)."))
+    months = serializers.CharField()
+    error_count = serializers.IntegerField()
+    errors = serializers.SerializerMethodField(
+        help_text=_("The first bad rows; error_count says how many there are.")
+    )
+    imported_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    status_url = serializers.SerializerMethodField()
+
+    def get_errors(self, batch) -> list[dict]:
+        return [{"row": row, "message": message} for row, message in batch.errors]
+
+    def get_status_url(self, batch) -> str:
+        url = reverse("api_sales_import", args=[batch.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):

@@ -18,5 +18,6 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api_me"),
     path("visits/today/", visits_api.TodayView.as_view(), name="api_visits_today"),
     path("visits/", include(visits_api.router.urls)),
+    path("sales/imports/<int:pk>/", views.SalesImportStatusView.as_view(), name="api_sales_import"),
     path("", include(router.urls)),
 ]

@@ -20,8 +20,17 @@ from crm.api import serializers as s
 from crm.api.pagination import BigTablePagination
 from crm.errors import ConflictError
 from crm.filters import CustomerFilter
-from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
-from crm.sales_import import SalesImportError
+from crm.models import (
+    CalendarDay,
+    Contact,
+    Customer,
+    Grade,
+    Region,
+    SalesImport,
+    SalesRecord,
+    User,
+)
+from crm.sales_import import LISTED_ERRORS, SalesImportError, sales_import_for_user
 
 
 class IsCrmAdmin(permissions.BasePermission):
@@ -230,7 +239,7 @@ class SalesViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": s.SalesImportRequestSerializer},
-        responses={201: s.SalesImportResultSerializer},
+        responses={201: s.SalesImportResultSerializer, 202: s.SalesImportStatusSerializer},
     )
     @action(
         detail=False,
@@ -239,7 +248,11 @@ class SalesViewSet(viewsets.ReadOnlyModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_file(self, request):
-        """Import a CSV/XLSX file: every row is checked; one bad row and nothing is imported."""
+        """Import a CSV/XLSX file: every row is checked; one bad row and nothing is imported.
+
+        A large file is queued for the worker: 202 with the import's id and its
+        status URL, which says when the rows are in (or which were wrong).
+        """
         form = s.SalesImportRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -250,12 +263,28 @@ class SalesViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(
                 {
                     "detail": _("Nothing was imported: %(count)s rows have errors.")
-                    % {"count": len(exc.errors)},
-                    "errors": [{"row": row, "message": message} for row, message in exc.errors],
+                    % {"count": exc.count},
+                    "errors": [
+                        {"row": row, "message": message}
+                        for row, message in exc.errors[:LISTED_ERRORS]
+                    ],
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if batch.status == SalesImport.Status.QUEUED:
+            data = s.SalesImportStatusSerializer(batch, context={"request": request}).data
+            return Response(data, status=status.HTTP_202_ACCEPTED)
         return Response(s.SalesImportResultSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class SalesImportStatusView(APIView):
+    """Where an import stands: queued, running (rows checked of the total),
+    done, or failed with the bad rows listed. Someone else's import is a 404."""
+
+    @extend_schema(responses=s.SalesImportStatusSerializer)
+    def get(self, request, pk):
+        batch = sales_import_for_user(request.user, pk)
+        return Response(s.SalesImportStatusSerializer(batch, context={"request": request}).data)
 
 
 class _YearFilter(filters.NumberFilter):
