@@ -12,7 +12,7 @@ from PIL import Image
 
 from complaints import services as complaint_services
 from complaints.models import ComplaintSignature
-from crm.models import CalendarDay, Notification, Region, SalesRecord
+from crm.models import CalendarDay, Notification, Region, SalesImport, SalesRecord
 from crm.services import regrading_propose
 from reports import services as report_services
 from tests import factories
@@ -96,6 +96,9 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "region": Region.objects.get(pk=manager.region_id),
         "user": manager,
         "sales_record": SalesRecord.objects.get(customer=customer),
+        "sales_import": SalesImport.objects.create(
+            file_name="september.csv", imported_by=manager, row_count=1, months="2026-09"
+        ),
         "calendar_day": calendar_day,
         "regrading_run": regrading_propose(actor=admin),
         "visit": visit,
