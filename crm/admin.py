@@ -1,9 +1,18 @@
-"""Django admin for admins. Histories are read-only here: they are written by services."""
+"""Django admin for admins. Histories are read-only here: they are written by services.
+
+Nothing the users' records consist of is deleted here (``KeepRecordsMixin``):
+customers, sales rows and imports, users (they are deactivated), audit rows,
+notifications. Configuration - regions, grades, calendar days - can be
+deleted, and each deletion leaves an audit row with what was deleted
+(``AuditedDeleteMixin``).
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from crm import audit
 from crm.models import (
     Assignment,
     AuditEvent,
@@ -12,6 +21,7 @@ from crm.models import (
     Customer,
     Grade,
     GradeChange,
+    Notification,
     Region,
     SalesImport,
     SalesRecord,
@@ -19,14 +29,36 @@ from crm.models import (
 )
 
 
+class KeepRecordsMixin:
+    """No delete button, no "delete selected" action, and the delete page answers 403."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedDeleteMixin:
+    """Deletes write an audit row with the deleted fields, in the same transaction."""
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit.record_deletion(obj, actor=request.user)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                audit.record_deletion(obj, actor=request.user)
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(KeepRecordsMixin, BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "region", "is_active"]
     list_filter = ["role", "region", "is_active"]
     list_select_related = ["region"]
@@ -54,6 +86,7 @@ class ReadOnlyInline(admin.TabularInline):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
+    can_delete = False
 
 
 class GradeChangeInline(ReadOnlyInline):
@@ -89,7 +122,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -102,7 +135,7 @@ class GradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SalesRecord)
-class SalesRecordAdmin(admin.ModelAdmin):
+class SalesRecordAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["customer", "month", "quantity", "amount", "sales_quantity", "sales_amount"]
     list_select_related = ["customer"]
     search_fields = ["customer__code", "customer__name"]
@@ -112,7 +145,7 @@ class SalesRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(SalesImport)
-class SalesImportAdmin(admin.ModelAdmin):
+class SalesImportAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["imported_at", "file_name", "row_count", "months", "imported_by"]
     list_select_related = ["imported_by"]
 
@@ -121,7 +154,7 @@ class SalesImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
@@ -142,4 +175,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(KeepRecordsMixin, admin.ModelAdmin):
+    """Read-only; filtered by e-mail status it lists the e-mails that never left."""
+
+    list_display = ["created_at", "user", "title", "email_status", "email_attempts", "email_error"]
+    list_filter = ["email_status"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "title"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

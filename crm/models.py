@@ -545,6 +545,13 @@ class Notification(models.Model):
     job that runs twice notifies once.
     """
 
+    class EmailStatus(models.TextChoices):
+        NONE = "", _("not e-mailed")
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        RETRYING = "retrying", _("failed, retrying")
+        FAILED = "failed", _("failed")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -558,6 +565,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # What became of the e-mail, so an admin finds the ones that never left.
+    email_status = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailStatus.choices, blank=True, db_index=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.CharField(_("e-mail error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -583,8 +596,8 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One thing that happened: who, what, when, from where. Append-only.
 
-    The model refuses updates and deletes; on PostgreSQL a trigger refuses
-    them in the database as well (migration 0004).
+    The model refuses updates and deletes; triggers refuse them in the
+    database as well, and TRUNCATE on PostgreSQL (migrations 0004 and 0008).
     """
 
     class Action(models.TextChoices):
@@ -597,6 +610,8 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
         PDF = "pdf", _("PDF download")
+        DELETE = "delete", _("Deletion")
+        EMAIL_FAILED = "email_failed", _("E-mail not sent")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -3,6 +3,7 @@ read-only too (its ``save()`` refuses anyway), and nothing is deleted here."""
 
 from django.contrib import admin
 
+from crm.admin import KeepRecordsMixin
 from visits.models import (
     PriceViolation,
     PromotionReceipt,
@@ -63,7 +64,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeeklySchedule)
-class WeeklyScheduleAdmin(admin.ModelAdmin):
+class WeeklyScheduleAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["manager", "week_start", "status", "proposed_by_job", "submitted_at"]
     list_filter = ["status", "week_start"]
     list_select_related = ["manager"]
@@ -97,14 +98,14 @@ class PromotionReceiptAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnlicensedReport)
-class UnlicensedReportAdmin(admin.ModelAdmin):
+class UnlicensedReportAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["address", "region", "status", "created_at"]
     list_filter = ["status", "region"]
     list_select_related = ["region"]
 
 
 @admin.register(WorkLog)
-class WorkLogAdmin(admin.ModelAdmin):
+class WorkLogAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["author", "kind", "day"]
     list_filter = ["kind"]
     list_select_related = ["author"]

@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crm import access, selectors, services, workdays
+from crm import access, audit, selectors, services, workdays
 from crm.api import serializers as s
 from crm.api.pagination import BigTablePagination
 from crm.errors import ConflictError
@@ -173,6 +173,7 @@ class GradeViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
+                audit.record_deletion(instance, actor=self.request.user)
                 instance.delete()
         except ProtectedError:
             raise ConflictError(_("Customers still have this grade; regrade them first.")) from None
@@ -186,6 +187,7 @@ class RegionViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
+                audit.record_deletion(instance, actor=self.request.user)
                 instance.delete()
         except ProtectedError:
             raise ConflictError(_("Users or customers still belong to this region.")) from None
@@ -307,6 +309,9 @@ class CalendarViewSet(viewsets.ModelViewSet):
     serializer_class = s.CalendarDaySerializer
     permission_classes = [ReadOrAdmin]
     filterset_class = CalendarFilter
+
+    def perform_destroy(self, instance):
+        services.calendar_day_delete(day=instance, actor=self.request.user)
 
     @extend_schema(
         parameters=[
