@@ -2,12 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
 
+from crm.api import docs
 from crm.audit_views import audit_list
 from crm.health import health
 
@@ -16,9 +12,9 @@ urlpatterns = [
     path("audit/", audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("api/schema/", docs.schema, name="api_schema"),
+    path("api/docs/", docs.swagger, name="api_docs"),
+    path("api/redoc/", docs.redoc, name="api_redoc"),
     path("api/", include("crm.api.urls")),
     path("api/", include("complaints.api_urls")),
     path("api/", include("reports.api_urls")),
