@@ -20,7 +20,10 @@ class BootstrapBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         if self.errors:
-            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            # These attrs replace the widget's own class (form-control): keep it.
+            widget = widget or self.field.widget
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
         return attrs
 
 
