@@ -3,6 +3,7 @@
 ``record()`` writes one AuditEvent. The request being served (for the user
 and the address) is kept by ``AuditRequestMiddleware`` so code far from the
 view - services, signal handlers - can record with it. Logins, failed logins
+(in the browser and at the API's token login, which says so with its device)
 and logouts, grade and manager changes, imports and every workflow event row
 (visits, complaints, reports) are recorded by the receivers below; views record
 exports and PDF downloads with ``record()``.
@@ -77,8 +78,23 @@ def record_deletion(obj, *, actor=None):
     return record("delete", actor=actor, obj=obj, summary=str(obj), fields=fields)
 
 
+def _channel(request):
+    """How a login came: the API token view marks its request (with the device named)."""
+    via = getattr(request, "login_via", "")
+    if not via:
+        return {}
+    return {"via": via, "device": getattr(request, "login_device", "")}
+
+
 def _on_login(sender, request, user, **kwargs):
-    record("login", actor=user, request=request, obj=user, summary=user.get_username())
+    record(
+        "login",
+        actor=user,
+        request=request,
+        obj=user,
+        summary=user.get_username(),
+        **_channel(request),
+    )
 
 
 def _on_logout(sender, request, user, **kwargs):
@@ -89,7 +105,14 @@ def _on_logout(sender, request, user, **kwargs):
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     user = get_user_model().objects.filter(username=username).first() if username else None
-    record("login_failed", actor=user, request=request, username=username, summary=username)
+    record(
+        "login_failed",
+        actor=user,
+        request=request,
+        username=username,
+        summary=username,
+        **_channel(request),
+    )
 
 
 def _on_grade_change(sender, instance, created, raw=False, **kwargs):

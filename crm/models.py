@@ -604,6 +604,7 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logged out")
+        TOKENS_REVOKED = "tokens_revoked", _("API tokens revoked")
         TRANSITION = "transition", _("Workflow step")
         GRADE_CHANGE = "grade_change", _("Grade change")
         ASSIGNMENT = "assignment", _("Manager change")

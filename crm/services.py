@@ -467,10 +467,6 @@ def user_update(*, user, actor, data, password=None):
     user.full_clean()
     with transaction.atomic():
         user.save()
-        if not user.is_active:
-            from rest_framework.authtoken.models import Token
-
-            Token.objects.filter(user=user).delete()
     return user
 
 

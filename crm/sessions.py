@@ -6,8 +6,8 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 
-def end_sessions(user):
-    """Delete every live session of ``user``; returns how many there were.
+def end_sessions(user, *, keep=None):
+    """Delete every live session of ``user`` but ``keep`` (a session key); returns how many.
 
     Sessions are not indexed by user, so the live ones are decoded in turn:
     deactivations are rare and live sessions are few.
@@ -16,7 +16,7 @@ def end_sessions(user):
     doomed = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == user_id
+        if session.pk != keep and session.get_decoded().get("_auth_user_id") == user_id
     ]
     Session.objects.filter(pk__in=doomed).delete()
     return len(doomed)

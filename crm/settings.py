@@ -7,6 +7,7 @@ to the console. Production sets ``DATABASE_URL``, ``REDIS_URL``,
 ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG=False`` and the e-mail settings.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "visits",
     "complaints",
     "reports",
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,7 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -219,6 +221,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 
+# API tokens (django-rest-knox): one per login and device, stored as a hash,
+# valid for API_TOKEN_TTL_HOURS. A password change, deactivation or "log out
+# everywhere" revokes all of a user's tokens (accounts/signals.py, services).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 240)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1")
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+}
+
 # Login protection: after AXES_FAILURE_LIMIT failed logins for one username
 # the account is locked for the cool-off period, even with the right password.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -265,7 +280,7 @@ REST_FRAMEWORK = {
     # Token first: a request without valid credentials gets 401 with
     # "WWW-Authenticate: Token" (a revoked token says so), not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

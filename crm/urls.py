@@ -21,6 +21,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("accounts.urls")),
     path("", include("crm.web_urls")),
 ]
 

@@ -3,10 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts.forms import LoginForm
 from crm import views
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("customers/", views.customer_list, name="customer_list"),

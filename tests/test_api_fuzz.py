@@ -12,7 +12,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -57,7 +56,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @pytest.fixture
 def token(manager):
-    return Token.objects.create(user=manager).key
+    from accounts.services import token_create
+
+    return token_create(user=manager, device="schemathesis")[1]
 
 
 @schema.parametrize()

@@ -179,11 +179,11 @@ def test_session_api_write_needs_the_csrf_token(world, manager):
 
 
 def test_token_api_write_needs_no_csrf_token(world, manager):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import token_create
 
     client = APIClient(enforce_csrf_checks=True)
-    token = Token.objects.create(user=manager)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = token_create(user=manager)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.patch(
         f"/api/customers/{world['customer'].pk}/", {"address": "令牌"}, format="json"
     )

@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import path, reverse
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
+from accounts.services import token_create
 from complaints.models import ComplaintPhoto
 from crm import urls as crm_urls
 from crm.models import SalesRecord, User
@@ -36,8 +37,8 @@ def test_deactivating_a_user_ends_their_session_and_token(admin_user, manager, c
     browser = Client()
     browser.force_login(manager)
     assert browser.get(reverse("customer_list")).status_code == 200
-    token = Token.objects.create(user=manager)
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = token_create(user=manager)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/customers/").status_code == 200
 
     admin = APIClient(HTTP_ACCEPT_LANGUAGE="en")
@@ -48,7 +49,7 @@ def test_deactivating_a_user_ends_their_session_and_token(admin_user, manager, c
     response = browser.get(reverse("customer_list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert api.get("/api/customers/").status_code == 401
-    assert not Token.objects.filter(user=manager).exists()
+    assert not ApiToken.objects.filter(user=manager).exists()
     # The session is gone, not just refused: reactivating does not revive it.
     manager.refresh_from_db()
     manager.is_active = True
@@ -58,12 +59,12 @@ def test_deactivating_a_user_ends_their_session_and_token(admin_user, manager, c
 
 def test_deactivated_in_the_django_admin_too(client, admin_user, manager):
     """The admin site saves the user directly: the session and token still stop working."""
-    token = Token.objects.create(user=manager)
+    _token, key = token_create(user=manager)
     browser = Client()
     browser.force_login(manager)
     User.objects.filter(pk=manager.pk).update(is_active=False)
     assert browser.get(reverse("home")).status_code == 302
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/me/").status_code == 401
 
 

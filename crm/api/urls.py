@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from crm.api import views
-from crm.api.auth import TokenLoginView
+from crm.api.auth import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from visits import api as visits_api
 
 router = DefaultRouter()
@@ -15,6 +15,8 @@ router.register("calendar", views.CalendarViewSet, basename="calendar")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api_token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="api_logout"),
+    path("auth/logoutall/", TokenLogoutAllView.as_view(), name="api_logoutall"),
     path("me/", views.MeView.as_view(), name="api_me"),
     path("visits/today/", visits_api.TodayView.as_view(), name="api_visits_today"),
     path("visits/", include(visits_api.router.urls)),

@@ -1,6 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services import token_create
 from crm.models import Assignment, Customer, GradeChange
 from tests import factories
 from tests.factories import PASSWORD
@@ -280,12 +281,12 @@ class TestWrites:
         )
 
     def test_deactivating_a_user_removes_their_token(self, api_login, admin_user, manager):
-        Token.objects.create(user=manager)
+        token_create(user=manager)
         response = api_login(admin_user).patch(
             f"/api/users/{manager.pk}/", {"is_active": False}, format="json"
         )
         assert response.status_code == 200
-        assert not Token.objects.filter(user=manager).exists()
+        assert not ApiToken.objects.filter(user=manager).exists()
 
 
 class TestQueryBudget:

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("account/", views.account, name="account"),
+    path("account/tokens/<uuid:uid>/revoke/", views.token_revoke, name="account_token_revoke"),
+    path("account/logout-everywhere/", views.log_out_everywhere, name="account_logout_everywhere"),
+    path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("users/<int:pk>/revoke-tokens/", views.user_tokens_revoke, name="user_tokens_revoke"),
+]
