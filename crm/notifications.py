@@ -1,11 +1,28 @@
 """Notifying users in the app and by e-mail, once per (user, key)."""
 
+import re
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from crm.models import Notification
+from crm import audit
+from crm.models import AuditEvent, Notification
+
+# Line breaks, tabs and other control characters, in runs.
+_NOT_ONE_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text):
+    """``text`` fit for an e-mail header: each run of whitespace or control characters is a space.
+
+    Titles are built from what users typed (a customer's name). A CR/LF in a
+    subject would start a header of its own (``Bcc: …``); Django refuses it
+    with BadHeaderError and the e-mail never left.
+    """
+    return _NOT_ONE_LINE.sub(" ", str(text)).strip()
 
 
 def notify(*, user, key, title, body="", url=""):
@@ -16,7 +33,12 @@ def notify(*, user, key, title, body="", url=""):
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                user=user, key=key[:200], title=title[:200], body=body, url=url[:300]
+                user=user,
+                key=key[:200],
+                title=one_line(title)[:200],
+                body=body,
+                url=url[:300],
+                email_status=Notification.EmailStatus.QUEUED if user.email else "",
             )
     except IntegrityError:
         return None
@@ -35,7 +57,7 @@ def notify_many(items, *, batch_size=1000):
     """
     wanted = {}
     for user, key, title, body, url in items:
-        wanted.setdefault((user.pk, key[:200]), (user, str(title)[:200], body, url[:300]))
+        wanted.setdefault((user.pk, key[:200]), (user, one_line(title)[:200], body, url[:300]))
     if not wanted:
         return 0
     user_ids = {user_id for user_id, _key in wanted}
@@ -45,7 +67,14 @@ def notify_many(items, *, batch_size=1000):
         ).values_list("user_id", "key")
     )
     new = [
-        Notification(user=user, key=key, title=title, body=body, url=url)
+        Notification(
+            user=user,
+            key=key,
+            title=title,
+            body=body,
+            url=url,
+            email_status=Notification.EmailStatus.QUEUED if user.email else "",
+        )
         for (user_id, key), (user, title, body, url) in wanted.items()
         if (user_id, key) not in existing
     ]
@@ -79,10 +108,15 @@ def _send_email(notification_id):
     send_notification_email.delay(notification_id)
 
 
-def send_email(*, notification_id):
-    """Send one notification's e-mail, once: the row is claimed before sending."""
+def send_email(*, notification_id, final=True):
+    """Send one notification's e-mail, once: the row is claimed before sending.
+
+    A failure is written on the row and raised, for the task to retry; when
+    ``final`` (no retry follows) the row says "failed" and the audit trail
+    gets an "e-mail not sent" event, where admins look.
+    """
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
+        emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1
     )
     if claimed != 1:
         return False
@@ -91,11 +125,27 @@ def send_email(*, notification_id):
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
     try:
-        send_mail(notification.title, body, None, [notification.user.email])
-    except Exception:
-        # Release the claim so a retry sends it.
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        send_mail(one_line(notification.title), body, None, [notification.user.email])
+    except Exception as exc:
+        error = one_line(f"{type(exc).__name__}: {exc}")[:500]
+        status = Notification.EmailStatus.FAILED if final else Notification.EmailStatus.RETRYING
+        # Release the claim so a retry (or an admin) can send it again.
+        Notification.objects.filter(pk=notification_id).update(
+            emailed_at=None, email_status=status, email_error=error
+        )
+        if final:
+            audit.record(
+                AuditEvent.Action.EMAIL_FAILED,
+                obj=notification,
+                username=notification.user.get_username(),
+                summary=f"{notification.user.get_username()}: {notification.title}",
+                error=error,
+                attempts=notification.email_attempts,
+            )
         raise
+    Notification.objects.filter(pk=notification_id).update(
+        email_status=Notification.EmailStatus.SENT, email_error=""
+    )
     return True
 
 
