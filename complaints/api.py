@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -22,6 +21,8 @@ from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, Complai
 from crm import audit
 from crm.access import customer_scope
 from crm.api.fields import ProtectedFileField
+from crm.api.parsers import FormParser, JSONParser, MultiPartParser
+from crm.business_dates import BusinessDateSerializerField
 from crm.models import Customer
 from crm.pdf import render_pdf
 
@@ -130,7 +131,7 @@ class OpenSerializer(serializers.Serializer):
     )
     unit = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     problem = serializers.CharField()
-    reported_on = serializers.DateField()
+    reported_on = BusinessDateSerializerField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,7 +165,7 @@ class ExchangeSerializer(SignedSerializer):
     exchange_quantity = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
-    exchanged_on = serializers.DateField()
+    exchanged_on = BusinessDateSerializerField()
 
 
 class CloseSerializer(serializers.Serializer):

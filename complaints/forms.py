@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import images
 from complaints.models import Complaint, ComplaintSettings
+from crm.business_dates import BusinessDateFormField
 from crm.models import Customer
 
 
@@ -55,7 +56,7 @@ class ComplaintOpenForm(StyledForm):
     )
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     problem = _text(_("What is wrong"), rows=4)
-    reported_on = forms.DateField(label=_("Reported by the customer on"), widget=DateInput())
+    reported_on = BusinessDateFormField(label=_("Reported by the customer on"), widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +116,7 @@ class ExchangeForm(_SignedForm):
         min_value=0,
         required=False,
     )
-    exchanged_on = forms.DateField(label=_("Exchanged on"), widget=DateInput())
+    exchanged_on = BusinessDateFormField(label=_("Exchanged on"), widget=DateInput())
     field_order = ["exchange_product", "exchange_quantity", "exchanged_on", "signer_name"]
 
 

@@ -8,7 +8,8 @@ class CrmConfig(AppConfig):
     verbose_name = _("Customer archive")
 
     def ready(self):
-        from crm import audit, sessions
+        from crm import audit, business_dates, sessions
 
         audit.connect()
         sessions.connect()
+        business_dates.limit_model_serializer_dates()

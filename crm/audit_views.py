@@ -5,6 +5,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from crm.business_dates import BusinessDateFilter
 from crm.models import AuditEvent, User
 from crm.views import _page as paginate
 from crm.views import admin_required
@@ -15,13 +16,13 @@ class AuditEventFilter(django_filters.FilterSet):
         label=_("User"), queryset=User.objects.order_by("username")
     )
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditEvent.Action.choices)
-    since = django_filters.DateFilter(
+    since = BusinessDateFilter(
         label=_("From"),
         field_name="at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    until = django_filters.DateFilter(
+    until = BusinessDateFilter(
         label=_("To"),
         field_name="at",
         lookup_expr="date__lte",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import access, services
+from crm.business_dates import BusinessDateFormField, BusinessMonthFormField
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, User
 
 # Customer fields offered when creating a customer, besides the profile.
@@ -95,6 +96,11 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = (*CREATE_FIELDS, *services.PROFILE_FIELDS)
+        field_classes = {
+            "joined_on": BusinessDateFormField,
+            "operator_birthday": BusinessDateFormField,
+            "company_anniversary": BusinessDateFormField,
+        }
         widgets = {
             "joined_on": DateInput(),
             "operator_birthday": DateInput(),
@@ -203,7 +209,7 @@ class GradeChangeForm(StyledFormMixin, forms.Form):
 
 
 class ExitNetworkForm(StyledFormMixin, forms.Form):
-    exited_on = forms.DateField(label=_("Exit date"), widget=DateInput())
+    exited_on = BusinessDateFormField(label=_("Exit date"), widget=DateInput())
     reason = ReasonField(label=_("Exit reason"))
 
     def __init__(self, *args, **kwargs):
@@ -212,7 +218,7 @@ class ExitNetworkForm(StyledFormMixin, forms.Form):
 
 
 class RejoinNetworkForm(StyledFormMixin, forms.Form):
-    joined_on = forms.DateField(label=_("Join date"), widget=DateInput())
+    joined_on = BusinessDateFormField(label=_("Join date"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"joined_on": timezone.localdate()})
@@ -246,12 +252,7 @@ class SalesImportForm(StyledFormMixin, forms.Form):
 
 
 class SalesFilterForm(StyledFormMixin, forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = BusinessMonthFormField(label=_("Month"), required=False)
     customer = forms.CharField(
         label=_("Customer"),
         required=False,
@@ -264,6 +265,7 @@ class CalendarDayForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CalendarDay
         fields = ("date", "kind", "name")
+        field_classes = {"date": BusinessDateFormField}
         widgets = {"date": DateInput()}
 
 

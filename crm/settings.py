@@ -94,6 +94,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the others, so the answers they make themselves get it too.
     "crm.cache_headers.NoStoreMiddleware",
+    # Before anything reads the body, the cookies or queries with what was
+    # sent (the session is loaded from its cookie): refuses oversized bodies
+    # (413) and NUL characters (400).
+    "crm.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,7 +150,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # One file per test run, so runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-crm-{os.getpid()}.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Every transaction takes the write lock as it begins and waits up to 20 s
+    # for it: two identical writes at once (a double tap on "sign") then run one
+    # after the other, and the second sees the first's change and gets a clean
+    # 409, instead of failing half-way with "database is locked" (a deferred
+    # transaction cannot wait to upgrade its read lock). WAL lets readers go on
+    # while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 else:
     # Pages run many small queries side by side on few cores: a parallel plan's
     # start-up costs more than it saves and takes cores from other requests.
@@ -195,6 +209,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SALES_IMPORT_MAX_BYTES = env_int("SALES_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Bodies larger than these are refused with 413 before they are read
+# (crm.request_guard): uploads (multipart: imports, photos) and everything
+# else (JSON and form posts; a drawn signature is at most 512 KB).
+REQUEST_UPLOAD_MAX_BYTES = env_int("REQUEST_UPLOAD_MAX_BYTES", SALES_IMPORT_MAX_BYTES + 1024 * 1024)
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2 * 1024 * 1024)
 # A file with more rows is refused; one with more than SALES_IMPORT_SYNC_ROWS
 # is stored and imported by the worker, so no web request spends long on it.
 SALES_IMPORT_MAX_ROWS = env_int("SALES_IMPORT_MAX_ROWS", 200_000)
@@ -292,6 +311,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
+    # DRF's parsers, refusing JSON nested past 32 levels and NUL characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "crm.api.parsers.JSONParser",
+        "crm.api.parsers.FormParser",
+        "crm.api.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM API",

@@ -25,5 +25,11 @@ urlpatterns = [
     path("", include("crm.web_urls")),
 ]
 
+# JSON under /api/, the product's pages elsewhere (crm/error_pages.py).
+handler400 = "crm.error_pages.bad_request"
+handler403 = "crm.error_pages.permission_denied"
+handler404 = "crm.error_pages.page_not_found"
+handler500 = "crm.error_pages.server_error"
+
 if settings.DEBUG:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

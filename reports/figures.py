@@ -13,8 +13,10 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 
+from crm import business_dates
 from crm.models import Customer, Grade, SalesRecord
 
 TOP_COUNT = 10
@@ -38,9 +40,15 @@ def month_key(month):
 
 
 def parse_month(value):
-    """'2026-09' → date(2026, 9, 1); ValueError otherwise."""
-    year, month = value.split("-")
-    return datetime.date(int(year), int(month), 1)
+    """'2026-09' → date(2026, 9, 1); ValueError otherwise.
+
+    Strict, and limited to the business range: '2026-13', '2026-02-30' and
+    '9999-12' are errors (``crm.business_dates``).
+    """
+    try:
+        return business_dates.parse_month(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
 
 
 def _money(value):

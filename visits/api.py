@@ -6,6 +6,7 @@ a transition from the wrong state (a locked record, signing out of order) 409
 with the reason, invalid input 400 with field messages.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -13,13 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from crm import audit
+from crm import audit, business_dates
 from crm.api.pagination import KeysFirstPagination
+from crm.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm.models import Region
 from visits import access, selectors, services
 from visits import serializers as s
@@ -308,12 +309,10 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 def _date_param(value):
-    import datetime
-
     try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise serializers.ValidationError({"week_start": [_("Enter a date.")]}) from None
+        return business_dates.parse_date(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"week_start": exc.messages}) from None
 
 
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

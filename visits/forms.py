@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crm.access import customer_scope, manager_filter_choices
+from crm.business_dates import BusinessDateFormField
 from crm.forms import follow_region
 from crm.models import Customer, Grade, Region, User
 from visits import images
@@ -154,7 +155,7 @@ class VisitContentForm(forms.Form):
     )
     findings = _text(4000, label=_("Findings"), rows=3)
     customer_opinions = _text(4000, label=_("Customer opinions"), rows=3)
-    revisit_on = forms.DateField(label=_("Revisit on"), required=False, widget=DATE_INPUT)
+    revisit_on = BusinessDateFormField(label=_("Revisit on"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,8 +222,8 @@ class SuggestionAnswerForm(forms.Form):
 
 
 class VisitFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    date_from = BusinessDateFormField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = BusinessDateFormField(label=_("To"), required=False, widget=DATE_INPUT)
     q = forms.CharField(
         label=_("Customer"),
         required=False,
@@ -357,7 +358,7 @@ class WorkLogForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=WorkLog.Kind.choices, widget=forms.Select(attrs=SELECT)
     )
-    day = forms.DateField(
+    day = BusinessDateFormField(
         label=_("Date"),
         widget=DATE_INPUT,
         help_text=_("The day, or the Monday of the week for a weekly summary."),

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from crm import access as crm_access
 from crm.api.fields import ProtectedFileField, UserNameField
 from crm.api.serializers import UserSummarySerializer
+from crm.business_dates import BusinessDateSerializerField
 from crm.models import Grade
 from visits import access
 from visits.models import (
@@ -337,18 +338,18 @@ class ScheduleSerializer(ScheduleListSerializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    week_start = serializers.DateField(help_text=_("The Monday of the week."))
+    week_start = BusinessDateSerializerField(help_text=_("The Monday of the week."))
 
 
 class EntryAddSerializer(serializers.Serializer):
     customer = _UserScopedPK(_own_customers)
-    planned_date = serializers.DateField()
+    planned_date = BusinessDateSerializerField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class EntryMoveSerializer(serializers.Serializer):
     entry = serializers.IntegerField()
-    planned_date = serializers.DateField()
+    planned_date = BusinessDateSerializerField()
 
 
 class EntryRemoveSerializer(serializers.Serializer):
@@ -390,12 +391,12 @@ class VisitListQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Visit.Kind.choices, required=False)
     customer = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     manager = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = BusinessDateSerializerField(required=False)
+    date_to = BusinessDateSerializerField(required=False)
 
 
 class RegionWeekQuerySerializer(serializers.Serializer):
-    week_start = serializers.DateField()
+    week_start = BusinessDateSerializerField()
     region = serializers.CharField(required=False)
 
 

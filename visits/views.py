@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import audit, workdays
+from crm import audit, business_dates, workdays
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
 from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
@@ -120,13 +120,18 @@ def supervisor_required(view):
 
 
 def _week_param(request):
-    """The Monday of ``?week=YYYY-MM-DD`` (any day of that week), else of this week."""
+    """The Monday of ``?week=YYYY-MM-DD`` (any day of that week), else of this week.
+
+    A week that is not a date, or outside the business range (9999-12-31 would
+    overflow the week's end), falls back to this week with a message.
+    """
     raw = request.GET.get("week") or request.POST.get("week") or ""
     try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        day = timezone.localdate()
-    return selectors.monday_of(day)
+        day = business_dates.parse_date(raw)
+    except ValidationError as exc:
+        messages.warning(request, _("%(error)s This week is shown.") % {"error": exc.messages[0]})
+        day = None
+    return selectors.monday_of(day or timezone.localdate())
 
 
 def _week_days(week_start):
@@ -1017,8 +1022,8 @@ def work_log_write(request):
         initial["kind"] = kind
         if kind == WorkLog.Kind.WEEKLY:
             initial["day"] = selectors.monday_of(timezone.localdate())
-    with contextlib.suppress(ValueError):
-        initial["day"] = datetime.date.fromisoformat(request.GET.get("day", ""))
+    with contextlib.suppress(ValidationError):
+        initial["day"] = business_dates.parse_date(request.GET.get("day")) or initial["day"]
     existing = WorkLog.objects.filter(author=user, kind=initial["kind"], day=initial["day"]).first()
     if existing is not None:
         initial["content"] = existing.content

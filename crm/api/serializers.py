@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm import access, services
+from crm.business_dates import BusinessDateSerializerField
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
 
 
@@ -248,12 +249,12 @@ class GradeChangeSerializer(serializers.Serializer):
 
 
 class ExitSerializer(serializers.Serializer):
-    exited_on = serializers.DateField()
+    exited_on = BusinessDateSerializerField()
     reason = serializers.CharField(max_length=300)
 
 
 class RejoinSerializer(serializers.Serializer):
-    joined_on = serializers.DateField()
+    joined_on = BusinessDateSerializerField()
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})

@@ -11,13 +11,18 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm import access, audit, selectors, services, workdays
 from crm.api import serializers as s
 from crm.api.pagination import BigTablePagination
+from crm.api.parsers import FormParser, MultiPartParser
+from crm.business_dates import (
+    BusinessDateFilter,
+    BusinessDateFilterSetMixin,
+    BusinessDateSerializerField,
+)
 from crm.errors import ConflictError
 from crm.filters import CustomerFilter
 from crm.models import (
@@ -216,10 +221,10 @@ class UserViewSet(
     filterset_class = UserFilter
 
 
-class SalesFilter(filters.FilterSet):
+class SalesFilter(BusinessDateFilterSetMixin, filters.FilterSet):
     customer = filters.CharFilter(field_name="customer__code", label="customer code")
-    month_from = filters.DateFilter(field_name="month", lookup_expr="gte")
-    month_to = filters.DateFilter(field_name="month", lookup_expr="lte")
+    month_from = BusinessDateFilter(field_name="month", lookup_expr="gte")
+    month_to = BusinessDateFilter(field_name="month", lookup_expr="lte")
 
     class Meta:
         model = SalesRecord
@@ -341,10 +346,5 @@ class CalendarViewSet(viewsets.ModelViewSet):
 
 
 class _WorkingDayQuery(serializers.Serializer):
-    date = serializers.DateField()
+    date = BusinessDateSerializerField()
     add = serializers.IntegerField(min_value=0, max_value=366, required=False)
-
-    def validate_date(self, value):
-        if not datetime.date(1900, 1, 1) <= value <= datetime.date(2200, 12, 31):
-            raise serializers.ValidationError(_("Choose a date between 1900 and 2200."))
-        return value
