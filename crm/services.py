@@ -73,6 +73,9 @@ def _set_contacts(customer, contacts):
         contact.save()
     stale = [pk for pk in existing if pk not in keep]
     if stale:
+        # A contact taken off the customer is gone from the page, not from the trail.
+        for pk in stale:
+            audit.record_deletion(existing[pk])
         Contact.objects.filter(pk__in=stale).delete()
 
 

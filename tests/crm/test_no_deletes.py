@@ -246,3 +246,19 @@ def test_transactional_tests_still_end_with_an_empty_database(admin_user):
     # The flush after this test must get past the triggers (tests/conftest.py).
     audit.record("login", actor=admin_user, summary="admin")
     assert AuditEvent.objects.count() == 1
+
+
+def test_a_contact_taken_off_a_customer_stays_in_the_audit_trail(api_login, manager, customer):
+    kept = factories.ContactFactory(customer=customer, name="老板")
+    gone = factories.ContactFactory(customer=customer, name="前店员", phone="13800000009")
+    response = api_login(manager).patch(
+        f"/api/customers/{customer.pk}/",
+        {"contacts": [{"id": kept.pk, "name": "老板"}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert [c["name"] for c in response.json()["contacts"]] == ["老板"]
+    event = AuditEvent.objects.get(action="delete")
+    assert (event.object_type, event.object_id) == ("crm.Contact", str(gone.pk))
+    assert event.actor == manager
+    assert event.data["fields"]["phone"] == "13800000009"
