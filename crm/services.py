@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,8 +135,19 @@ def customer_update(*, customer, actor, data, contacts=None):
     return customer
 
 
+# Sent inside ``customer_reassign``'s transaction once the customer has its new
+# manager, so an app above crm closes in the same transaction what the previous
+# manager held open (visits connects its handler in ``VisitsConfig.ready()``).
+# Keyword arguments: customer, previous_manager, new_manager, actor, reason.
+customer_reassigned = Signal()
+
+
 def customer_reassign(*, customer, actor, manager, reason, region=None):
-    """Hand the customer to another manager (and region); the history keeps the change."""
+    """Hand the customer to another manager (and region); the history keeps the change.
+
+    From then on only the new manager writes about the customer; what the
+    previous manager left open is closed by the receivers of ``customer_reassigned``.
+    """
     if not access.can_supervise_customer(actor, customer):
         raise PermissionDenied
     if not reason or not reason.strip():
@@ -162,6 +174,15 @@ def customer_reassign(*, customer, actor, manager, reason, region=None):
             reason=reason.strip(),
             changed_by=actor,
         )
+        if previous is not None and previous != manager:
+            customer_reassigned.send(
+                sender=Customer,
+                customer=locked,
+                previous_manager=previous,
+                new_manager=manager,
+                actor=actor,
+                reason=reason.strip(),
+            )
     return locked
 
 

@@ -5,6 +5,11 @@ records they wrote), a regional manager everything of their region, an admin
 all. "Not yours" and "does not exist" both answer 404; seeing without the
 right to change answers 403. Only the manager who owns a record writes it: a
 regional manager reviews, comments and decides, but never signs for a manager.
+
+Writes follow the customer's *current* manager and region, reads do not: after
+a reassignment the previous manager still reads what they wrote (history), but
+changes nothing about the customer any more (403), and a regional manager
+decides only for customers of their region now.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -94,9 +99,19 @@ def customer_visit_scope(user, customer):
     return visit_scope(user, visits)
 
 
+def is_current_manager(user, customer):
+    """Whether ``user`` manages ``customer`` now: whoever writes rows about the customer."""
+    return user.is_manager and customer.manager_id == user.pk
+
+
 def can_edit_visit(user, visit):
-    """Only the manager who logged the visit writes it, and signs it."""
-    return user.is_manager and visit.manager_id == user.pk
+    """The manager who logged the visit writes and signs it, while the customer is theirs.
+
+    Both: a visit is the account of what its manager did in the shop, so the
+    customer's next manager does not sign it for them; and once the customer
+    has gone, its author keeps reading the record but no longer changes it.
+    """
+    return visit.manager_id == user.pk and is_current_manager(user, visit.customer)
 
 
 def visit_for_user(user, pk, *, queryset=None, change=False):
@@ -112,10 +127,12 @@ def suggestion_scope(user, queryset=None):
 
 
 def can_answer_suggestion(user, suggestion):
-    """The customer's manager answers (the one who took it, or the one who has it now)."""
-    if not user.is_manager:
-        return False
-    return user.pk in (suggestion.visit.manager_id, suggestion.customer.manager_id)
+    """The customer's current manager answers, whoever took the suggestion.
+
+    The answer is owed to the customer, so it goes with the customer: after a
+    reassignment the new manager answers what is still open.
+    """
+    return is_current_manager(user, suggestion.customer)
 
 
 def violation_scope(user, queryset=None):

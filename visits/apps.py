@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _close_open_visits(sender, *, customer, previous_manager, new_manager, actor, reason, **kw):
+    from visits import services
+
+    services.visits_close_on_reassignment(
+        customer=customer,
+        previous_manager=previous_manager,
+        new_manager=new_manager,
+        actor=actor,
+        reason=reason,
+    )
+
+
 class VisitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "visits"
@@ -9,6 +21,9 @@ class VisitsConfig(AppConfig):
 
     def ready(self):
         from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
+        from crm.services import customer_reassigned
+
+        customer_reassigned.connect(_close_open_visits, dispatch_uid="visits-close-on-reassign")
 
         everyone = {MANAGER, REGIONAL_MANAGER, ADMIN}
         supervisors = {REGIONAL_MANAGER, ADMIN}

@@ -72,6 +72,20 @@ def _require(condition):
         raise PermissionDenied
 
 
+def _lock_for_writing(visit, actor):
+    """The visit re-read under a row lock with its customer as stored now; 403 unless
+    ``actor`` may still write it.
+
+    Checked on the fresh row, not the caller's copy: a customer reassigned
+    between the page load and the click is no longer the actor's to write.
+    """
+    current = (
+        Visit.objects.select_for_update(of=("self",)).select_related("customer").get(pk=visit.pk)
+    )
+    _require(access.can_edit_visit(actor, current))
+    return current
+
+
 # Weekly schedules ---------------------------------------------------------------------
 
 
@@ -318,6 +332,8 @@ def visit_start(
             raise ValidationError(
                 {"special_reason": _("A special visit needs the special circumstance.")}
             )
+    # Its manager as stored now, whatever the caller read.
+    customer = Customer.objects.get(pk=customer.pk)
     if customer.manager_id != actor.pk:
         raise ValidationError({"customer": _("You can only visit your own customers.")})
     if customer.network_status != Customer.NetworkStatus.ACTIVE:
@@ -368,7 +384,7 @@ def visit_update(*, visit, actor, data):
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
     with transaction.atomic():
-        current = Visit.objects.select_for_update().get(pk=visit.pk)
+        current = _lock_for_writing(visit, actor)
         if current.status not in EDITABLE_STATUSES:
             raise _locked_error(current)
         for name, value in data.items():
@@ -400,7 +416,7 @@ def visit_end(*, visit, actor, departed_at=None, latitude=None, longitude=None):
     departed_at = departed_at or timezone.now()
     _check_time(departed_at, "departed_at")
     with transaction.atomic():
-        current = Visit.objects.select_for_update().get(pk=visit.pk)
+        current = _lock_for_writing(visit, actor)
         if current.status != Visit.Status.IN_PROGRESS:
             if current.status == Visit.Status.LOCKED:
                 raise _locked_error(current)
@@ -466,7 +482,7 @@ def visit_sign(*, visit, actor, role, image, signer_name=""):
         from_status, to_status = Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED
     content, digest = images.signature_png(image)
     with transaction.atomic():
-        current = Visit.objects.select_for_update().select_related("customer").get(pk=visit.pk)
+        current = _lock_for_writing(visit, actor)
         if current.status != from_status:
             raise _sign_order_error(current, role)
         manager_digest = ""
@@ -576,7 +592,8 @@ def visit_correct(*, visit, actor, data, reason):
         raise ValidationError(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
-    original = Visit.objects.get(pk=visit.pk)
+    original = Visit.objects.select_related("customer").get(pk=visit.pk)
+    _require(access.can_edit_visit(actor, original))
     if original.status != Visit.Status.LOCKED:
         raise DomainError(_("Only a locked record is corrected; edit this one directly."))
     copied = {
@@ -602,6 +619,71 @@ def visit_correct(*, visit, actor, data, reason):
     return correction
 
 
+OPEN_STATUSES = (Visit.Status.IN_PROGRESS, Visit.Status.ENDED, Visit.Status.MANAGER_SIGNED)
+
+
+def visits_close_on_reassignment(*, customer, previous_manager, new_manager, actor, reason=""):
+    """The customer went to another manager: close what the previous one left open.
+
+    A visit is the account of what its manager did in the shop, so it stays
+    theirs - the new manager was not there and does not sign it - and it is
+    read-only from now on, since its author no longer manages the customer.
+    So that no record is left looking as if it were still being written:
+
+    1. a visit in progress is ended now (its departure is left unrecorded:
+       nobody saw it);
+    2. every visit of the previous manager not yet locked by the customer's
+       signature gets a "reassigned" event row naming the new manager and the
+       reason: the record of why it will never be signed further;
+    3. the previous manager is told, one notification per record.
+
+    Called inside the reassignment's transaction (``crm.services.customer_reassign``
+    sends ``customer_reassigned``). Returns the visits closed.
+    """
+    if previous_manager is None:
+        return []
+    closed = list(
+        Visit.objects.select_for_update(of=("self",))
+        .filter(customer=customer, manager=previous_manager, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    comment = _("Closed: the customer was reassigned to %(manager)s. %(reason)s") % {
+        "manager": new_manager or _("nobody"),
+        "reason": reason,
+    }
+    for visit in closed:
+        from_status = visit.status
+        if from_status == Visit.Status.IN_PROGRESS:
+            # A conditional UPDATE, like every transition of a visit.
+            Visit.objects.filter(pk=visit.pk, status=from_status).update(
+                status=Visit.Status.ENDED, updated_at=timezone.now()
+            )
+            visit.status = Visit.Status.ENDED
+        _event(
+            visit,
+            actor,
+            "reassigned",
+            from_status=from_status,
+            to_status=visit.status if visit.status != from_status else "",
+            comment=comment,
+        )
+        if previous_manager.is_active:
+            notify(
+                user=previous_manager,
+                key=f"visit-reassigned:{visit.pk}",
+                title=_(
+                    "Your visit record of %(customer)s of %(date)s was closed: "
+                    "the customer now has another manager"
+                )
+                % {
+                    "customer": customer,
+                    "date": f"{timezone.localtime(visit.arrived_at):%Y-%m-%d}",
+                },
+                url=_url("visits:visit_detail", visit.pk),
+            )
+    return closed
+
+
 # Suggestions and revisits ----------------------------------------------------------
 
 
@@ -611,6 +693,8 @@ def suggestion_add(*, visit, actor, text):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the customer's suggestion.")})
+    visit = Visit.objects.select_related("customer").get(pk=visit.pk)
+    _require(access.can_edit_visit(actor, visit))
     if visit.status not in EDITABLE_STATUSES:
         raise _locked_error(visit)
     day = timezone.localdate(visit.arrived_at)
@@ -633,6 +717,9 @@ def suggestion_answer(*, suggestion, actor, answer):
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer given to the customer.")})
+    # The customer as stored now: reassigned since the page was read, it is not
+    # the actor's to answer any more.
+    _require(access.is_current_manager(actor, Customer.objects.get(pk=suggestion.customer_id)))
     claimed = Suggestion.objects.filter(pk=suggestion.pk, answered_at__isnull=True).update(
         answer=answer[:2000], answered_at=timezone.now(), answered_by=actor
     )
@@ -725,7 +812,10 @@ def promotion_record(*, customer, actor, item, quantity, signer_name, signature)
 
     Only customers whose grade allows promotions may receive them.
     """
-    _require(actor.is_manager and customer.manager_id == actor.pk)
+    # The customer as stored now: one reassigned since the caller read it is
+    # no longer the actor's to hand anything to.
+    customer = Customer.objects.select_related("grade").get(pk=customer.pk)
+    _require(access.is_current_manager(actor, customer))
     grade = customer.grade
     if grade is None or not grade.promotion_allowed:
         allowed = ", ".join(

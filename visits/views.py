@@ -459,6 +459,9 @@ def _visit_context(request, visit, **forms_given):
         "visit": visit,
         "can_edit": can_edit,
         "editable": editable,
+        "can_answer": access.is_current_manager(user, visit.customer),
+        # Its author reads the record as history once the customer has gone.
+        "customer_gone": visit.manager_id == user.pk and not can_edit,
         "checklist": visit.checklist(),
         "suggestions": list(visit.suggestions.all()),
         "events": list(visit.events.all()),
