@@ -29,7 +29,7 @@ from complaints.models import (
 from crm import workdays
 from crm.errors import ConflictError
 from crm.images import checked_signature
-from crm.models import User
+from crm.models import Customer, User
 from crm.notifications import notify
 
 S = Complaint.Status
@@ -156,6 +156,9 @@ def complaint_open(
     unit="",
 ):
     """A manager opens the form for one of their customers; inspection is due next."""
+    # The customer as stored now: one reassigned since the caller read it is
+    # the new manager's to open a form for.
+    customer = Customer.objects.get(pk=customer.pk)
     _require(access.can_open_for(actor, customer))
     now = timezone.now()
     if reported_on and reported_on > timezone.localdate():
