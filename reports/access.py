@@ -2,11 +2,15 @@
 
 A manager sees their own reports, a regional manager those of their region,
 an admin all. "Not yours" and "does not exist" both answer 404. Only the
-report's manager edits and submits; only the region's regional manager or an
-admin approves or returns (403 for anyone else who may see the report).
+report's manager edits and submits; only the manager's supervisor now - the
+regional manager of the manager's *current* region - or an admin approves or
+returns (403 for anyone else who may see the report). A manager moved to
+another region takes their open reports to the new region's manager; the old
+one keeps reading the reports made in their region but no longer decides them.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from reports.models import MonthlyReport
@@ -19,7 +23,8 @@ def report_scope(user, queryset=None):
     if user.is_crm_admin:
         return queryset
     if user.is_regional_manager:
-        return queryset.filter(region_id=user.region_id)
+        # The region's reports, and those of the managers who are in the region now.
+        return queryset.filter(Q(region_id=user.region_id) | Q(manager__region_id=user.region_id))
     if user.is_manager:
         return queryset.filter(manager_id=user.pk)
     return queryset.none()
@@ -35,12 +40,16 @@ def can_write(user, report):
 
 
 def can_review(user, report):
-    """Approve or return: the region's regional manager, or an admin; never the author."""
+    """Approve or return: the manager's regional manager now, or an admin; never the author.
+
+    The manager's current region, not the report's: the one who leads the
+    manager now reviews their work.
+    """
     if not user.is_active or user.pk == report.manager_id:
         return False
     if user.is_crm_admin:
         return True
-    return user.is_regional_manager and user.region_id == report.region_id
+    return user.is_regional_manager and user.region_id == report.manager.region_id
 
 
 def can_see_region(user, region_id):

@@ -201,7 +201,11 @@ def prepare_month(*, month, progress=None, manager_ids=None):
 
 
 def _locked(report):
-    return MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    return (
+        MonthlyReport.objects.select_for_update(of=("self",))
+        .select_related("manager")
+        .get(pk=report.pk)
+    )
 
 
 def _require(condition):
@@ -265,7 +269,8 @@ def report_submit(*, report, actor):
         current.submitted_at = timezone.now()
         current.save(update_fields=["status", "submitted_at", "updated_at"])
         event = _event(current, actor, ReportEvent.Action.SUBMITTED, old, current.status)
-        for reviewer in _regional_managers(current.region_id):
+        # Whoever reviews it now: the regional manager of the manager's current region.
+        for reviewer in _regional_managers(actor.region_id):
             notify(
                 user=reviewer,
                 key=f"report-submitted:{current.pk}:{event.pk}",
@@ -277,8 +282,10 @@ def report_submit(*, report, actor):
 
 
 def _reviewable(report, actor):
-    _require(access.can_review(actor, report))
     current = _locked(report)
+    # On the row as stored now, with its manager: a manager moved to another
+    # region since the page was read is reviewed by the new region's manager.
+    _require(access.can_review(actor, current))
     if current.status != MonthlyReport.Status.SUBMITTED:
         raise ConflictError(
             _("The report is %(status)s; only a submitted report can be reviewed.")
