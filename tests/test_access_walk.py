@@ -63,6 +63,7 @@ OBJECT_OF_PREFIX = {
     "api/calendar/": "calendar_day",
     "api/complaints/": "complaint",
     "api/reports/": "report",
+    "users/": "user",
 }
 
 # Reference data shared by everyone: reading it is allowed, changing it is the admin's.
@@ -154,6 +155,10 @@ def build_urls(world):
             if param == "pk":
                 key = object_key(route)
                 kwargs["pk"] = world[key].pk
+            elif param == "uid":
+                # An API token is named by its uid (accounts.urls), never its key.
+                key = "api_token"
+                kwargs["uid"] = world[key].uid
             elif param in OTHER_PARAMETERS:
                 kwargs[param] = OTHER_PARAMETERS[param]
             else:

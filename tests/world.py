@@ -10,6 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from accounts.services import token_create
 from complaints import services as complaint_services
 from complaints.models import ComplaintSignature
 from crm.models import CalendarDay, Notification, Region, SalesImport, SalesRecord
@@ -114,4 +115,5 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "complaint_signature": ComplaintSignature.objects.filter(complaint=complaint).first(),
         "report": manager.monthly_reports.get(month=SEPTEMBER),
         "notification": Notification.objects.filter(user=manager).first(),
+        "api_token": token_create(user=manager, device="walk")[0],
     }
