@@ -5,12 +5,18 @@ services (wrong state → 409, invalid input → 400)."""
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm import audit
+from crm.api.schema import BUSINESS_MONTH
 from reports import access, figures, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 
@@ -140,13 +146,17 @@ class ReturnSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("month", str, description="YYYY-MM"),
-        OpenApiParameter(
-            "status", str, description="draft, submitted, returned, approved, overdue"
-        ),
-    ]
+# The list's filters only: the other operations ignore them (the schema said
+# every operation took them).
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("month", BUSINESS_MONTH, description="YYYY-MM"),
+            OpenApiParameter(
+                "status", str, description="draft, submitted, returned, approved, overdue"
+            ),
+        ]
+    )
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Monthly reports the user may see. There is no create or delete: the job prepares them."""

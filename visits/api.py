@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from crm import audit, business_dates
 from crm.api.pagination import KeysFirstPagination
 from crm.api.parsers import FormParser, JSONParser, MultiPartParser
+from crm.api.schema import BUSINESS_DATE, not_found
 from crm.models import Region
 from visits import access, selectors, services
 from visits import serializers as s
@@ -78,16 +79,8 @@ class VisitViewSet(
         visit = selectors.visit_detail_queryset().get(pk=visit.pk)
         return Response(s.VisitSerializer(visit, context={"request": self.request}).data, code)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("kind", str),
-            OpenApiParameter("customer", int),
-            OpenApiParameter("manager", int),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ]
-    )
+    # The filters as the query serializer checks them: choices, ranges, dates.
+    @extend_schema(parameters=[s.VisitListQuerySerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -218,7 +211,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("week_start", OpenApiTypes.DATE),
+            OpenApiParameter("week_start", BUSINESS_DATE),
             OpenApiParameter("manager", int),
         ]
     )
@@ -288,10 +281,13 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("week_start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("week_start", BUSINESS_DATE, required=True),
             OpenApiParameter("region", str, description="region code (admins)"),
         ],
-        responses=s.RegionWeekSerializer(many=True),
+        responses={
+            200: s.RegionWeekSerializer(many=True),
+            404: not_found("No region with this code (admins)."),
+        },
     )
     # A plain list, one row per manager: not paged (the schema said it was).
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -1,8 +1,6 @@
 """The REST API of the customer archive. Reads go through selectors and
 ``crm.access``; writes call the services."""
 
-import datetime
-
 from django import forms
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
@@ -18,6 +16,7 @@ from crm import access, audit, selectors, services, workdays
 from crm.api import serializers as s
 from crm.api.pagination import BigTablePagination
 from crm.api.parsers import FormParser, MultiPartParser
+from crm.api.schema import BUSINESS_DATE
 from crm.business_dates import (
     BusinessDateFilter,
     BusinessDateFilterSetMixin,
@@ -320,8 +319,12 @@ class CalendarViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("date", datetime.date, required=True),
-            OpenApiParameter("add", int, description="working days to add (default 0)"),
+            OpenApiParameter("date", BUSINESS_DATE, required=True),
+            OpenApiParameter(
+                "add",
+                {"type": "integer", "minimum": 0, "maximum": 366},
+                description="working days to add (default 0)",
+            ),
         ],
         responses=s.WorkingDaySerializer,
     )
