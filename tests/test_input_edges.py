@@ -212,6 +212,14 @@ def test_a_month_that_does_not_exist_is_an_error_not_another_month(
     )
 
 
+@pytest.mark.parametrize("month", ["2026-13", "2026-02-30", "9999-12"])
+def test_sales_page_month_that_does_not_exist_is_a_form_error(browser, manager, month):
+    page = browser(manager).get(reverse("sales_list"), {"month": month})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Give the month as YYYY-MM." in text or "between 2000-01-01 and 2100-12-31" in text
+
+
 def test_a_good_month_still_filters(api_login, manager):
     assert api_login(manager).get("/api/reports/", {"month": "2026-09"}).status_code == 200
 
