@@ -13,6 +13,7 @@ here too, next to the rules of the import itself.
 import codecs
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -170,7 +171,8 @@ class SalesFile:
     # XLSX ----------------------------------------------------------------------
 
     def _open_xlsx(self):
-        from openpyxl import load_workbook
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
 
         unreadable = _("The file is not a readable Excel workbook (.xlsx).")
         try:
@@ -183,13 +185,25 @@ class SalesFile:
             raise _file_error(unreadable)
         self.upload.seek(0)
         try:
-            self.workbook = load_workbook(self.upload, read_only=True, data_only=True)
-            self.sheet = self.workbook.worksheets[0]
-            # The declared size is not to be trusted: without this, openpyxl
-            # pads every row to the declared width and the sheet to its height.
-            self.sheet.reset_dimensions()
-            path = self.sheet._worksheet_path
-            self.data_bytes = self.workbook._archive.getinfo(path).file_size
+            # openpyxl's load_workbook() without its read_worksheets(): that
+            # opens every sheet and, for one that declares no size, parses it
+            # whole to find one. Only the first sheet is read, and as a stream.
+            reader = ExcelReader(self.upload, read_only=True, data_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            self.workbook = reader.wb
+            apply_stylesheet(reader.archive, reader.wb)
+            sheet, rel = next(
+                (sheet, rel)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            )
+            self.sheet = _streamed_sheet_class()(
+                reader.wb, sheet.name, rel.target, reader.shared_strings
+            )
+            path = rel.target
+            self.data_bytes = reader.archive.getinfo(path).file_size
         except Exception:  # openpyxl raises many kinds on a damaged file
             self.close()
             raise _file_error(unreadable) from None
@@ -292,6 +306,25 @@ class SalesFile:
         if self.kind == "xlsx":
             return self._xlsx_count()
         return max(sum(1 for _row in self._csv_table(1)) - 1, 0)
+
+
+@functools.cache
+def _streamed_sheet_class():
+    # openpyxl is imported when a workbook is first read, not with every process.
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class StreamedSheet(ReadOnlyWorksheet):
+        """A worksheet read as a stream whose declared size is ignored.
+
+        The size is not to be trusted: believed, openpyxl pads every row to the
+        declared width and the sheet to its height (``A1:XFD1048576`` made 16,384
+        cells of each row). Without it rows come as wide as ``max_col``.
+        """
+
+        def _get_size(self):
+            pass
+
+    return StreamedSheet
 
 
 class _Unclosable(io.RawIOBase):
@@ -427,6 +460,13 @@ class RowChecker:
     def check(self, rows):
         """Check a batch of (row number, raw) and yield the clean rows as dicts."""
         self._look_up(rows)
+        # The labels once a batch, not four gettext calls a row.
+        amounts = (
+            ("quantity", _("quantity"), True),
+            ("amount", _("amount"), True),
+            ("sales_quantity", _("sales quantity"), False),
+            ("sales_amount", _("sales amount"), False),
+        )
         for number, raw in rows:
             problems = []
             code = str(raw.get("customer_code") or "").strip()
@@ -441,12 +481,7 @@ class RowChecker:
                 problems.append(str(exc))
                 month = None
             values = {}
-            for field, label, required in (
-                ("quantity", _("quantity"), True),
-                ("amount", _("amount"), True),
-                ("sales_quantity", _("sales quantity"), False),
-                ("sales_amount", _("sales amount"), False),
-            ):
+            for field, label, required in amounts:
                 try:
                     values[field] = _parse_amount(raw.get(field), label, required=required)
                 except ValueError as exc:

@@ -5,6 +5,7 @@ import io
 import re
 import tracemalloc
 import zipfile
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -61,10 +62,9 @@ def xlsx_bytes(rows, *, dimension=None):
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(
-                    rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>'.encode(), data
-                )
-                assert dimension.encode() in data
+                declared = f'<dimension ref="{dimension}"/>'.encode() if dimension else b""
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>', declared, data)
+                assert declared in data
             target.writestr(item, data)
     return out.getvalue()
 
@@ -107,6 +107,28 @@ class TestHostileFiles:
         assert batch.errors[0][0] == 2
         assert "unknown customer code X" in batch.errors[0][1]
         assert not SalesRecord.objects.exists()
+
+    def test_a_sheet_that_declares_no_size_is_not_scanned_for_one(
+        self, api_login, manager, codes, small_sync, django_capture_on_commit_callbacks
+    ):
+        # openpyxl's load_workbook() parses such a sheet whole, in the web
+        # request, looking for its size; the import never asks for it.
+        rows = [["customer_code", "month", "quantity", "amount"]]
+        rows += [[code, month, 1, 1] for code in codes for month in MONTHS]
+        data = xlsx_bytes(rows, dimension="")
+        assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(data)).read(
+            "xl/worksheets/sheet1.xml"
+        )
+        scan = "openpyxl.worksheet._reader.WorkSheetParser.parse_dimensions"
+        with mock.patch(scan, side_effect=AssertionError("the sheet was scanned")):
+            response = post_api(
+                api_login(manager),
+                SimpleUploadedFile("nosize.xlsx", data),
+                django_capture_on_commit_callbacks,
+            )
+        assert response.status_code == 202
+        assert SalesImport.objects.get().status == SalesImport.Status.DONE
+        assert SalesRecord.objects.count() == 12
 
     def test_a_sheet_without_the_columns_is_refused_at_once(self, api_login, admin_user):
         data = xlsx_bytes([["X"]] * 10_000, dimension="A1:XFD1048576")
