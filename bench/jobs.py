@@ -165,8 +165,11 @@ def reminders():
 
 def import_rows():
     """10,000 rows of this month, for generated customers, through the import service."""
+    from unittest import mock
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from crm import services, tasks
     from crm.services import sales_import_file
 
     month = timezone.localdate().replace(day=1)
@@ -183,9 +186,17 @@ def import_rows():
     upload = SimpleUploadedFile("bench.csv", "\n".join(lines).encode(), "text/csv")
     admin = _generated_users(User.Role.ADMIN).first()
     started = time.monotonic()
-    batch = sales_import_file(actor=admin, upload=upload)
+    # 10,000 rows are the worker's: the request stores the file and queues the
+    # job, which runs here instead of going to a broker (bench/imports.py has
+    # the two parts timed apart, and 100,000-row files).
+    with mock.patch.object(tasks.sales_import_run, "delay") as delay:
+        batch = sales_import_file(actor=admin, upload=upload)
+    request_seconds = time.monotonic() - started
+    if delay.called:
+        batch = services.sales_import_run(sales_import_id=batch.pk)
     return {
-        "rows": batch.row_count if hasattr(batch, "row_count") else len(codes),
+        "rows": batch.row_count,
+        "request_seconds": round(request_seconds, 2),
         "job_seconds": round(time.monotonic() - started, 2),
     }
 
