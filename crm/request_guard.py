@@ -5,8 +5,9 @@
    stream directly and never meet Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``,
    so this is the one place a JSON body is limited. Uploads (multipart, the
    only way files come) may be larger than other bodies. A body without a
-   length (chunked) is never read by Django at all: its ``LimitedStream``
-   reads zero bytes when no length is given, so nothing larger can get in.
+   length (chunked) is never read by Django at all (its ``LimitedStream``
+   reads zero bytes when no length is given), so nothing larger can get in;
+   such a request is refused with 411 rather than served as if it were empty.
 2. A NUL character anywhere in the path, a query parameter, a form field
    (name or value), a cookie or a header is refused with 400. PostgreSQL
    cannot store or compare a string holding NUL and fails the query with a
@@ -67,6 +68,13 @@ def _nul_field(request):
     return None
 
 
+def length_required(request):
+    message = _("Send the request body with a Content-Length.")
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=411)
+    return render(request, "400.html", {"message": message}, status=411)
+
+
 def too_large(request, limit):
     message = _("The request is too large: the limit is %(size)s MB.") % {
         "size": f"{limit / (1024 * 1024):g}"
@@ -99,6 +107,9 @@ class RequestGuardMiddleware:
 
     def _check(self, request):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
+            chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            if chunked and not request.META.get("CONTENT_LENGTH"):
+                return length_required(request)
             limit = body_limit(request)
             if _declared_length(request) > limit:
                 return too_large(request, limit)

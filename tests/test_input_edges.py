@@ -359,6 +359,22 @@ def test_browser_form_over_the_limit_is_the_413_page(browser, manager, customer,
     assert "too large" in response.content.decode()
 
 
+def test_a_chunked_body_without_a_length_is_refused_not_taken_as_empty(
+    api_login, manager, customer
+):
+    """Django reads no byte of a body without Content-Length: say so instead of a quiet 200."""
+    response = api_login(manager).generic(
+        "PATCH",
+        f"/api/customers/{customer.pk}/",
+        json.dumps({"credit_standing": "良好"}),
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+        CONTENT_LENGTH="",
+    )
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["detail"]
+
+
 def test_uploads_may_be_larger_than_other_bodies_up_to_their_own_limit(
     api_login, admin_user, settings
 ):
