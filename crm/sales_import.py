@@ -253,7 +253,9 @@ class SalesFile:
         text = io.TextIOWrapper(
             io.BufferedReader(_Unclosable(self.upload)), encoding=self.encoding, newline=""
         )
-        for number, line in enumerate(text, start=1):
+        # readline() with a limit: a file that is one 20 MB line is never held whole.
+        lines = iter(lambda: text.readline(MAX_LINE_CHARS + 1), "")
+        for number, line in enumerate(lines, start=1):
             if len(line) > MAX_LINE_CHARS:
                 raise SalesImportError(
                     [

@@ -110,7 +110,12 @@ def home(request):
             .order_by("-created_at", "-pk")
             .first()
         )
-        context["last_imports"] = list(SalesImport.objects.select_related("imported_by")[:5])
+        # Imports that stored rows; queued and failed ones are on the import page.
+        context["last_imports"] = list(
+            SalesImport.objects.filter(status=SalesImport.Status.DONE).select_related(
+                "imported_by"
+            )[:5]
+        )
     return render(request, "home.html", context)
 
 

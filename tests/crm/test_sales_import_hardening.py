@@ -364,3 +364,11 @@ class TestWhoSeesAnImport:
         SalesImport.objects.create(file_name="theirs.csv", imported_by=teammate)
         page = login(manager).get(reverse("sales_import")).content.decode()
         assert "mine.csv" in page and "theirs.csv" not in page
+
+    def test_the_admin_home_lists_only_imports_that_stored_rows(self, login, admin_user, manager):
+        SalesImport.objects.create(file_name="good.csv", imported_by=manager, row_count=3)
+        SalesImport.objects.create(
+            file_name="bad.csv", imported_by=manager, status=SalesImport.Status.FAILED
+        )
+        page = login(admin_user).get(reverse("home")).content.decode()
+        assert "good.csv" in page and "bad.csv" not in page
