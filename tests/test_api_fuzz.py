@@ -25,6 +25,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.parameters import ParameterLocation
 
 from tests.world import build_world
 
@@ -52,25 +53,105 @@ LOGIN_PATHS = {"/api/auth/token/"}
 CHECKS_BY_NAME = {check.__name__: check for check in CHECKS.get_all()}
 
 
-def positive_data_acceptance(ctx, response, case):
-    """schemathesis's check, except for a NUL byte and for logins.
+# Rules of the domain that no JSON Schema states: which ids exist and are the
+# user's, a Monday, one of two fields, a real spreadsheet, a region that only
+# an admin must name. The API refuses them with 400 and a field message, which
+# is the right answer; (operation or None for any, text in the message).
+DOMAIN_RULES = [
+    (None, "does not exist."),  # an id or code that is not there or not the user's
+    (None, "already exists."),  # a code or date taken (unique)
+    (None, "is not one of the available choices."),  # a filter's grade, region, manager
+    ("POST /api/visits/records/", "Give a planned visit or, for a special visit, a customer."),
+    ("POST /api/visits/schedules/propose/", "A schedule week starts on a Monday."),
+    ("POST /api/visits/work-logs/", "A weekly summary is dated on the Monday of its week."),
+    ("POST /api/sales/import/", ""),  # what the file holds: every message
+    # Django's password validators (AUTH_PASSWORD_VALIDATORS).
+    (None, "The password is too similar to the"),
+    (None, "This password is too short."),
+    (None, "This password is too common."),
+    (None, "This password is entirely numeric."),
+    ("POST /api/customers/", "This field is required."),  # an admin's new customer's region
+]
+FORM_MEDIA_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
-    The request guard refuses a NUL byte in any text with 400 (PostgreSQL
-    cannot store one); a JSON Schema "string" cannot say so short of a pattern
-    on every string. Such input is still sent, and must get that 400, not a 500.
+
+def _texts(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def _refused_by_domain_rules(response, case):
+    if response.status_code != 400:
+        return False
+    try:
+        messages = list(_texts(response.json()))
+    except ValueError:
+        return False
+    rules = [text for label, text in DOMAIN_RULES if label in (None, case.operation.label)]
+    return bool(messages) and all(any(rule in m for rule in rules) for m in messages)
+
+
+def positive_data_acceptance(ctx, response, case):
+    """schemathesis's check, except where a schema cannot say what the API refuses.
+
+    - A NUL byte: the request guard refuses it in any text with 400
+      (PostgreSQL cannot store one); a JSON Schema "string" cannot say so short
+      of a pattern on every string. Such input is still sent, and must get
+      that 400, not a 500.
+    - A null in a form body: a form has no null, schemathesis sends "null".
+    - Logins with right-looking wrong passwords, and DOMAIN_RULES.
     """
     if case.operation.path in LOGIN_PATHS:
         return None
     if any(_has_nul(part) for part in (case.query, case.body, case.path_parameters)):
         return None
+    form = case.media_type in FORM_MEDIA_TYPES and isinstance(case.body, dict)
+    if form and any(value is None for value in case.body.values()):
+        return None
+    if _refused_by_domain_rules(response, case):
+        return None
     return CHECKS_BY_NAME["positive_data_acceptance"](ctx, response, case)
 
 
-# Every check schemathesis has, the one above in place of its own.
-ALL_CHECKS = [
-    positive_data_acceptance if name == "positive_data_acceptance" else check
-    for name, check in CHECKS_BY_NAME.items()
-]
+def negative_data_rejection(ctx, response, case):
+    """schemathesis's check, except for two leniencies of the API that are meant.
+
+    - An empty query parameter is no filter, the way a browser's form sends
+      every field ("?status=&month=").
+    - DRF reads a number given for a text field as its text ("description": 0),
+      and a blank form field as no value, the way browsers send them.
+    """
+    data = case.meta.phase.data if case.meta else None
+    parameter = getattr(data, "parameter", None)
+    if (
+        getattr(data, "parameter_location", None) == ParameterLocation.QUERY
+        and parameter
+        and case.query.get(parameter) == ""
+    ):
+        return None
+    # The body's field the case made wrong, from "/properties/<name>/type".
+    segments = (getattr(data, "location", None) or "").split("/")
+    if isinstance(case.body, dict) and "properties" in segments[:-1]:
+        value = case.body.get(segments[segments.index("properties") + 1])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None
+        if value == "" and case.media_type in FORM_MEDIA_TYPES:
+            return None  # a blank form field is an empty value (null for a number)
+    return CHECKS_BY_NAME["negative_data_rejection"](ctx, response, case)
+
+
+# Every check schemathesis has, the two above in place of its own.
+OWN_CHECKS = {
+    "positive_data_acceptance": positive_data_acceptance,
+    "negative_data_rejection": negative_data_rejection,
+}
+ALL_CHECKS = [OWN_CHECKS.get(name, check) for name, check in CHECKS_BY_NAME.items()]
 
 
 @pytest.fixture(params=["manager", "admin_user"])
@@ -119,16 +200,36 @@ def api_schema(settings, tmp_path, manager, teammate, outsider, regional_manager
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# Logging out revokes the token sent (logout) or all of the user's (logoutall):
+# the fuzz would go on with a dead token, and every later operation would
+# "pass" with 401. These get a token of their own, and the fuzz a new one after.
+TOKEN_ENDING_PATHS = {"/api/auth/logout/", "/api/auth/logoutall/"}
+
+
+@pytest.fixture
+def credentials(api_user, token):
+    """The fuzz's token, renewed when an operation revoked it."""
+    from accounts.services import token_create
+
+    def renew():
+        holder["key"] = token_create(user=api_user, device="schemathesis")[1]
+
+    holder = {"key": token, "renew": renew}
+    return holder
+
+
 @pytest.fixture
 def fuzz_summary(request, api_user, capsys):
-    """Prints, per persona, the operations called, the examples sent and the failures."""
+    """Prints, per persona, the operations called, the examples sent, the answers and failures."""
     counts = Counter()
     yield counts
+    statuses = ", ".join(f"{code}: {n}" for code, n in sorted(counts["statuses"].items()))
     with capsys.disabled():
         print(
             f"\nfuzz as {request.node.callspec.params['api_user']}: "
             f"{len(counts['operations'])} operations, {counts['examples']} examples "
             f"({MAX_EXAMPLES} generated per operation{'' if FULL else ', light run'}), "
+            f"answers {{{statuses}}}, "
             f"{len(counts['failed'])} operations failing"
             + (": " + ", ".join(sorted(counts["failed"])) if counts["failed"] else "")
         )
@@ -142,16 +243,26 @@ def fuzz_summary(request, api_user, capsys):
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_api(case, token, fuzz_summary):
+def test_api(case, credentials, fuzz_summary):
     label = case.operation.label
     fuzz_summary.setdefault("operations", set()).add(label)
     fuzz_summary.setdefault("failed", set())
+    fuzz_summary.setdefault("statuses", Counter())
     fuzz_summary["examples"] += 1
+    ends_token = case.operation.path in TOKEN_ENDING_PATHS
+    if ends_token:
+        credentials["renew"]()
     try:
-        case.call_and_validate(
-            headers={"Authorization": f"Token {token}", "Accept-Language": "en"},
+        response = case.call_and_validate(
+            headers={"Authorization": f"Token {credentials['key']}", "Accept-Language": "en"},
             checks=ALL_CHECKS,
         )
+        fuzz_summary["statuses"][response.status_code] += 1
+        # A 401 here means the fuzz's own token died: whatever followed would test nothing.
+        assert response.status_code != 401 or ends_token, response.text[:300]
     except BaseException:
         fuzz_summary["failed"].add(label)
         raise
+    finally:
+        if ends_token:
+            credentials["renew"]()

@@ -39,6 +39,10 @@ from visits.pdf import visit_pdf
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
+# The largest id the database holds (a bigint); larger ones overflowed the query.
+ID_MAX = 2**63 - 1
+ID_PARAM = {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+
 
 def _validated(serializer_class, request, **kwargs):
     serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
@@ -182,7 +186,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return selectors.schedule_list(
                 user=self.request.user,
                 week_start=_date_param(params.get("week_start")),
-                manager=params.get("manager") if (params.get("manager") or "").isdigit() else None,
+                manager=_id_param(self.request, "manager"),
             )
         return access.schedule_scope(self.request.user, selectors.schedule_detail_queryset())
 
@@ -212,7 +216,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         parameters=[
             OpenApiParameter("week_start", BUSINESS_DATE),
-            OpenApiParameter("manager", int),
+            OpenApiParameter("manager", ID_PARAM),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -304,6 +308,22 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(s.RegionWeekSerializer(rows, many=True).data)
 
 
+def _id_param(request, name):
+    """An id from the query: None when absent; anything but digits is a 400.
+
+    Such values were ignored, so "?customer=x" listed everything, as if the
+    filter had been applied and matched all.
+    """
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > ID_MAX:
+        raise serializers.ValidationError(
+            {name: [serializers.IntegerField.default_error_messages["invalid"]]}
+        )
+    return value
+
+
 def _date_param(value):
     try:
         return business_dates.parse_date(value)
@@ -319,10 +339,17 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Suggestion.objects.none()
-        open_only = self.request.query_params.get("open") in ("1", "true")
+        wanted = self.request.query_params.get("open", "")
+        if self.action == "list" and wanted not in ("", "true", "false", "1", "0"):
+            raise serializers.ValidationError({"open": [_("Give true or false.")]})
+        open_only = wanted in ("1", "true")
         return selectors.suggestion_list(user=self.request.user, open_only=open_only)
 
-    @extend_schema(parameters=[OpenApiParameter("open", bool)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("open", {"type": "string", "enum": ["true", "false", "1", "0"]})
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -405,11 +432,10 @@ class PromotionViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PromotionReceipt.objects.none()
-        customer = self.request.query_params.get("customer")
-        customer = customer if (customer or "").isdigit() else None
+        customer = _id_param(self.request, "customer") if self.action == "list" else None
         return selectors.promotion_list(user=self.request.user, customer=customer)
 
-    @extend_schema(parameters=[OpenApiParameter("customer", int)])
+    @extend_schema(parameters=[OpenApiParameter("customer", ID_PARAM)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -444,6 +470,15 @@ class UnlicensedViewSet(
         wanted = wanted if wanted in UnlicensedReport.Status.values else None
         return selectors.unlicensed_list(user=self.request.user, status=wanted)
 
+    # A photo comes only in a multipart upload; JSON and form bodies carry the text.
+    @extend_schema(
+        request={
+            "multipart/form-data": s.UnlicensedReportSerializer,
+            "application/json": s.UnlicensedReportTextSerializer,
+            "application/x-www-form-urlencoded": s.UnlicensedReportTextSerializer,
+        },
+        responses={201: s.UnlicensedReportSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = _validated(s.UnlicensedReportSerializer, request)
         report = services.unlicensed_report(actor=request.user, **data)
@@ -494,7 +529,7 @@ class WorkLogViewSet(
         if getattr(self, "swagger_fake_view", False):
             return WorkLog.objects.none()
         params = self.request.query_params
-        author = params.get("author") if (params.get("author") or "").isdigit() else None
+        author = _id_param(self.request, "author") if self.action == "list" else None
         kind = params.get("kind") if params.get("kind") in WorkLog.Kind.values else None
         return selectors.work_log_list(user=self.request.user, author=author, kind=kind)
 
@@ -507,7 +542,10 @@ class WorkLogViewSet(
         return Response(s.WorkLogSerializer(log, context={"neighbours": neighbours}).data, code)
 
     @extend_schema(
-        parameters=[OpenApiParameter("author", int), OpenApiParameter("kind", str)],
+        parameters=[
+            OpenApiParameter("author", ID_PARAM),
+            OpenApiParameter("kind", str),
+        ],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

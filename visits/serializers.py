@@ -54,7 +54,8 @@ def _own_planned_visits(user):
     )
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# Not empty: an empty value is no signature (the schema allowed "").
+@extend_schema_field({"type": "string", "minLength": 1})
 class ImageInput(serializers.Field):
     """A PNG data URL (``data:image/png;base64,...``) or an uploaded file."""
 
@@ -519,6 +520,13 @@ class UnlicensedReportSerializer(serializers.ModelSerializer):
             "closed_at",
             "created_at",
         ]
+
+
+class UnlicensedReportTextSerializer(UnlicensedReportSerializer):
+    """A report without its photo: what a JSON or form body can carry (schema only)."""
+
+    class Meta(UnlicensedReportSerializer.Meta):
+        fields = [f for f in UnlicensedReportSerializer.Meta.fields if f != "photo"]
 
 
 class ForwardSerializer(serializers.Serializer):

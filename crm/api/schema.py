@@ -71,6 +71,8 @@ class AutoSchema(SpectacularAutoSchema):
         if "{" in self.path:
             # "Not yours" and "does not exist" are the same answer.
             yield 404, _("No such object, or not one the user may see.")
+        elif self.method == "GET" and self._is_list_view() and self._get_paginator():
+            yield 404, _("No such page.")
         if self.method in UNSAFE_METHODS:
             yield 409, _("The object's state does not allow this step (now).")
             yield 413, _("The request body is too large.")
@@ -98,3 +100,23 @@ extend_schema_field(BUSINESS_DATE)(business_dates.BusinessDateFilter)
 def not_found(description):
     """A 404 for an operation without path parameters (a query naming something unknown)."""
     return OpenApiResponse(ERROR_BODY, description=description)
+
+
+class DecimalInput(OpenApiSerializerFieldExtension):
+    """A decimal the user gives, as DRF reads it: at least one digit, no sign when
+    it may not be negative. drf-spectacular's pattern took "-" and "." for numbers."""
+
+    target_class = "rest_framework.fields.DecimalField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        if direction != "request" or "pattern" not in schema:
+            return schema
+        sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+        whole, places = field.max_whole_digits, field.decimal_places
+        number = rf"\d{{1,{whole}}}"
+        if places:
+            number = rf"(?:{number}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})"
+        return {**schema, "pattern": rf"^{sign}{number}$"}

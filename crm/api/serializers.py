@@ -105,6 +105,12 @@ class UserSerializer(serializers.ModelSerializer):
         )
 
 
+class UserCreateSerializer(UserSerializer):
+    """A new user: the password is required (the schema said it was optional)."""
+
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+
 class ContactSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
 

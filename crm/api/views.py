@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -83,6 +83,24 @@ class CustomerViewSet(
         if self.action in ("update", "partial_update"):
             return s.CustomerUpdateSerializer
         return s.CustomerSerializer
+
+    # The filter set's sort keys (another is refused) and regions by code (the
+    # schema said by id).
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "ordering",
+                enum=[
+                    f"{direction}{key}"
+                    for key in CustomerFilter.base_filters["ordering"].param_map
+                    for direction in ("", "-")
+                ],
+            ),
+            OpenApiParameter("region", str, description="region code"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.CustomerCreateSerializer, responses={201: s.CustomerSerializer})
     def create(self, request, *args, **kwargs):
@@ -199,6 +217,10 @@ class RegionViewSet(viewsets.ModelViewSet):
 
 class UserFilter(filters.FilterSet):
     region = filters.CharFilter(field_name="region__code")
+    # true or false; django-filter's own boolean read "null" or "unknown" as no filter.
+    is_active = filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true"
+    )
 
     class Meta:
         model = User
@@ -218,6 +240,9 @@ class UserViewSet(
     serializer_class = s.UserSerializer
     permission_classes = [IsCrmAdmin]
     filterset_class = UserFilter
+
+    def get_serializer_class(self):
+        return s.UserCreateSerializer if self.action == "create" else s.UserSerializer
 
 
 class SalesFilter(BusinessDateFilterSetMixin, filters.FilterSet):
@@ -293,6 +318,7 @@ class SalesImportStatusView(APIView):
         return Response(s.SalesImportStatusSerializer(batch, context={"request": request}).data)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class _YearFilter(filters.NumberFilter):
     # A whole year: a decimal like 0.0 or 1e9 made the year lookup fail with a 500.
     field_class = forms.IntegerField
