@@ -10,10 +10,13 @@ import pytest
 
 from complaints.models import Complaint
 from tests import factories
+from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.complaints.conftest import make_complaint
 from tests.races import fire_at_once, statuses
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Not serialized_rollback: after another transactional test it fails on
+# duplicate content types; ``seeded`` puts back the grades a flush removed.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded")]
 
 ROUNDS = 8
 

@@ -13,12 +13,14 @@ from crm import services
 from crm.errors import ConflictError
 from crm.models import Customer
 from tests import factories
+from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.races import fire_at_once, statuses
 
 ROUNDS = 6
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded")
 def test_two_exits_at_once_one_wins(manager, region, regional_manager, admin_user):
     for _round in range(ROUNDS):
         customer = factories.CustomerFactory(manager=manager, region=region)
@@ -38,7 +40,8 @@ def test_two_exits_at_once_one_wins(manager, region, regional_manager, admin_use
         assert customer.network_status == Customer.NetworkStatus.EXITED
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded")
 def test_two_rejoins_at_once_one_wins(manager, region, regional_manager, admin_user):
     for _round in range(ROUNDS):
         customer = factories.CustomerFactory(
