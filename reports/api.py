@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm import audit
-from crm.api.schema import BUSINESS_MONTH
+from crm.api.schema import BUSINESS_MONTH, error
 from reports import access, figures, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 
@@ -233,7 +233,12 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: error("Only a submitted or approved report has a PDF."),
+        }
+    )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         report = self.get_object()

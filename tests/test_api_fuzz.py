@@ -71,6 +71,11 @@ DOMAIN_RULES = [
     (None, "This password is too common."),
     (None, "This password is entirely numeric."),
     ("POST /api/customers/", "This field is required."),  # an admin's new customer's region
+    ("POST /api/users/", "Managers and regional managers need a region."),
+    ("POST /api/visits/records/{id}/sign/", "Write the name of the customer who signs."),
+    ("POST /api/reports/{id}/submit/", "before submitting."),  # a section not yet written
+    ("POST /api/visits/work-logs/", "This day has not come yet."),
+    ("POST /api/visits/unlicensed/", "This file is not a photo"),  # what the file holds
 ]
 FORM_MEDIA_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -129,10 +134,12 @@ def negative_data_rejection(ctx, response, case):
     """
     data = case.meta.phase.data if case.meta else None
     parameter = getattr(data, "parameter", None)
-    if (
-        getattr(data, "parameter_location", None) == ParameterLocation.QUERY
-        and parameter
-        and case.query.get(parameter) == ""
+    # An empty object or list goes on the wire as an empty value too.
+    empty = ("", {}, [])
+    if getattr(data, "parameter_location", None) == ParameterLocation.QUERY and (
+        case.query.get(parameter) in empty
+        if parameter
+        else any(value in empty for value in (case.query or {}).values())
     ):
         return None
     # The body's field the case made wrong, from "/properties/<name>/type".

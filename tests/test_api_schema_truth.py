@@ -31,6 +31,8 @@ def test_errors_are_declared(schema):
     assert {"400", "401", "403", "404"} <= set(listing)
     assert "409" not in listing
     assert "429" in login
+    # A draft report has no PDF yet.
+    assert "409" in schema["paths"]["/api/reports/{id}/pdf/"]["get"]["responses"]
 
 
 def test_page_size_out_of_range_is_refused(api_login, manager):
@@ -79,6 +81,11 @@ def test_filters_say_what_they_take(schema):
     assert _parameter(schema, "/api/customers/", "region")["type"] == "string"
     assert {"code", "-code", "grade", "-joined_on"} <= set(ordering["enum"])
     assert "updated_at" not in ordering["enum"]
+    # true or false (it said a boolean with the enum "true", "false").
+    assert _parameter(schema, "/api/users/", "is_active") == {
+        "type": "string",
+        "enum": ["true", "false"],
+    }
     # A whole year (it said number: 0.5 was refused).
     assert year == {"type": "integer", "minimum": 1, "maximum": 9999}
     # A month on the list only (it was declared, and ignored, on every report operation).

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from crm import audit, business_dates
 from crm.api.pagination import KeysFirstPagination
 from crm.api.parsers import FormParser, JSONParser, MultiPartParser
-from crm.api.schema import BUSINESS_DATE, not_found
+from crm.api.schema import BUSINESS_DATE, error
 from crm.models import Region
 from visits import access, selectors, services
 from visits import serializers as s
@@ -290,7 +290,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ],
         responses={
             200: s.RegionWeekSerializer(many=True),
-            404: not_found("No region with this code (admins)."),
+            404: error("No region with this code (admins)."),
         },
     )
     # A plain list, one row per manager: not paged (the schema said it was).

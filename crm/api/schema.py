@@ -97,8 +97,9 @@ class BusinessDateField(OpenApiSerializerFieldExtension):
 extend_schema_field(BUSINESS_DATE)(business_dates.BusinessDateFilter)
 
 
-def not_found(description):
-    """A 404 for an operation without path parameters (a query naming something unknown)."""
+def error(description):
+    """An error answer the rules above do not give an operation: a 404 for a query
+    naming something unknown, a 409 for a read the state does not allow."""
     return OpenApiResponse(ERROR_BODY, description=description)
 
 

@@ -6,7 +6,12 @@ from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -218,15 +223,23 @@ class RegionViewSet(viewsets.ModelViewSet):
 class UserFilter(filters.FilterSet):
     region = filters.CharFilter(field_name="region__code")
     # true or false; django-filter's own boolean read "null" or "unknown" as no filter.
-    is_active = filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true"
+    is_active = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_is_active"
     )
 
     class Meta:
         model = User
         fields = ["role", "region", "is_active"]
 
+    def filter_is_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "true")
 
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("is_active", {"type": "string", "enum": ["true", "false"]})]
+    )
+)
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
