@@ -9,10 +9,10 @@ gone, created ones reachable. Derandomized, so a failure repeats.
 
 ``FUZZ_EXAMPLES`` sets the examples per operation and runs every phase of
 schemathesis, the coverage phase's boundary values included: CI runs 25 in a
-step of its own (.ci/run), ``make fuzz`` 100. 25 as both personas take about
-4 minutes on SQLite, nearly as long as the rest of the suite, so without
-``FUZZ_EXAMPLES`` (a plain ``make test``) the fuzz is light: 5 examples and no
-coverage phase, some 30 seconds.
+step of its own (.ci/run), ``make fuzz`` 100. 25 as both personas take 2 to
+4 minutes (SQLite or PostgreSQL, on the shared 2-core machine), close to the
+rest of the suite's 5, so without ``FUZZ_EXAMPLES`` (a plain ``make test``)
+the fuzz is light: 5 examples and no coverage phase, 15 to 30 seconds.
 """
 
 import os
