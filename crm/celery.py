@@ -16,6 +16,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Every 10 minutes: queue again the sales imports whose worker was lost
+    # (no progress for SALES_IMPORT_STALE_MINUTES); nothing of them was stored.
+    "sales-imports-requeue-stale": {
+        "task": "crm.tasks.sales_imports_requeue_stale",
+        "schedule": crontab(minute="*/10"),
+    },
     # 03:00 on 1 December every year: load next year's official holidays and
     # make-up working days, once the calendar package knows them.
     "calendar-import-next-year": {

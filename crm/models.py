@@ -441,6 +441,10 @@ class SalesImport(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set when queued and with every batch of rows checked: an import queued or
+    # running whose heartbeat stopped was left by a lost worker, and is queued
+    # again (services.sales_imports_requeue_stale).
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
         ordering = ["-imported_at"]

@@ -538,7 +538,10 @@ def _sales_import_queue(*, actor, upload, file_name):
     upload.seek(0)
     with transaction.atomic():
         batch = SalesImport(
-            file_name=file_name[:255], imported_by=actor, status=SalesImport.Status.QUEUED
+            file_name=file_name[:255],
+            imported_by=actor,
+            status=SalesImport.Status.QUEUED,
+            heartbeat_at=timezone.now(),
         )
         batch.file.save(file_name, upload, save=False)
         batch.save()
@@ -570,7 +573,7 @@ def sales_import_run(*, sales_import_id):
 
     claimed = SalesImport.objects.filter(
         pk=sales_import_id, status=SalesImport.Status.QUEUED
-    ).update(status=SalesImport.Status.RUNNING)
+    ).update(status=SalesImport.Status.RUNNING, heartbeat_at=timezone.now())
     if claimed != 1:
         return None
     batch = SalesImport.objects.select_related("imported_by").get(pk=sales_import_id)
@@ -590,7 +593,11 @@ def sales_import_run(*, sales_import_id):
                 for row in checker.check(chunk):
                     clean.add(row)
                 checked += len(chunk)
-                progress.update(rows_checked=checked, rows_total=max(total, checked))
+                progress.update(
+                    rows_checked=checked,
+                    rows_total=max(total, checked),
+                    heartbeat_at=timezone.now(),
+                )
             if not checked:
                 raise SalesImportError([(0, _("The file has no data rows."))])
             checker.raise_if_any()
@@ -618,6 +625,35 @@ def sales_import_run(*, sales_import_id):
         batch.file.delete(save=False)
         progress.update(file="")
     return batch
+
+
+def sales_imports_requeue_stale(*, now=None):
+    """Queue again the imports a lost worker left behind; returns their ids.
+
+    A worker killed in the middle of a job (out of memory, a lost machine)
+    leaves its import "running" with a heartbeat that stopped; a broker that
+    lost the message leaves it "queued". Nothing of it was stored (the rows are
+    written in one transaction at the end) and its file is still there, so it
+    is put back in the queue and runs from the start. Each import is claimed
+    by a conditional update, so a sweep running twice queues it once, and the
+    job's own claim keeps a task delivered twice from running it twice.
+    """
+    from crm import tasks
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.SALES_IMPORT_STALE_MINUTES)
+    stale = SalesImport.objects.filter(
+        status__in=[SalesImport.Status.QUEUED, SalesImport.Status.RUNNING],
+        heartbeat_at__lt=cutoff,
+    )
+    requeued = []
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            claimed = stale.filter(pk=pk).update(status=SalesImport.Status.QUEUED, heartbeat_at=now)
+            if claimed == 1:
+                requeued.append(pk)
+                transaction.on_commit(partial(tasks.sales_import_run.delay, pk))
+    return requeued
 
 
 def _sales_import_fail(*, batch, errors, count):

@@ -218,6 +218,9 @@ REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2 * 1024 * 1024)
 # is stored and imported by the worker, so no web request spends long on it.
 SALES_IMPORT_MAX_ROWS = env_int("SALES_IMPORT_MAX_ROWS", 200_000)
 SALES_IMPORT_SYNC_ROWS = env_int("SALES_IMPORT_SYNC_ROWS", 2_000)
+# A background import with no progress for this long was left by a lost
+# worker and is queued again (a batch of rows takes well under a second).
+SALES_IMPORT_STALE_MINUTES = env_int("SALES_IMPORT_STALE_MINUTES", 15)
 
 # E-mail
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -57,3 +57,8 @@ def sales_import_run(sales_import_id):
     # Redelivered or run twice, it imports once: the service claims the import.
     batch = services.sales_import_run(sales_import_id=sales_import_id)
     return batch.status if batch else None
+
+
+@shared_task
+def sales_imports_requeue_stale():
+    return len(services.sales_imports_requeue_stale())

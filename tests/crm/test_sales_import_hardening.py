@@ -1,6 +1,7 @@
 """Sales imports: a hostile or huge file cannot exhaust a web worker, large files
 are imported by the worker (all rows or none), and only their owners see them."""
 
+import datetime
 import io
 import re
 import tracemalloc
@@ -10,9 +11,10 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
-from crm import tasks
+from crm import services, tasks
 from crm.models import Notification, SalesImport, SalesRecord
 from tests import factories
 
@@ -372,3 +374,71 @@ class TestWhoSeesAnImport:
         )
         page = login(admin_user).get(reverse("home")).content.decode()
         assert "good.csv" in page and "bad.csv" not in page
+
+
+class TestLostWorker:
+    """A worker killed mid-job leaves its import running; the sweep queues it again."""
+
+    def _left_running(self, client, codes, callbacks_fixture):
+        response = post_api(
+            client, csv_upload(HEADER + twelve_rows(codes)), callbacks_fixture, run_job=False
+        )
+        batch_id = response.json()["id"]
+        # What a killed worker leaves: claimed, some rows checked, nothing stored,
+        # the file still there.
+        SalesImport.objects.filter(pk=batch_id).update(
+            status=SalesImport.Status.RUNNING, rows_checked=5
+        )
+        return batch_id
+
+    def test_an_import_whose_worker_was_lost_is_run_again_once(
+        self, api_login, manager, codes, small_sync, django_capture_on_commit_callbacks
+    ):
+        client = api_login(manager)
+        batch_id = self._left_running(client, codes, django_capture_on_commit_callbacks)
+        # Before the sweep, a redelivered task cannot claim it: it is "running".
+        assert tasks.sales_import_run(batch_id) is None
+
+        later = timezone.now() + datetime.timedelta(minutes=16)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.sales_imports_requeue_stale(now=later) == [batch_id]
+        status = client.get(f"/api/sales/imports/{batch_id}/").json()
+        assert status["status"] == "done"
+        assert SalesRecord.objects.filter(batch_id=batch_id).count() == 12
+        # A second sweep finds nothing to do.
+        assert services.sales_imports_requeue_stale(now=later) == []
+        assert Notification.objects.filter(user=manager).count() == 1
+
+    def test_a_running_import_with_recent_progress_is_left_alone(
+        self, api_login, manager, codes, small_sync, django_capture_on_commit_callbacks
+    ):
+        client = api_login(manager)
+        batch_id = self._left_running(client, codes, django_capture_on_commit_callbacks)
+        soon = timezone.now() + datetime.timedelta(minutes=5)
+        assert services.sales_imports_requeue_stale(now=soon) == []
+        assert SalesImport.objects.get(pk=batch_id).status == SalesImport.Status.RUNNING
+
+    def test_a_queued_import_whose_message_was_lost_is_queued_again(
+        self, api_login, manager, codes, small_sync, django_capture_on_commit_callbacks
+    ):
+        client = api_login(manager)
+        response = post_api(
+            client,
+            csv_upload(HEADER + twelve_rows(codes)),
+            django_capture_on_commit_callbacks,
+            run_job=False,
+        )
+        later = timezone.now() + datetime.timedelta(minutes=16)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.sales_imports_requeue_stale(now=later) == [response.json()["id"]]
+        assert SalesImport.objects.get().status == SalesImport.Status.DONE
+
+    def test_finished_imports_are_never_run_again(
+        self, api_login, manager, codes, small_sync, django_capture_on_commit_callbacks
+    ):
+        client = api_login(manager)
+        post_api(
+            client, csv_upload(HEADER + twelve_rows(codes)), django_capture_on_commit_callbacks
+        )
+        later = timezone.now() + datetime.timedelta(days=1)
+        assert services.sales_imports_requeue_stale(now=later) == []
