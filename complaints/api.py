@@ -227,7 +227,11 @@ class ComplaintViewSet(
         complaint = services.complaint_open(actor=request.user, **data)
         return self._respond(complaint, status.HTTP_201_CREATED)
 
-    @extend_schema(request=PhotoUploadSerializer, responses={201: ComplaintPhotoSerializer})
+    # A file comes only in a multipart upload (a plain form cannot carry one).
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={201: ComplaintPhotoSerializer},
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         complaint = access.complaint_for_user(request.user, pk)

@@ -100,6 +100,9 @@ def test_bodies_say_what_they_take(schema):
     assert "password" in components["UserCreateRequest"]["required"]
     assert components["VisitSignRequest"]["properties"]["image"]["minLength"] == 1
     assert "photo" not in components["UnlicensedReportTextRequest"]["properties"]
+    # A file only in a multipart upload (a plain form cannot carry one).
+    photos = schema["paths"]["/api/complaints/{id}/photos/"]["post"]["requestBody"]["content"]
+    assert list(photos) == ["multipart/form-data"]
     # A decimal has a digit and, where it may not be negative, no sign
     # (drf-spectacular's pattern took "-" and "").
     assert re.match(quantity, "2.5") and re.match(quantity, "12")
