@@ -24,6 +24,7 @@ from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, Comp
 from crm import audit
 from crm.errors import ConflictError, DomainError
 from crm.pdf import render_pdf
+from crm.web import login_or_token_required
 
 PER_PAGE = 30
 S = Complaint.Status
@@ -223,7 +224,7 @@ def _file_response(field):
     return response
 
 
-@login_required
+@login_or_token_required
 def photo_file(request, pk):
     photo = get_object_or_404(ComplaintPhoto, pk=pk)
     access.complaint_for_user(request.user, photo.complaint_id)
@@ -232,7 +233,7 @@ def photo_file(request, pk):
     return response
 
 
-@login_required
+@login_or_token_required
 def signature_file(request, pk):
     signature = get_object_or_404(ComplaintSignature, pk=pk)
     access.complaint_for_user(request.user, signature.complaint_id)

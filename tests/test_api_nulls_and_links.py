@@ -12,6 +12,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from accounts.services import token_create
 from tests import factories
 from tests.visits.conftest import at
 from tests.world import _image, build_world
@@ -183,6 +184,19 @@ def _fetch_link(link, *, user, outsider):
     assert response["Content-Type"].startswith("image/")
     assert b"".join(response.streaming_content if response.streaming else [response.content])
     assert _client(outsider).get(path).status_code == 404
+    # A program holding only an API token follows the link the API gave it.
+    by_token = _token_client(user).get(path)
+    assert by_token.status_code == 200
+    assert by_token["Content-Type"].startswith("image/")
+    assert _token_client(outsider).get(path).status_code == 404
+    wrong = Client(HTTP_AUTHORIZATION="Token not-a-token").get(path)
+    assert wrong.status_code == 401
+    assert wrong["WWW-Authenticate"] == "Token"
+
+
+def _token_client(user):
+    _token, key = token_create(user=user, device="script")
+    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def test_visit_signature_link(world, manager, outsider):

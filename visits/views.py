@@ -26,7 +26,7 @@ from crm import audit, business_dates, workdays
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
 from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
-from crm.web import safe_next
+from crm.web import login_or_token_required, safe_next
 from visits import access, forms, selectors, services
 from visits.models import (
     PlannedVisit,
@@ -653,7 +653,7 @@ def _image_response(field_file):
     return response
 
 
-@login_required
+@login_or_token_required
 def signature_image(request, pk, role):
     """A visit's signature image, for those who may see the visit (media is not public)."""
     visit = access.visit_for_user(request.user, pk)
@@ -878,7 +878,7 @@ def promotion_create(request):
     return render(request, "visits/promotion_form.html", {"form": form}, status=status)
 
 
-@login_required
+@login_or_token_required
 def promotion_signature(request, pk):
     try:
         receipt = access.promotion_scope(request.user).get(pk=pk)
@@ -990,7 +990,7 @@ def unlicensed_outcome(request, pk):
     return redirect("visits:unlicensed_detail", pk=report.pk)
 
 
-@login_required
+@login_or_token_required
 def unlicensed_photo(request, pk):
     report = _unlicensed_for_user(request.user, pk)
     if not report.photo:
