@@ -14,7 +14,9 @@ def lockout_response(request, original_response=None, credentials=None):
         message = _("Too many failed logins: this account is locked for %(minutes)d minutes.") % {
             "minutes": minutes
         }
-        return JsonResponse({"detail": message}, status=STATUS)
+        return JsonResponse(
+            {"detail": message}, status=STATUS, json_dumps_params={"ensure_ascii": False}
+        )
     return render(
         request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=STATUS
     )

@@ -33,6 +33,12 @@ REQUEST_UPLOAD_MAX_BYTES = 21 * 1024 * 1024
 NUL = "\x00"
 
 
+def json_error(body, *, status):
+    """An API error answer, ``{"detail": ...}`` or field messages, as DRF writes them
+    (UTF-8, not ``\\u`` escapes), for the answers given outside DRF."""
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def is_api(request):
     return request.path_info.startswith("/api/")
 
@@ -71,7 +77,7 @@ def _nul_field(request):
 def length_required(request):
     message = _("Send the request body with a Content-Length.")
     if is_api(request):
-        return JsonResponse({"detail": message}, status=411)
+        return json_error({"detail": message}, status=411)
     return render(request, "400.html", {"message": message}, status=411)
 
 
@@ -80,13 +86,13 @@ def too_large(request, limit):
         "size": f"{limit / (1024 * 1024):g}"
     }
     if is_api(request):
-        return JsonResponse({"detail": message}, status=413)
+        return json_error({"detail": message}, status=413)
     return render(request, "413.html", {"message": message}, status=413)
 
 
 def bad_request(request, field, message):
     if is_api(request):
-        return JsonResponse({field: [message]}, status=400)
+        return json_error({field: [message]}, status=400)
     return render(request, "400.html", {"field": field, "message": message}, status=400)
 
 

@@ -348,6 +348,22 @@ def test_json_body_over_the_limit_is_a_413_before_parsing(api_login, manager, cu
     assert "too large" in response.json()["detail"]
 
 
+def test_api_errors_outside_drf_are_readable_utf8(api_login, manager, customer, settings):
+    """As DRF writes its errors: the Chinese text itself, not \\u escapes."""
+    big = json.dumps({"credit_standing": "x" * (settings.REQUEST_BODY_MAX_BYTES + 1)})
+    response = api_login(manager).patch(
+        f"/api/customers/{customer.pk}/",
+        big,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 413
+    assert "请求过大".encode() in response.content
+    missing = api_login(manager).get("/api/no-such-thing/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert missing.status_code == 404
+    assert "未找到".encode() in missing.content
+
+
 def test_browser_form_over_the_limit_is_the_413_page(browser, manager, customer, settings):
     url = reverse("customer_edit", args=[customer.pk])
     response = browser(manager).post(
