@@ -22,12 +22,11 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from crm import access
-from crm.models import SalesImport, User
+from crm.models import SalesImport
 
 # Column names users may use, in English or as on the ordering system's export.
 COLUMNS = {
@@ -527,15 +526,7 @@ def validate_rows(*, actor, rows):
 def sales_import_scope(user):
     """A manager sees their own imports, a regional manager also those of their
     region's managers, an admin all."""
-    imports = SalesImport.objects.select_related("imported_by")
-    if user.is_crm_admin:
-        return imports
-    if user.is_regional_manager:
-        return imports.filter(
-            Q(imported_by=user)
-            | Q(imported_by__role=User.Role.MANAGER, imported_by__region_id=user.region_id)
-        )
-    return imports.filter(imported_by=user)
+    return access.IMPORTS.scope(user, SalesImport.objects.select_related("imported_by"))
 
 
 def sales_import_for_user(user, pk):
