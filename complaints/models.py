@@ -63,6 +63,38 @@ class ComplaintSettings(models.Model):
         return settings_row
 
 
+class ComplaintQuerySet(models.QuerySet):
+    """The one definition of each derived status of a complaint, used by the
+    model, the selectors and list filters, the reminder job and the dashboards."""
+
+    def open(self):
+        return self.exclude(status="closed")
+
+    def overdue(self, today=None):
+        """Not closed and the current step's deadline has passed."""
+        return self.filter(self.overdue_q(today))
+
+    @staticmethod
+    def overdue_q(today=None):
+        """``overdue`` as a condition, for annotations and counts."""
+        return models.Q(due_on__lt=today or timezone.localdate()) & ~models.Q(status="closed")
+
+    def with_overdue(self, today=None):
+        """Annotate ``overdue`` (True/False) by the same rule, to sort and badge on."""
+        return self.annotate(
+            overdue=models.Case(
+                models.When(self.overdue_q(today), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def awaiting_decision(self):
+        """Submitted and waiting for the regional decision (approve or reject);
+        whose decision it is comes from ``complaints.access``."""
+        return self.filter(status="submitted")
+
+
 class Complaint(models.Model):
     class Kind(models.TextChoices):
         GOODS = "goods", _("Goods quality")
@@ -162,6 +194,8 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ComplaintQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("quality complaint")
@@ -183,6 +217,7 @@ class Complaint(models.Model):
         return f"QF{self.pk:06d}" if self.pk else "QF—"
 
     def is_overdue(self, today=None):
+        """The row of ``ComplaintQuerySet.overdue``."""
         if self.due_on is None or self.status == self.Status.CLOSED:
             return False
         return self.due_on < (today or timezone.localdate())

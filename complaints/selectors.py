@@ -5,26 +5,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
-from django.utils import timezone
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.access import complaint_scope
 from complaints.models import Complaint, ComplaintEvent
-
-OPEN_STATES = [status for status in Complaint.Status.values if status != Complaint.Status.CLOSED]
-
-
-def with_overdue(queryset, today=None):
-    """Annotate ``overdue``: not closed and the current step's deadline has passed."""
-    today = today or timezone.localdate()
-    return queryset.annotate(
-        overdue=Case(
-            When(Q(due_on__lt=today) & ~Q(status=Complaint.Status.CLOSED), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
 
 
 def _yes_no_filter(label, method):
@@ -64,13 +49,14 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_to_decide(self, queryset, name, value):
         if value:
-            return queryset.filter(status=Complaint.Status.SUBMITTED)
+            return queryset.awaiting_decision()
         return queryset
 
 
 def _base(user):
     queryset = Complaint.objects.select_related("customer", "customer__manager", "customer__region")
-    return with_overdue(complaint_scope(user, queryset))
+    # ``overdue`` is ComplaintQuerySet's rule: the badge, sort and filter read it.
+    return complaint_scope(user, queryset).with_overdue()
 
 
 def complaint_list(*, user, filters=None):

@@ -412,12 +412,7 @@ def complaints_send_overdue_reminders(*, day=None):
     day = day or timezone.localdate()
     if not workdays.is_working_day(day):
         return 0
-    overdue = (
-        Complaint.objects.exclude(status=S.CLOSED)
-        .filter(due_on__lt=day)
-        .select_related("customer__manager")
-        .order_by("pk")
-    )
+    overdue = Complaint.objects.overdue(day).select_related("customer__manager").order_by("pk")
     deciders = {}
     created = 0
     for complaint in overdue.iterator(chunk_size=500):

@@ -55,7 +55,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
     # 09:00 every day, acting on working days only: remind managers of reports
-    # due within 2 working days; flag drafts past their due date as overdue.
+    # due within 2 working days; flag overdue reports (drafts and returned ones).
     "reports-daily-reminders": {
         "task": "reports.tasks.send_daily_report_reminders",
         "schedule": crontab(minute=0, hour=9),

@@ -19,10 +19,13 @@ MANAGER_STEPS = [CS.OPEN, CS.INSPECTED, CS.REJECTED, CS.APPROVED, CS.EXCHANGED]
 def work_queue(user):
     """[{label, count, url, tone}] of what the user should act on, by role."""
     items = []
+    today = timezone.localdate()
+    # The derived statuses are the models' queryset methods, so each count is
+    # the rows its link lists and the daily jobs remind about.
     complaints = complaint_scope(user).aggregate(
         mine=Count("id", filter=Q(status__in=MANAGER_STEPS)),
-        to_decide=Count("id", filter=Q(status=CS.SUBMITTED)),
-        overdue=Count("id", filter=~Q(status=CS.CLOSED) & Q(due_on__lt=timezone.localdate())),
+        to_decide=Count("id", filter=_within(Complaint.objects.awaiting_decision())),
+        overdue=Count("id", filter=_within(Complaint.objects.overdue(today))),
     )
     complaint_list = reverse("complaints:list")
     if user.is_manager:
@@ -40,7 +43,7 @@ def work_queue(user):
                 "complaints_to_decide",
                 _("Complaints awaiting decision"),
                 complaints["to_decide"],
-                f"{complaint_list}?status={CS.SUBMITTED}",
+                f"{complaint_list}?to_decide=true",
             )
         )
     items.append(
@@ -53,9 +56,9 @@ def work_queue(user):
         )
     )
     reports = report_scope(user).aggregate(
-        to_write=Count("id", filter=Q(status__in=["draft", "returned"])),
-        to_review=Count("id", filter=Q(status="submitted")),
-        overdue=Count("id", filter=Q(overdue_at__isnull=False) & ~Q(status="approved")),
+        to_write=Count("id", filter=_within(MonthlyReport.objects.open())),
+        to_review=Count("id", filter=_within(MonthlyReport.objects.awaiting_review())),
+        overdue=Count("id", filter=_within(MonthlyReport.objects.overdue(today))),
     )
     if user.is_manager:
         items.append(
@@ -90,11 +93,16 @@ def work_queue(user):
             "reports_overdue",
             _("Overdue reports"),
             reports["overdue"],
-            reverse("reports:report_list"),
+            f"{reverse('reports:report_list')}?status=overdue",
             "danger",
         )
     )
     return items
+
+
+def _within(queryset):
+    """A queryset method's rows as a condition, so one aggregate counts several."""
+    return Q(pk__in=queryset.values("pk"))
 
 
 def _item(key, label, count, url, tone="primary"):

@@ -15,8 +15,51 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
 
+# Still the manager's to write: not yet handed in (draft) or handed back (returned).
+OPEN_STATUSES = ("draft", "returned")
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    """The one definition of each derived status of a report.
+
+    The model's properties, the selectors, the daily job, the dashboards and
+    the list filters (page and API) all use these, so a report counted on the
+    home page is the report ``?status=overdue`` lists and the job flags.
+    """
+
+    def open(self):
+        """Still the manager's to write (draft or returned)."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today=None):
+        """Still the manager's to write and past the due date: late now."""
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def late(self):
+        """Flagged late by the daily job, or handed in after the due date: a fact
+        that stays once the report is submitted or approved."""
+        return self.filter(
+            models.Q(overdue_at__isnull=False)
+            | models.Q(submitted_at__date__gt=models.F("due_date"))
+        )
+
+    def awaiting_review(self):
+        """Submitted and waiting for the regional manager's decision."""
+        return self.filter(status="submitted")
+
 
 class MonthlyReport(models.Model):
+    """A manager's report on one month.
+
+    Overdue: a report still the manager's to write (draft, or returned by the
+    reviewer) whose due date (the 5th of the next month, moved to the next
+    working day) has passed. A submitted report waits on the reviewer, not on
+    the manager, so it is not overdue; if it was late (flagged by the daily
+    job, or submitted after the due date) it keeps a "late" mark, also once
+    approved. ``MonthlyReportQuerySet`` holds these rules; the properties
+    below apply the same rules to one report.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -84,6 +127,8 @@ class MonthlyReport(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = MonthlyReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "manager__username"]
         verbose_name = _("monthly report")
@@ -107,18 +152,25 @@ class MonthlyReport(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        """The row of ``MonthlyReportQuerySet.open``."""
+        return self.status in OPEN_STATUSES
+
+    def is_overdue_on(self, today):
+        """The row of ``MonthlyReportQuerySet.overdue(today)``."""
+        return self.is_editable and self.due_date < today
 
     @property
     def is_overdue(self):
-        """Past the due date and not submitted (yet, or again)."""
-        if self.status in (self.Status.SUBMITTED, self.Status.APPROVED):
-            return False
-        return self.overdue_at is not None or timezone.localdate() > self.due_date
+        return self.is_overdue_on(timezone.localdate())
 
     @property
     def was_late(self):
-        return self.overdue_at is not None
+        """The row of ``MonthlyReportQuerySet.late``."""
+        if self.overdue_at is not None:
+            return True
+        return (
+            self.submitted_at is not None and timezone.localdate(self.submitted_at) > self.due_date
+        )
 
     @property
     def display_status(self):

@@ -22,7 +22,7 @@ def report_list(*, user, month=None, status=None):
     if month:
         queryset = queryset.filter(month=month)
     if status == "overdue":
-        queryset = queryset.filter(status=MonthlyReport.Status.DRAFT, overdue_at__isnull=False)
+        queryset = queryset.overdue()
     elif status:
         queryset = queryset.filter(status=status)
     return queryset
@@ -53,9 +53,8 @@ def report_comments(report):
 def review_queue(report):
     """(previous, next) submitted report of the same region and month."""
     queue = list(
-        MonthlyReport.objects.filter(
-            region_id=report.region_id, month=report.month, status=MonthlyReport.Status.SUBMITTED
-        )
+        MonthlyReport.objects.awaiting_review()
+        .filter(region_id=report.region_id, month=report.month)
         .order_by("manager__username", "pk")
         .values_list("pk", flat=True)
     )
@@ -100,7 +99,6 @@ def regions_month(*, month):
     Two queries: the regions with their report counts, and the figures of the
     month's reports (only the JSON needed for the totals).
     """
-    status = MonthlyReport.Status
     regions = list(
         Region.objects.annotate(
             managers=Count(
@@ -111,14 +109,14 @@ def regions_month(*, month):
         ).order_by("code")
     )
     per_region = {}
-    rows = MonthlyReport.objects.filter(month=month).values_list(
-        "region_id", "status", "overdue_at", "figures"
-    )
-    for region_id, report_status, overdue_at, report_figures in rows:
+    month_reports = MonthlyReport.objects.filter(month=month)
+    overdue_ids = set(month_reports.overdue().values_list("pk", flat=True))
+    rows = month_reports.values_list("pk", "region_id", "status", "figures")
+    for pk, region_id, report_status, report_figures in rows:
         cell = per_region.setdefault(region_id, {"figures": [], "counts": Counter()})
         cell["figures"].append(report_figures)
         cell["counts"][report_status] += 1
-        if report_status == status.DRAFT and overdue_at is not None:
+        if pk in overdue_ids:
             cell["counts"]["overdue"] += 1
     result = []
     for region in regions:

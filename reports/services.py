@@ -359,22 +359,28 @@ def report_return(*, report, actor, comments, comment=""):
 
 
 def reports_mark_overdue(*, today=None):
-    """The day after the due date: flag unsubmitted drafts and tell the regional manager.
+    """Flag each overdue report (``MonthlyReport.objects.overdue``: a draft, or a
+    report returned to the manager, past its due date) and tell the regional manager.
 
     Each report is claimed with a conditional UPDATE of ``overdue_at``; the
     event and the notifications commit with the claim, so a second run (or a
-    run after a crash) flags and notifies each report once.
+    run after a crash) flags and notifies each report once. The flag stays
+    when the report is submitted: it was late.
     """
     today = today or timezone.localdate()
     marked = 0
-    candidates = MonthlyReport.objects.filter(
-        status=MonthlyReport.Status.DRAFT, due_date__lt=today, overdue_at__isnull=True
-    ).select_related("manager")
+    candidates = (
+        MonthlyReport.objects.overdue(today)
+        .filter(overdue_at__isnull=True)
+        .select_related("manager")
+    )
     for report in candidates:
         with transaction.atomic():
-            claimed = MonthlyReport.objects.filter(
-                pk=report.pk, status=MonthlyReport.Status.DRAFT, overdue_at__isnull=True
-            ).update(overdue_at=timezone.now())
+            claimed = (
+                MonthlyReport.objects.overdue(today)
+                .filter(pk=report.pk, overdue_at__isnull=True)
+                .update(overdue_at=timezone.now())
+            )
             if claimed != 1:
                 continue
             _event(report, None, ReportEvent.Action.OVERDUE, report.status, report.status)
@@ -398,11 +404,11 @@ def reports_daily(*, today=None):
         return {"working_day": False, "reminded": 0, "overdue": 0}
     horizon = workdays.add_working_days(today, REMIND_WORKING_DAYS)
     reminded = 0
-    due_soon = MonthlyReport.objects.filter(
-        status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED],
-        due_date__gte=today,
-        due_date__lte=horizon,
-    ).select_related("manager")
+    due_soon = (
+        MonthlyReport.objects.open()
+        .filter(due_date__gte=today, due_date__lte=horizon)
+        .select_related("manager")
+    )
     for report in due_soon:
         sent = notify(
             user=report.manager,
