@@ -63,7 +63,12 @@ def complaint_status_badge(complaint):
     """A complaint's state, and "Overdue" beside it when a step is late."""
     colour = COMPLAINT_STATUS_CLASSES.get(complaint.status, "text-bg-info")
     badge = format_html('<span class="badge {}">{}</span>', colour, complaint.get_status_display())
-    if getattr(complaint, "overdue", False):
+    # Lists annotate ``overdue`` (ComplaintQuerySet.with_overdue); a complaint
+    # read otherwise gets the same rule from the model.
+    overdue = getattr(complaint, "overdue", None)
+    if overdue is None:
+        overdue = complaint.is_overdue()
+    if overdue:
         badge += format_html(
             ' <span class="badge text-bg-danger" data-overdue>{}</span>', gettext("Overdue")
         )
