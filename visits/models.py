@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.errors import ConflictError
@@ -185,6 +186,31 @@ class VisitChecklist(models.Model):
         abstract = True
 
 
+class VisitQuerySet(models.QuerySet):
+    """The one definition of a revisit's derived status, used by the model, the
+    "today" page and API, the suggestions page and the 07:30 reminders."""
+
+    def revisits_open(self, until):
+        """Revisits set on or before ``until`` and not yet made. A record that was
+        corrected counts through its correction only; a customer who left the
+        network is not revisited."""
+        return self.filter(
+            revisit_on__isnull=False,
+            revisit_on__lte=until,
+            revisited_by__isnull=True,
+            corrections__isnull=True,
+            customer__network_status=Customer.NetworkStatus.ACTIVE,
+        )
+
+    def revisits_due(self, today):
+        """To be revisited today."""
+        return self.revisits_open(today).filter(revisit_on=today)
+
+    def revisits_overdue(self, today):
+        """Should have been revisited before today."""
+        return self.revisits_open(today).filter(revisit_on__lt=today)
+
+
 class Visit(VisitChecklist):
     """One visit to a customer (营销人员市场走访签到记录)."""
 
@@ -253,6 +279,8 @@ class Visit(VisitChecklist):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = VisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["-arrived_at", "-id"]
         verbose_name = _("visit")
@@ -279,6 +307,16 @@ class Visit(VisitChecklist):
 
     def get_absolute_url(self):
         return reverse("visits:visit_detail", args=[self.pk])
+
+    def is_revisit_overdue_on(self, today):
+        """For a row of ``VisitQuerySet.revisits_open``: the row of ``revisits_overdue``."""
+        if self.revisit_on is None or self.revisited_by_id is not None:
+            return False
+        return self.revisit_on < today
+
+    @property
+    def is_revisit_overdue(self):
+        return self.is_revisit_overdue_on(timezone.localdate())
 
     def delete(self, *args, **kwargs):
         raise VisitLocked(_("Visit records are never deleted."))
@@ -390,6 +428,29 @@ class VisitEvent(models.Model):
         return f"{self.visit_id} {self.action}"
 
 
+def suggestion_near_limit(today):
+    """Suggestions are flagged from the working day before their limit on."""
+    from crm import workdays
+
+    return workdays.add_working_days(today, 1)
+
+
+class SuggestionQuerySet(models.QuerySet):
+    """The one definition of a suggestion's derived status, used by the model,
+    the pages, the "today" page and API, and the 07:30 reminders."""
+
+    def open(self):
+        return self.filter(answered_at__isnull=True)
+
+    def overdue(self, today=None):
+        """Not answered and the answer limit has passed."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def near_limit(self, today=None):
+        """Not answered and due by the next working day, or overdue: the ones to remind about."""
+        return self.open().filter(due_on__lte=suggestion_near_limit(today or timezone.localdate()))
+
+
 class Suggestion(models.Model):
     """A customer's suggestion recorded on a visit; answered within 3 working days."""
 
@@ -408,6 +469,8 @@ class Suggestion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = SuggestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("customer suggestion")
@@ -422,6 +485,14 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+    def is_overdue_on(self, today):
+        """The row of ``SuggestionQuerySet.overdue(today)``."""
+        return self.answered_at is None and self.due_on < today
+
+    @property
+    def is_overdue(self):
+        return self.is_overdue_on(timezone.localdate())
 
 
 class PriceViolation(models.Model):

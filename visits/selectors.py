@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from crm import workdays
 from crm.models import Customer, Grade, User
 from crm.ordering import found_rows_order
 from visits import access
@@ -26,6 +25,7 @@ from visits.models import (
     WeeklySchedule,
     WorkLog,
     WorkLogComment,
+    suggestion_near_limit,  # noqa: F401 - the views' "due soon" day, the same as the queryset's
 )
 
 # A visit counts for the grade interval once it has ended.
@@ -137,7 +137,7 @@ def suggestion_list(*, user, open_only=False):
         "customer", "visit", "visit__manager", "answered_by"
     )
     if open_only:
-        queryset = queryset.filter(answered_at__isnull=True)
+        queryset = queryset.open()
     return queryset.order_by("due_on", "id")
 
 
@@ -317,31 +317,18 @@ def region_schedules(*, user, week_start, region=None):
 
 
 def open_revisits(*, until, manager_ids=None):
-    """Revisits set on or before ``until`` and not yet made, for the customers' managers.
-
-    A record that was corrected counts through its correction only.
-    """
-    queryset = Visit.objects.filter(
-        revisit_on__isnull=False,
-        revisit_on__lte=until,
-        revisited_by__isnull=True,
-        corrections__isnull=True,
-        customer__network_status=Customer.NetworkStatus.ACTIVE,
-    ).select_related("customer", "customer__grade", "manager")
+    """``Visit.objects.revisits_open(until)`` for the customers' managers."""
+    queryset = Visit.objects.revisits_open(until).select_related(
+        "customer", "customer__grade", "manager"
+    )
     if manager_ids is not None:
         queryset = queryset.filter(customer__manager_id__in=manager_ids)
     return queryset.order_by("revisit_on", "pk")
 
 
-def suggestion_near_limit(day):
-    """Suggestions are flagged from the working day before their limit on."""
-    return workdays.add_working_days(day, 1)
-
-
-def open_suggestions(*, until, manager_ids=None):
-    queryset = Suggestion.objects.filter(
-        answered_at__isnull=True, due_on__lte=until
-    ).select_related("customer", "visit")
+def open_suggestions(*, day, manager_ids=None):
+    """``Suggestion.objects.near_limit(day)``: the overdue and those due by the next working day."""
+    queryset = Suggestion.objects.near_limit(day).select_related("customer", "visit")
     if manager_ids is not None:
         queryset = queryset.filter(customer__manager_id__in=manager_ids)
     return queryset.order_by("due_on", "pk")
@@ -382,10 +369,9 @@ def manager_today(*, user, day=None):
             continue
         (today.due_today if due == day else today.overdue).append((customer, due))
     for visit in open_revisits(until=day, manager_ids=[user.pk]):
-        (today.revisits_due if visit.revisit_on == day else today.revisits_overdue).append(visit)
-    today.suggestions = list(
-        open_suggestions(until=suggestion_near_limit(day), manager_ids=[user.pk])
-    )
+        late = visit.is_revisit_overdue_on(day)
+        (today.revisits_overdue if late else today.revisits_due).append(visit)
+    today.suggestions = list(open_suggestions(day=day, manager_ids=[user.pk]))
     today.in_progress = list(
         Visit.objects.filter(
             manager=user,

@@ -993,7 +993,7 @@ def reminders_send(*, day=None):
     items = []  # (manager_id, key, title, body, url)
     for visit in selectors.open_revisits(until=day, manager_ids=list(managers)):
         manager_id = visit.customer.manager_id
-        if visit.revisit_on == day:
+        if not visit.is_revisit_overdue_on(day):
             key, title = (
                 f"revisit-due:{visit.pk}:{stamp}",
                 _("Revisit %(customer)s today") % {"customer": visit.customer},
@@ -1005,9 +1005,8 @@ def reminders_send(*, day=None):
                 % {"customer": visit.customer, "date": f"{visit.revisit_on:%Y-%m-%d}"},
             )
         items.append((manager_id, key, title, "", _url("visits:visit_detail", visit.pk)))
-    near = selectors.suggestion_near_limit(day)
-    for suggestion in selectors.open_suggestions(until=near, manager_ids=list(managers)):
-        if suggestion.due_on < day:
+    for suggestion in selectors.open_suggestions(day=day, manager_ids=list(managers)):
+        if suggestion.is_overdue_on(day):
             title = _("Answer overdue: suggestion of %(customer)s (due %(date)s)")
         else:
             title = _("Answer by %(date)s: suggestion of %(customer)s")
