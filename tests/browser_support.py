@@ -16,6 +16,8 @@ instead of ``serialized_rollback``, which fails with duplicate content types
 when a transactional test without it ran before.
 """
 
+import asyncio
+import contextlib
 import importlib
 import os
 
@@ -40,22 +42,60 @@ def seeded(transactional_db):
     importlib.import_module("crm.migrations.0002_seed_grades_and_calendar").seed(apps, None)
 
 
-@pytest.fixture
-def browser_page():
-    """A page of a fresh Chromium context at phone size (390×844), English UI.
+@contextlib.contextmanager
+def _playwright_loop(loop):
+    """Playwright's event loop marked as running in this thread, while the block runs.
 
-    Dialogs (``data-confirm``) are accepted. The live server's ORM calls run in
-    the test's thread under Playwright's event loop, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+    The sync API runs its loop in a greenlet, so to this thread the loop looks
+    running from start to stop. Django refuses ORM calls where a loop runs
+    (SynchronousOnlyOperation), and the browser stays up for the whole run:
+    between browser tests the mark is taken off, so the other tests meet
+    Django's check as they would without a browser.
+    """
+    asyncio.events._set_running_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(None)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run: (browser, its loop). Started by the first browser test.
+
+    Each test gets a fresh context of it (``browser_page``): no cookie,
+    storage or cache is shared between tests, only the browser process.
     """
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    playwright = sync_playwright().start()
+    loop = asyncio.events._get_running_loop()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except BaseException:
+        playwright.stop()
+        raise
+    asyncio.events._set_running_loop(None)
+    yield browser, loop
+    with _playwright_loop(loop):
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page of a fresh context of the run's Chromium at phone size (390×844), English UI.
+
+    Dialogs (``data-confirm``) are accepted. The live server's ORM calls run in
+    the test's thread under Playwright's event loop, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+    """
+    browser, loop = chromium
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with _playwright_loop(loop):
             context = browser.new_context(
                 viewport=PHONE, locale="en-US", has_touch=False, device_scale_factor=1
             )
@@ -66,7 +106,6 @@ def browser_page():
                 yield page
             finally:
                 context.close()
-                browser.close()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

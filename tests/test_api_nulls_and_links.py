@@ -15,18 +15,10 @@ from django.test import Client
 from accounts.services import token_create
 from tests import factories
 from tests.visits.conftest import at
-from tests.world import _image, build_world
+from tests.world import _image
 from visits import services as visit_services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(
-        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
-    )
 
 
 def _client(user):

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from reports import services as report_services
 from tests import factories
-from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -13,14 +12,6 @@ pytestmark = pytest.mark.django_db
 def _not_stored(response):
     directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
     assert "no-store" in directives, response.get("Cache-Control")
-
-
-@pytest.fixture
-def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(
-        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
-    )
 
 
 @pytest.mark.parametrize(

@@ -14,18 +14,9 @@ from crm.forms import ContactFormSet, CustomerForm
 from crm.models import Customer
 from reports.models import MonthlyReport
 from tests import factories
-from tests.world import build_world
 from visits.models import Signature, Visit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(
-        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
-    )
 
 
 def _forbidden_customer_fields(teammate, other_region):

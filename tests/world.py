@@ -1,18 +1,33 @@
 """Objects of ``manager`` and their region at every step worth a page, for walks over routes.
 
-A test module makes its fixture with ``build_world(...)``.
+Tests get them as the ``world`` fixture (tests/conftest.py), built for each
+test. A module whose every test reads the world and none needs the tables
+without it builds it once instead::
+
+    from tests.world import module_world
+
+    world = module_world
+
+The objects are then built once per module (``world_rows``, inside a
+transaction rolled back when the module ends) and each test reads them afresh
+from the database, inside its own transaction: what one test changes is
+rolled back before the next, and no test sees another's in-memory objects.
 """
 
 import datetime
 import io
 
+import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from PIL import Image
 
 from accounts.services import token_create
 from complaints import services as complaint_services
 from complaints.models import ComplaintSignature
+from crm.celery import app as celery_app
 from crm.models import CalendarDay, Notification, Region, SalesImport, SalesRecord
 from crm.services import regrading_propose
 from reports import services as report_services
@@ -116,4 +131,66 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "report": manager.monthly_reports.get(month=SEPTEMBER),
         "notification": Notification.objects.filter(user=manager).first(),
         "api_token": token_create(user=manager, device="walk")[0],
+    }
+
+
+# The personas of tests/conftest.py: their factories get or create by username
+# and region code, so a test's ``manager`` fixture is the world's manager.
+def _personas():
+    region = factories.RegionFactory(code="EAST", name="城东区域")
+    other_region = factories.RegionFactory(code="WEST", name="城西区域")
+    return {
+        "manager": factories.ManagerFactory(username="manager", region=region),
+        "teammate": factories.ManagerFactory(username="teammate", region=region),
+        "outsider": factories.ManagerFactory(username="outsider", region=other_region),
+        "regional_manager": factories.RegionalManagerFactory(username="regional", region=region),
+    }
+
+
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world's rows, built once for the module: (objects by key, media folder)."""
+    media = tmp_path_factory.mktemp("world") / "media"
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    eager = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
+    # Tests' own fixtures (eager Celery, fast hashes, MEDIA_ROOT) are not set
+    # up yet at module scope: the build sets them itself.
+    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            objects = build_world(**_personas())
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+        finally:
+            celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=eager)
+        try:
+            yield objects, media
+        finally:
+            # Every test ran in a savepoint inside this transaction; the
+            # world goes with it, so the next module starts from empty tables.
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
+    """The world, built for this test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world(
+        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
+    )
+
+
+@pytest.fixture
+def module_world(world_rows, db, settings):
+    """The module's world, read afresh for this test (see the module docstring)."""
+    objects, media = world_rows
+    settings.MEDIA_ROOT = media
+    return {
+        key: obj if obj is None else type(obj)._default_manager.get(pk=obj.pk)
+        for key, obj in objects.items()
     }

@@ -5,17 +5,12 @@ from django.urls import reverse
 
 from crm.models import AuditEvent
 from reports import services as report_services
-from tests.world import build_world
+from tests.world import module_world
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(
-        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
-    )
+# Every test here reads the world: built once for the module.
+world = module_world
 
 
 @pytest.mark.parametrize(
