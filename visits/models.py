@@ -84,6 +84,8 @@ class PlannedVisit(models.Model):
 
     @property
     def is_overdue(self):
+        """Its grade interval lapsed before the week began: the schedule page's
+        badge and the API's ``is_overdue`` both read this."""
         return self.due_date is not None and self.due_date < self.schedule.week_start
 
 

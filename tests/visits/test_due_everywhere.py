@@ -115,3 +115,19 @@ def test_the_reminders_name_the_same_rows(travel, manager, due):
     near_title = Notification.objects.get(key=f"suggestion:{due['near'].pk}:{stamp}").title
     assert "overdue" in overdue_title.lower() or "逾期" in overdue_title or "超期" in overdue_title
     assert overdue_title != near_title
+
+
+def test_a_planned_entry_is_overdue_on_the_page_as_in_the_api(login, api_login, travel, manager):
+    """A customer whose grade interval lapsed before the week began is marked
+    overdue on the schedule page and in the API alike."""
+    from tests.visits.conftest import completed_visit
+
+    late = factories.CustomerFactory(manager=manager, code="LATE", grade=factories.grade("A1"))
+    completed_visit(manager, late, D(2026, 9, 1))
+    travel("2026-10-02 16:00")
+    schedule, _created = services.schedule_propose(manager=manager, week_start=D(2026, 10, 5))
+    page = login(manager).get(reverse("visits:schedule") + "?week=2026-10-05").content.decode()
+    body = api_login(manager).get(f"/api/visits/schedules/{schedule.pk}/").json()
+    flagged = {row["customer_code"] for row in body["entries"] if row["is_overdue"]}
+    assert flagged == {"LATE"}
+    assert page.count("data-overdue") == len(flagged)
