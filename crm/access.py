@@ -23,10 +23,10 @@ decided.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
-from crm.models import Customer, SalesImport, SalesRecord, User
+from crm.models import Customer, RegradingProposal, SalesImport, SalesRecord, User
 
 # The role a user acts in; superusers act as admins.
 MANAGER = "manager"
@@ -265,6 +265,43 @@ def customer_for_user(user, pk, *, queryset=None, change=False, supervise=False)
     if supervise and not can_supervise_customer(user, customer):
         raise PermissionDenied
     return customer
+
+
+# Regrading: an admin (or the regional manager for downgrades) confirms ----------------
+
+# A downgrade moves the customer to a grade of higher rank (grade 1 is the best),
+# as ``RegradingProposal.is_downgrade`` says for one proposal.
+DOWNGRADE = Q(old_grade__isnull=False, new_grade__rank__gt=F("old_grade__rank"))
+
+
+def may_see_regrading(user):
+    return is_supervisor(user)
+
+
+def may_start_regrading(user):
+    """Runs cover the whole archive: only an admin starts or discards one."""
+    return sees_all(user)
+
+
+def regrading_scope(user, queryset=None):
+    """The proposals ``user`` sees: an admin all, a regional manager their region's."""
+    queryset = RegradingProposal.objects.all() if queryset is None else queryset
+    if not may_see_regrading(user):
+        return queryset.none()
+    return scope(user, queryset, customer="customer__")
+
+
+def regrading_applicable(user, queryset=None):
+    """The proposals ``user`` may apply: an admin any, a regional manager the
+    downgrades of their region's customers (upgrades wait for an admin)."""
+    queryset = regrading_scope(user, queryset)
+    return queryset if sees_all(user) else queryset.filter(DOWNGRADE)
+
+
+def may_apply_regrading(user, proposal):
+    if sees_all(user):
+        return True
+    return proposal.is_downgrade and supervises(user, region_id=proposal.customer.region_id)
 
 
 # The role questions the rest of the code asks, by what they mean ------------------------

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-MANAGER = "manager"
-REGIONAL_MANAGER = "regional_manager"
-ADMIN = "admin"
+# The roles are crm.access's: the bar shows an entry to whoever ``role_of`` names.
+from crm.access import ADMIN, MANAGER, REGIONAL_MANAGER, role_of
 
 
 @dataclass(frozen=True)
@@ -45,12 +44,6 @@ def register(item):
         return
     _items.append(item)
     _items.sort(key=lambda entry: entry.order)
-
-
-def role_of(user):
-    if user.is_crm_admin:
-        return ADMIN
-    return user.role
 
 
 def items_for(user, path):
@@ -99,6 +92,8 @@ for _item in (
     NavItem("customer_list", _("Customer archive"), "people", {ADMIN}, 10),
     NavItem("sales_import", _("Sales import"), "upload", {MANAGER}, 65, group=MORE),
     NavItem("sales_list", _("Sales records"), "table", {MANAGER, REGIONAL_MANAGER}, 66, group=MORE),
+    # The regional manager confirms the downgrades of their region.
+    NavItem("regrading_list", _("Regrading"), "arrow-repeat", {REGIONAL_MANAGER}, 67, group=MORE),
     NavItem(
         "grade_list", _("Grading scheme"), "bar-chart-steps", {ADMIN}, 81, group=ADMINISTRATION
     ),

@@ -284,7 +284,7 @@ def regrading_propose(*, actor, as_of=None):
     2. Find the grade the amount earns under the current scheme.
     3. Keep a proposal for every customer whose grade would change.
     """
-    if not actor.is_crm_admin:
+    if not access.may_start_regrading(actor):
         raise PermissionDenied
     grades = list(Grade.objects.order_by("rank"))
     if not grades:
@@ -325,23 +325,41 @@ def regrading_propose(*, actor, as_of=None):
 
 
 def regrading_apply(*, run, actor, proposal_ids=None):
-    """Apply the chosen proposals of a run (all when ``proposal_ids`` is None).
+    """Apply the chosen proposals of a run (all ``actor`` may apply when ``proposal_ids`` is None).
 
+    An admin applies any proposal, and applying closes the run: a second click
+    finds it done. A regional manager applies the downgrades of their region's
+    customers (SPEC: "an admin (or the regional manager for downgrades)
+    confirms"); the run stays open for the other regions and for an admin.
     Each applied change lands in the grade history with the actor and the
-    period as the reason. A run is applied once; a second click finds it done.
+    period as the reason.
     """
-    if not actor.is_crm_admin:
+    if not access.may_see_regrading(actor):
         raise PermissionDenied
+    closes = access.may_start_regrading(actor)
     with transaction.atomic():
-        claimed = RegradingRun.objects.filter(
-            pk=run.pk, status=RegradingRun.Status.PROPOSED
-        ).update(status=RegradingRun.Status.APPLIED, applied_at=timezone.now())
+        if closes:
+            claimed = RegradingRun.objects.filter(
+                pk=run.pk, status=RegradingRun.Status.PROPOSED
+            ).update(status=RegradingRun.Status.APPLIED, applied_at=timezone.now())
+        else:
+            # Held until the end: an admin closing the run meanwhile waits for it.
+            claimed = len(
+                RegradingRun.objects.select_for_update()
+                .filter(pk=run.pk, status=RegradingRun.Status.PROPOSED)
+                .values_list("pk", flat=True)
+            )
         if claimed != 1:
             raise DomainError(_("This regrading run has already been applied or discarded."))
-        proposals = run.proposals.select_related("customer")
+        allowed = access.regrading_applicable(actor, run.proposals.all())
         if proposal_ids is not None:
-            proposals = proposals.filter(pk__in=proposal_ids)
-        proposals = list(proposals)
+            wanted = set(proposal_ids)
+            found = set(allowed.filter(pk__in=wanted).values_list("pk", flat=True))
+            if wanted - found:
+                # Another region's proposal or an upgrade: not the actor's to confirm.
+                raise PermissionDenied
+            allowed = allowed.filter(pk__in=wanted)
+        proposals = list(allowed.filter(applied=False).select_related("customer"))
         reason = _("Regrading on purchases %(start)s – %(end)s: %(amount)s")
         changes = []
         customers = []
@@ -372,7 +390,7 @@ def regrading_apply(*, run, actor, proposal_ids=None):
 
 
 def regrading_discard(*, run, actor):
-    if not actor.is_crm_admin:
+    if not access.may_start_regrading(actor):
         raise PermissionDenied
     claimed = RegradingRun.objects.filter(pk=run.pk, status=RegradingRun.Status.PROPOSED).update(
         status=RegradingRun.Status.DISCARDED

@@ -409,8 +409,47 @@ def _grade_form(request, grade):
 # Regrading -------------------------------------------------------------------------------
 
 
-@admin_required
+def supervisor_required(view):
+    """Logged in, and an admin or a regional manager; anybody else gets 403."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.is_supervisor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _regrading_counts(user, runs):
+    """{run id: {total, applied, applicable}} over the proposals ``user`` sees."""
+    rows = (
+        access.regrading_scope(user, RegradingProposal.objects.filter(run__in=runs))
+        .values("run_id")
+        .annotate(
+            total=Count("id"),
+            applied=Count("id", filter=Q(applied=True)),
+            amount=Sum("annual_amount"),
+        )
+    )
+    counts = {row["run_id"]: row for row in rows}
+    open_ids = [run.pk for run in runs if run.status == RegradingRun.Status.PROPOSED]
+    applicable = (
+        access.regrading_applicable(
+            user, RegradingProposal.objects.filter(run__in=open_ids, applied=False)
+        )
+        .values("run_id")
+        .annotate(count=Count("id"))
+    )
+    for row in applicable:
+        counts[row["run_id"]]["applicable"] = row["count"]
+    return counts
+
+
+@supervisor_required
 def regrading_list(request):
+    """Every run; an admin starts them, a regional manager sees their region's part."""
     if request.method == "POST":
         try:
             run = services.regrading_propose(actor=request.user)
@@ -423,38 +462,62 @@ def regrading_list(request):
             % {"count": run.proposals.count()},
         )
         return redirect(run)
-    runs = (
-        RegradingRun.objects.select_related("created_by")
-        .annotate(
-            proposal_count=Count("proposals"),
-            applied_count=Count("proposals", filter=Q(proposals__applied=True)),
-        )
-        .order_by("-created_at", "-pk")
+    page = _page(
+        request,
+        RegradingRun.objects.select_related("created_by").order_by("-created_at", "-pk"),
+        20,
     )
-    return render(request, "crm/regrading_list.html", {"page": _page(request, runs, 20)})
+    counts = _regrading_counts(request.user, list(page.object_list))
+    for run in page.object_list:
+        row = counts.get(run.pk, {})
+        run.proposal_count = row.get("total", 0)
+        run.applied_count = row.get("applied", 0)
+    return render(
+        request,
+        "crm/regrading_list.html",
+        {"page": page, "may_start": access.may_start_regrading(request.user)},
+    )
 
 
-@admin_required
+@supervisor_required
 def regrading_detail(request, pk):
     run = get_object_or_404(RegradingRun.objects.select_related("created_by"), pk=pk)
     if request.method == "POST":
         return _regrading_decide(request, run)
-    proposals = RegradingProposal.objects.filter(run=run).select_related(
-        "customer__region", "customer__manager", "old_grade", "new_grade"
-    )
-    counts = proposals.aggregate(
-        total=Count("id"),
-        applied=Count("id", filter=Q(applied=True)),
-        amount=Sum("annual_amount"),
-    )
+    user = request.user
+    proposals = access.regrading_scope(
+        user, RegradingProposal.objects.filter(run=run)
+    ).select_related("customer__region", "customer__manager", "old_grade", "new_grade")
+    row = _regrading_counts(user, [run]).get(run.pk, {})
+    counts = {
+        "total": row.get("total", 0),
+        "applied": row.get("applied", 0),
+        "amount": row.get("amount"),
+        "applicable": row.get("applicable", 0),
+    }
+    page = _page(request, proposals, PROPOSALS_PER_PAGE)
+    for proposal in page.object_list:
+        proposal.may_apply = not proposal.applied and access.may_apply_regrading(user, proposal)
     return render(
         request,
         "crm/regrading_detail.html",
-        {"run": run, "page": _page(request, proposals, PROPOSALS_PER_PAGE), "counts": counts},
+        {
+            "run": run,
+            "page": page,
+            "counts": counts,
+            "may_close": access.may_start_regrading(user),
+        },
     )
 
 
 def _regrading_decide(request, run):
+    user = request.user
+    if (
+        not access.may_start_regrading(user)
+        and not access.regrading_applicable(user, run.proposals.all()).exists()
+    ):
+        # A regional manager whose region has no downgrade in the run: nothing to confirm.
+        raise PermissionDenied
     action = request.POST.get("action")
     try:
         if action == "discard":
@@ -462,14 +525,17 @@ def _regrading_decide(request, run):
             messages.success(request, _("The regrading run was discarded."))
         elif action == "apply_all":
             services.regrading_apply(run=run, actor=request.user)
-            messages.success(request, _("All proposed grades were applied."))
+            if access.may_start_regrading(request.user):
+                messages.success(request, _("All proposed grades were applied."))
+            else:
+                messages.success(request, _("The downgrades of your region were applied."))
         elif action == "apply_selected":
             ids = [int(value) for value in request.POST.getlist("proposal") if value.isdigit()]
             if not ids:
                 messages.error(request, _("Select at least one proposal to apply."))
                 return redirect(run)
             services.regrading_apply(run=run, actor=request.user, proposal_ids=ids)
-            applied = run.proposals.filter(applied=True).count()
+            applied = run.proposals.filter(pk__in=ids, applied=True).count()
             messages.success(
                 request, _("%(count)s proposed grades were applied.") % {"count": applied}
             )
