@@ -120,6 +120,9 @@ def test_the_home_page_counts_the_rows_its_link_lists(
             assert item["count"] == expected, user.username
             assert item["url"].endswith("?status=overdue")
             assert len(_listed(client.get(item["url"]).content.decode())) == expected
+        # The manager's own report on the home page carries the same badge.
+        home = login(manager).get(reverse("home")).content.decode()
+        assert 'data-report-status="overdue"' in home
 
 
 def test_the_month_pages_count_the_returned_report_as_overdue(
