@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import PasswordChangeForm
 from accounts.models import ApiToken
+from crm.access import sees_all
 
 
 @login_required
@@ -74,7 +75,7 @@ def user_tokens_revoke(request, pk):
 
     Nobody else may know whose tokens exist: 404 for them.
     """
-    if not request.user.is_crm_admin:
+    if not sees_all(request.user):
         raise Http404
     user = get_object_or_404(get_user_model(), pk=pk)
     count = services.tokens_revoke_all(

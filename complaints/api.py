@@ -19,7 +19,7 @@ from rest_framework.routers import SimpleRouter
 from complaints import access, selectors, services
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
 from crm import audit
-from crm.access import customer_scope
+from crm.access import customer_scope, works_customers
 from crm.api.fields import ProtectedFileField
 from crm.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm.business_dates import BusinessDateSerializerField
@@ -221,7 +221,7 @@ class ComplaintViewSet(
 
     @extend_schema(request=OpenSerializer, responses={201: ComplaintDetailSerializer})
     def create(self, request, *args, **kwargs):
-        if not request.user.is_manager:
+        if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers open complaints."))
         data = _validated(OpenSerializer, request)
         complaint = services.complaint_open(actor=request.user, **data)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.access import complaint_scope
 from complaints.models import Complaint, ComplaintEvent
+from crm.access import leads_region
 
 
 def _yes_no_filter(label, method):
@@ -66,7 +67,7 @@ def complaint_list(*, user, filters=None):
     earliest deadline; everybody else sees the newest first.
     """
     queryset = _base(user)
-    if user.is_regional_manager:
+    if leads_region(user):
         queryset = queryset.order_by("-overdue", "due_on", "-created_at", "-pk")
     else:
         queryset = queryset.order_by("-created_at", "-pk")

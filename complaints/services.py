@@ -27,6 +27,7 @@ from complaints.models import (
     ComplaintSignature,
 )
 from crm import workdays
+from crm.access import sees_all
 from crm.errors import ConflictError
 from crm.images import checked_signature
 from crm.models import Customer, User
@@ -390,7 +391,7 @@ def complaint_close(*, complaint, actor, result):
 
 def complaint_settings_update(*, actor, **values):
     """Admins change the working-day deadlines; open forms keep the deadline they have."""
-    _require(actor.is_crm_admin)
+    _require(sees_all(actor))
     with transaction.atomic():
         row = ComplaintSettings.load()
         row = ComplaintSettings.objects.select_for_update().get(pk=row.pk)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from complaints import access, forms, selectors, services
 from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, ComplaintSignature
 from crm import audit
+from crm.access import by_role, sees_all, works_customers
 from crm.errors import ConflictError, DomainError
 from crm.pdf import render_pdf
 from crm.web import login_or_token_required
@@ -59,12 +60,13 @@ def complaint_list(request):
         )
         field.widget.attrs.setdefault("class", css)
     page = _page(request, filterset.qs)
-    if user.is_regional_manager:
-        title = _("Complaints of my region")
-    elif user.is_manager:
-        title = _("My complaints")
-    else:
-        title = _("All complaints")
+    title = by_role(
+        user,
+        admin=_("All complaints"),
+        regional_manager=_("Complaints of my region"),
+        manager=_("My complaints"),
+        other=_("All complaints"),
+    )
     return render(
         request,
         "complaints/complaint_list.html",
@@ -73,7 +75,7 @@ def complaint_list(request):
             "filter_form": filterset.form,
             "page": page,
             "complaints": page.object_list,
-            "can_open": user.is_manager,
+            "can_open": works_customers(user),
         },
     )
 
@@ -81,7 +83,7 @@ def complaint_list(request):
 @login_required
 def complaint_create(request):
     user = request.user
-    if not user.is_manager:
+    if not works_customers(user):
         raise PermissionDenied
     initial = {"reported_on": timezone.localdate()}
     if request.GET.get("customer"):
@@ -260,7 +262,7 @@ def admin_required(view):
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_crm_admin:
+        if not sees_all(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

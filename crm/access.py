@@ -336,6 +336,12 @@ def works_in_region(user):
     return role_of(user) in (MANAGER, REGIONAL_MANAGER) and bool(user.region_id)
 
 
+def by_role(user, *, admin, regional_manager, manager, other=None):
+    """The one of the values meant for ``user``'s role: a heading, a default page."""
+    values = {ADMIN: admin, REGIONAL_MANAGER: regional_manager, MANAGER: manager}
+    return values.get(role_of(user), other)
+
+
 def has_role(user):
     """Any CRM role at all (a user without one sees and imports nothing)."""
     return bool(role_of(user))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.access import complaint_scope
 from complaints.models import Complaint
+from crm.access import works_customers
 from reports.access import report_scope
 from reports.models import MonthlyReport
 from visits.access import violation_scope
@@ -28,7 +29,7 @@ def work_queue(user):
         overdue=Count("id", filter=_within(Complaint.objects.overdue(today))),
     )
     complaint_list = reverse("complaints:list")
-    if user.is_manager:
+    if works_customers(user):
         items.append(
             _item(
                 "complaints_to_handle",
@@ -60,7 +61,7 @@ def work_queue(user):
         to_review=Count("id", filter=_within(MonthlyReport.objects.awaiting_review())),
         overdue=Count("id", filter=_within(MonthlyReport.objects.overdue(today))),
     )
-    if user.is_manager:
+    if works_customers(user):
         items.append(
             _item(
                 "reports_to_write",
@@ -117,6 +118,6 @@ def _item(key, label, count, url, tone="primary"):
 
 def current_report(user):
     """The manager's latest report (last month's, normally), or None."""
-    if not user.is_manager:
+    if not works_customers(user):
         return None
     return MonthlyReport.objects.filter(manager=user).order_by("-month").first()

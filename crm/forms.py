@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import access, services
+from crm.access import sees_all
 from crm.business_dates import BusinessDateFormField, BusinessMonthFormField
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, User
 
@@ -115,7 +116,7 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
         allowed = set(services.PROFILE_FIELDS)
         if creating:
             allowed |= {"code", "manager", "grade", "joined_on"}
-            if user.is_crm_admin:
+            if sees_all(user):
                 allowed.add("region")
         for name in list(self.fields):
             if name not in allowed:
@@ -198,7 +199,7 @@ class ReassignForm(StyledFormMixin, forms.Form):
             .order_by("region__code", "username")
         )
         self.fields["manager"].label_from_instance = _manager_label
-        if not user.is_crm_admin:
+        if not sees_all(user):
             # Only admins move a customer to another region.
             del self.fields["region"]
 

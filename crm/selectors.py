@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 
 from crm import access
+from crm.access import works_customers
 from crm.filters import CustomerFilter
 from crm.models import Assignment, Customer, GradeChange, SalesRecord
 from crm.ordering import found_rows_order
@@ -48,6 +49,6 @@ def sales_list(*, user):
     queryset = access.customer_scope(
         user, SalesRecord.objects.select_related("customer"), prefix="customer__"
     )
-    if user.is_manager:
+    if works_customers(user):
         return queryset.order_by(found_rows_order("month", descending=True), "customer_id")
     return queryset.order_by("-month", "customer_id")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm import access, audit, official_calendar
+from crm.access import has_role, leads_region, sees_all
 from crm.errors import ConflictError, DomainError
 from crm.models import (
     Assignment,
@@ -85,7 +86,7 @@ def customer_create(*, actor, data, contacts=()):
     if not access.can_create_customer(actor):
         raise PermissionDenied
     fields = dict(data)
-    if actor.is_regional_manager:
+    if leads_region(actor):
         fields["region"] = actor.region
     customer = Customer(**fields)
     if customer.manager_id:
@@ -152,9 +153,9 @@ def customer_reassign(*, customer, actor, manager, reason, region=None):
         raise PermissionDenied
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Give a reason for the reassignment.")})
-    if region is not None and region != customer.region and not actor.is_crm_admin:
+    if region is not None and region != customer.region and not sees_all(actor):
         raise PermissionDenied
-    if manager is not None and not (actor.is_crm_admin or manager.region_id == actor.region_id):
+    if manager is not None and not (sees_all(actor) or manager.region_id == actor.region_id):
         raise ValidationError({"manager": _("Choose a manager of your region.")})
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -411,7 +412,7 @@ def sales_import(*, actor, file_name, rows):
     none was passed here. Managers may only import their own customers' rows
     (the validation already refused the others).
     """
-    if not (actor.is_crm_admin or actor.is_manager or actor.is_regional_manager):
+    if not has_role(actor):
         raise PermissionDenied
     with transaction.atomic():
         batch = SalesImport.objects.create(
@@ -484,7 +485,7 @@ def calendar_import_year(*, year):
 
 def user_create(*, actor, data, password):
     """Admins create users; the password goes through Django's validators."""
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     user = User(**data)
     _set_password(user, password)
@@ -500,7 +501,7 @@ def user_update(*, user, actor, data, password=None):
     deactivating ends their sessions: ``accounts.signals`` and ``crm.sessions``
     do it on save, whichever page or command saved the user.
     """
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     for field, value in data.items():
         setattr(user, field, value)
@@ -533,7 +534,7 @@ def sales_import_file(*, actor, upload):
     """
     from crm.sales_import import SalesFile, SalesImportError, validate_rows
 
-    if not (actor.is_crm_admin or actor.is_manager or actor.is_regional_manager):
+    if not has_role(actor):
         raise PermissionDenied
     sync_rows = settings.SALES_IMPORT_SYNC_ROWS
     file_name = upload.name or "upload"
@@ -742,34 +743,34 @@ def _save_fields(*, instance, data, fields):
 
 def grade_create(*, actor, data):
     """Add a grade to the grading scheme."""
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     return _save_fields(instance=Grade(), data=data, fields=GRADE_FIELDS)
 
 
 def grade_update(*, grade, actor, data):
     """Change a grade of the scheme; customers keep their grade, the next regrading uses it."""
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     return _save_fields(instance=grade, data=data, fields=GRADE_FIELDS)
 
 
 def calendar_day_create(*, actor, data):
     """Enter a holiday or make-up working day by hand."""
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     return _save_fields(instance=CalendarDay(), data=data, fields=CALENDAR_DAY_FIELDS)
 
 
 def calendar_day_update(*, day, actor, data):
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     return _save_fields(instance=day, data=data, fields=CALENDAR_DAY_FIELDS)
 
 
 def calendar_day_delete(*, day, actor):
     """Remove an exception: the date follows the Monday–Friday week again."""
-    if not actor.is_crm_admin:
+    if not sees_all(actor):
         raise PermissionDenied
     with transaction.atomic():
         audit.record_deletion(day, actor=actor)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.selectors import complaints_for_customer
 from crm import access, dashboard, forms, notifications, selectors, services
+from crm.access import leads_region, sees_all, works_customers
 from crm.errors import DomainError
 from crm.models import (
     CalendarDay,
@@ -55,7 +56,7 @@ def admin_required(view):
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_crm_admin:
+        if not sees_all(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -86,10 +87,10 @@ def home(request):
         Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5]
     )
     context["work_queue"] = dashboard.work_queue(user)
-    if user.is_manager:
+    if works_customers(user):
         context["today"] = manager_today(user=user)
         context["current_report"] = dashboard.current_report(user)
-    if user.is_regional_manager:
+    if leads_region(user):
         context["manager_counts"] = list(
             User.objects.filter(role=User.Role.MANAGER, region_id=user.region_id, is_active=True)
             .annotate(
@@ -98,7 +99,7 @@ def home(request):
             .order_by("username")
         )
         context["unassigned_total"] = scope.filter(manager__isnull=True).count()
-    if user.is_crm_admin:
+    if sees_all(user):
         active_users = User.objects.filter(is_active=True)
         context["user_counts"] = {
             row["role"]: row["count"]
@@ -184,7 +185,7 @@ def _prepare_filter_form(form, user):
     forms.style_form(form)
     for name in ("region", "manager", "network_status", "customer_type"):
         form.fields[name].empty_label = _("All")
-    if user.is_crm_admin:
+    if sees_all(user):
         forms.follow_region(form)
     grades = form.fields["grade"]
     grades.widget = django_forms.CheckboxSelectMultiple(choices=grades.choices)
@@ -218,7 +219,7 @@ def customer_create(request):
     user = request.user
     if not access.can_create_customer(user):
         raise PermissionDenied
-    customer = Customer(region=user.region if user.is_regional_manager else None)
+    customer = Customer(region=user.region if leads_region(user) else None)
     form = forms.CustomerForm(request.POST or None, instance=customer, user=user)
     formset = forms.ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
     if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):

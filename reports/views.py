@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm import audit
+from crm.access import by_role, leads_region, sees_all
 from crm.errors import DomainError
 from crm.models import Region
 from reports import access, charts, figures, forms, pdf, selectors, services
@@ -209,9 +210,9 @@ def _pdf_response(content, filename):
 def _region_for(request):
     """The regional manager's own region, or the one an admin picked (``?region=``)."""
     user = request.user
-    if user.is_regional_manager:
+    if leads_region(user):
         return user.region
-    if user.is_crm_admin:
+    if sees_all(user):
         region_id = request.GET.get("region")
         if not region_id:
             return None
@@ -225,11 +226,13 @@ def _region_for(request):
 @login_required
 def month_redirect(request):
     month = figures.month_key(services.last_month())
-    if request.user.is_crm_admin:
-        return redirect("reports:admin_month", month)
-    if request.user.is_regional_manager:
-        return redirect("reports:region_month", month)
-    return redirect("reports:report_list")
+    page = by_role(
+        request.user,
+        admin="reports:admin_month",
+        regional_manager="reports:region_month",
+        manager=None,
+    )
+    return redirect(page, month) if page else redirect("reports:report_list")
 
 
 def _status_counts(counts):
@@ -257,7 +260,7 @@ def region_month(request, month):
         "due_date": services.due_date_for(month),
         "today": timezone.localdate(),
         "chart_data": charts.managers_chart_data(data["rows"]),
-        "region_query": f"?region={region.pk}" if request.user.is_crm_admin else "",
+        "region_query": f"?region={region.pk}" if sees_all(request.user) else "",
         "status_counts": _status_counts(data["counts"]),
         **data,
     }
@@ -278,7 +281,7 @@ def region_month_pdf(request, month):
 
 @login_required
 def admin_month(request, month):
-    if not request.user.is_crm_admin:
+    if not sees_all(request.user):
         raise PermissionDenied
     month = _month_or_404(month)
     context = {

@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from crm import audit, business_dates
+from crm.access import sees_all, works_customers
 from crm.api.pagination import KeysFirstPagination
 from crm.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm.api.schema import BUSINESS_DATE, error
@@ -229,7 +230,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=False, methods=["post"])
     def propose(self, request):
         """The week's schedule proposed from grade intervals; the existing one if there is one."""
-        if not request.user.is_manager:
+        if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers plan visits."))
         data = _validated(s.ProposeSerializer, request)
         schedule, created = services.schedule_propose(
@@ -300,7 +301,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         query = s.RegionWeekQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         region = None
-        if query.validated_data.get("region") and request.user.is_crm_admin:
+        if query.validated_data.get("region") and sees_all(request.user):
             region = get_object_or_404(Region, code=query.validated_data["region"])
         rows = selectors.region_schedules(
             user=request.user, week_start=query.validated_data["week_start"], region=region
@@ -440,7 +441,7 @@ class PromotionViewSet(
         return super().list(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        if not request.user.is_manager:
+        if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers hand out items."))
         data = _validated(s.PromotionReceiptSerializer, request)
         receipt = services.promotion_record(actor=request.user, **data)
@@ -554,7 +555,7 @@ class WorkLogViewSet(
         return self._respond(selectors.work_log_detail(user=request.user, pk=pk))
 
     def create(self, request, *args, **kwargs):
-        if not request.user.is_manager:
+        if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers write work logs."))
         data = _validated(s.WorkLogSerializer, request)
         log = services.work_log_write(actor=request.user, **data)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from crm.access import customer_scope, manager_filter_choices
+from crm.access import customer_scope, manager_filter_choices, sees_all, works_customers
 from crm.business_dates import BusinessDateFormField
 from crm.forms import follow_region
 from crm.models import Customer, Grade, Region, User
@@ -260,13 +260,13 @@ class VisitFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not user.is_crm_admin:
+        if not sees_all(user):
             del self.fields["region"]
-        if user.is_manager:
+        if works_customers(user):
             del self.fields["manager"]
             return
         self.fields["manager"].queryset = manager_filter_choices(user, self.data)
-        if user.is_crm_admin:
+        if sees_all(user):
             follow_region(self)
 
     def clean(self):

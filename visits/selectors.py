@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from crm.access import sees_all, user_scope, works_customers
 from crm.models import Customer, Grade, User
 from crm.ordering import found_rows_order
 from visits import access
@@ -108,7 +109,7 @@ def visit_list(*, user, filters=None):
         queryset = queryset.filter(arrived_at__date__gte=filters["date_from"])
     if filters.get("date_to"):
         queryset = queryset.filter(arrived_at__date__lte=filters["date_to"])
-    if user.is_manager:
+    if works_customers(user):
         # A manager's visits are about 2,000 of 1,000,000: sort those rather
         # than walk the newest-first index of all visits (crm.ordering).
         return queryset.order_by(found_rows_order("arrived_at", descending=True), "-id")
@@ -293,14 +294,9 @@ def region_schedules(*, user, week_start, region=None):
 
     A regional manager sees their own region; an admin chooses ``region``.
     """
-    managers = User.objects.filter(role=User.Role.MANAGER, is_active=True)
-    if user.is_crm_admin:
-        if region is not None:
-            managers = managers.filter(region=region)
-    elif user.is_regional_manager:
-        managers = managers.filter(region_id=user.region_id)
-    else:
-        managers = managers.filter(pk=user.pk)
+    managers = user_scope(user, User.objects.filter(role=User.Role.MANAGER, is_active=True))
+    if region is not None and sees_all(user):
+        managers = managers.filter(region=region)
     managers = list(managers.select_related("region").order_by("username"))
     ids = [m.pk for m in managers]
     schedules = {
@@ -356,7 +352,7 @@ def manager_today(*, user, day=None):
     """
     day = day or timezone.localdate()
     today = Today(day=day)
-    if not user.is_manager:
+    if not works_customers(user):
         return today
     today.plan = list(
         PlannedVisit.objects.filter(schedule__manager=user, planned_date=day).select_related(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from crm import services as crm_services
 from crm import workdays
+from crm.access import works_customers, works_in_region
 from crm.errors import ConflictError, DomainError
 from crm.models import Customer, Grade, GradeChange, User
 from crm.notifications import notify, notify_many
@@ -127,7 +128,7 @@ def schedule_propose(*, manager, week_start, by_job=False):
 
     Returns (schedule, created).
     """
-    _require(manager.is_manager and manager.is_active)
+    _require(works_customers(manager) and manager.is_active)
     _check_monday(week_start)
     existing = WeeklySchedule.objects.filter(manager=manager, week_start=week_start).first()
     if existing is not None:
@@ -316,7 +317,7 @@ def visit_start(
 
     Open revisits of the customer are marked as made by this visit.
     """
-    _require(actor.is_manager)
+    _require(works_customers(actor))
     if planned_visit is not None:
         if planned_visit.schedule.manager_id != actor.pk:
             raise PermissionDenied
@@ -855,7 +856,7 @@ def promotion_record(*, customer, actor, item, quantity, signer_name, signature)
 
 def unlicensed_report(*, actor, address, description, photo=None):
     """A manager reports unlicensed operation (无证经营); the region's manager is told."""
-    _require((actor.is_manager or actor.is_regional_manager) and actor.region_id)
+    _require(works_in_region(actor))
     report = UnlicensedReport(
         region_id=actor.region_id,
         reporter=actor,
@@ -920,7 +921,7 @@ def unlicensed_record_outcome(*, report, actor, outcome):
 
 def work_log_write(*, actor, kind, day, content):
     """A manager writes (or rewrites) their daily log or weekly summary."""
-    _require(actor.is_manager)
+    _require(works_customers(actor))
     if kind == WorkLog.Kind.WEEKLY and day.weekday() != 0:
         raise ValidationError({"day": _("A weekly summary is dated on the Monday of its week.")})
     if day > timezone.localdate():

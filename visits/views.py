@@ -23,6 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm import audit, business_dates, workdays
+from crm.access import (
+    by_role,
+    is_supervisor,
+    sees_all,
+    works_customers,
+    works_in_region,
+)
 from crm.errors import DomainError
 from crm.models import CalendarDay, GradeChange, Region
 from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
@@ -99,7 +106,7 @@ def manager_required(view):
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_manager:
+        if not works_customers(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -112,7 +119,7 @@ def supervisor_required(view):
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_regional_manager or request.user.is_crm_admin):
+        if not is_supervisor(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -173,7 +180,7 @@ def my_week(request):
     """A manager's plan for a week (客户访问日程表); others go to the region's page."""
     user = request.user
     week_start = _week_param(request)
-    if not user.is_manager:
+    if not works_customers(user):
         url = reverse("visits:region_schedules")
         return redirect(f"{url}?week={week_start:%Y-%m-%d}")
     schedule = (
@@ -209,7 +216,7 @@ def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
         "days": shown,
         "today": today,
         "can_edit": can_edit,
-        "can_propose": user.is_manager and owner.pk == user.pk and schedule is None,
+        "can_propose": works_customers(user) and owner.pk == user.pk and schedule is None,
         "is_own": owner.pk == user.pk,
         "can_comment": schedule is not None and access.can_comment_schedule(user, schedule),
         "comment_form": forms.CommentForm(),
@@ -358,7 +365,7 @@ def region_schedules(request):
     week_start = _week_param(request)
     region = None
     regions = []
-    if user.is_crm_admin:
+    if sees_all(user):
         regions = list(Region.objects.order_by("code"))
         region_id = request.GET.get("region")
         region = next((r for r in regions if str(r.pk) == region_id), None)
@@ -678,12 +685,13 @@ def visit_list(request):
             queryset.filter(customer_id=customer_id) if customer_id.isdigit() else queryset.none()
         )
     page = _page(request, queryset, VISITS_PER_PAGE, KeysFirstPaginator)
-    if user.is_crm_admin:
-        heading = _("All visits")
-    elif user.is_regional_manager:
-        heading = _("Region's visits")
-    else:
-        heading = _("My visits")
+    heading = by_role(
+        user,
+        admin=_("All visits"),
+        regional_manager=_("Region's visits"),
+        manager=_("My visits"),
+        other=_("My visits"),
+    )
     return render(
         request,
         "visits/visit_list.html",
@@ -701,7 +709,7 @@ def suggestion_list(request):
     page = _page(request, selectors.suggestion_list(user=user, open_only=show != "all"))
     today = timezone.localdate()
     revisits = []
-    if user.is_manager:
+    if works_customers(user):
         revisits = list(selectors.open_revisits(until=today, manager_ids=[user.pk])[:50])
     return render(
         request,
@@ -906,7 +914,7 @@ def unlicensed_list(request):
 @login_required
 def unlicensed_create(request):
     user = request.user
-    if not ((user.is_manager or user.is_regional_manager) and user.region_id):
+    if not works_in_region(user):
         raise PermissionDenied
     form = forms.UnlicensedForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

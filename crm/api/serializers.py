@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm import access, services
+from crm.access import sees_all
 from crm.business_dates import BusinessDateSerializerField
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
 
@@ -220,7 +221,7 @@ class CustomerCreateSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         user = self.context["request"].user
-        if not user.is_crm_admin:
+        if not sees_all(user):
             attrs["region"] = user.region
         elif not attrs.get("region"):
             raise serializers.ValidationError({"region": [_("This field is required.")]})

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm import access, audit, selectors, services, workdays
+from crm.access import sees_all
 from crm.api import serializers as s
 from crm.api.pagination import BigTablePagination
 from crm.api.parsers import FormParser, MultiPartParser
@@ -44,7 +45,7 @@ from crm.sales_import import LISTED_ERRORS, SalesImportError, sales_import_for_u
 
 class IsCrmAdmin(permissions.BasePermission):
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_crm_admin)
+        return bool(request.user and request.user.is_authenticated and sees_all(request.user))
 
 
 class ReadOrAdmin(permissions.BasePermission):
@@ -53,7 +54,7 @@ class ReadOrAdmin(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in permissions.SAFE_METHODS or request.user.is_crm_admin
+        return request.method in permissions.SAFE_METHODS or sees_all(request.user)
 
 
 class MeView(APIView):

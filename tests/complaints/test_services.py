@@ -124,9 +124,8 @@ class TestWhoMayAct:
         with pytest.raises(PermissionDenied):
             services.complaint_close(complaint=complaint, actor=user, result="r")
 
-    @pytest.mark.parametrize(
-        "persona", ["manager", "teammate", "other_regional_manager", "admin_user"]
-    )
+    # An admin decides too: tests/complaints/test_admin_decides.py.
+    @pytest.mark.parametrize("persona", ["manager", "teammate", "other_regional_manager"])
     def test_only_the_regions_manager_decides(self, request, complaint_at, persona):
         complaint = complaint_at("submitted")
         user = request.getfixturevalue(persona)

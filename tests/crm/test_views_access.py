@@ -7,7 +7,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_PAGES = ["grade_list", "grade_create", "regrading_list", "calendar"]
+ADMIN_PAGES = ["grade_list", "grade_create", "calendar"]
+# The regional manager confirms their region's downgrades (tests/crm/test_regrading_regional.py).
+SUPERVISOR_PAGES = ["regrading_list"]
 EVERYONE_PAGES = [
     "home",
     "customer_list",
@@ -50,6 +52,17 @@ def test_admin_pages_are_403_for_others(request, login, persona, name):
 
 @pytest.mark.parametrize("name", ADMIN_PAGES)
 def test_admin_opens_admin_pages(login, admin_user, name):
+    assert login(admin_user).get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", SUPERVISOR_PAGES)
+def test_supervisor_pages_are_403_for_managers_only(
+    login, manager, regional_manager, admin_user, name
+):
+    response = login(manager).get(reverse(name))
+    assert response.status_code == 403
+    assert "无权操作" in response.content.decode()
+    assert login(regional_manager).get(reverse(name)).status_code == 200
     assert login(admin_user).get(reverse(name)).status_code == 200
 
 
