@@ -14,6 +14,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The runtime packages only: the tests' tools (requirements-dev.txt) stay out of the image.
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
@@ -26,4 +27,5 @@ RUN DEBUG=True python manage.py compilemessages --ignore=.venv >/dev/null \
 
 USER crm
 EXPOSE 8000
-CMD ["gunicorn", "crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Every gunicorn setting is in gunicorn.conf.py (GUNICORN_WORKERS and others from the environment).
+CMD ["gunicorn"]

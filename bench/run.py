@@ -151,18 +151,16 @@ def ensure_database(generate_args):
 def start_gunicorn(workers):
     WORK.mkdir(exist_ok=True)
     log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
+    # The settings are production's (gunicorn.conf.py, read from cwd); only
+    # what that file takes from the environment differs.
+    values = env()
+    values.update(GUNICORN_BIND=f"127.0.0.1:{PORT}", GUNICORN_WORKERS=str(workers))
+    if not os.environ.get("BENCH_ACCESS_LOG"):
+        values.update(GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
     server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "crm.wsgi:application",
-            f"--bind=127.0.0.1:{PORT}",
-            f"--workers={workers}",
-            "--worker-class=sync",
-            "--timeout=60",
-            "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "--log-level=warning",
-        ],
+        [str(BIN / "gunicorn")],
         cwd=ROOT,
-        env=env(),
+        env=values,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

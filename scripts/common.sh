@@ -1,5 +1,5 @@
 # Shared by scripts/run and scripts/test: a virtualenv with the pinned
-# requirements, and the Debian packages WeasyPrint, the fonts and the browser
+# requirements (runtime or dev), and the Debian packages WeasyPrint, the fonts and the browser
 # tests need. Sourced, not run.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,18 +31,38 @@ ensure_debian_packages() {
 # Runtime libraries: WeasyPrint (Pango) and a CJK font for Chinese PDFs.
 RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
 
+# The hash of the requirement files a kind (dev or runtime) installs.
+requirements_hash() {
+    if [ "$1" = dev ]; then
+        cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt"
+    else
+        cat "$ROOT/requirements.txt"
+    fi | sha256sum | cut -d' ' -f1
+}
+
+# Whether the virtualenv holds the current requirements of a kind.
+requirements_current() {
+    local stamp="$VENV/.requirements-$1.sha256"
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(requirements_hash "$1")" ]
+}
+
+# ensure_venv [dev|runtime]: a virtualenv with requirements-dev.txt (tests and
+# tools; the default, for `make test` and CI) or requirements.txt (what the
+# CRM runs with, for `make run`). A stamp per kind holds the hash of the files
+# it installed, so a changed file installs again.
 ensure_venv() {
+    local kind="${1:-dev}"
     if [ ! -x "$VENV/bin/python" ]; then
         say "Creating the virtualenv in $VENV"
         "$PYTHON_BIN" -m venv "$VENV"
     fi
-    local stamp="$VENV/.requirements.sha256"
-    local want
-    want="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        say "Installing Python packages (requirements.txt)"
-        "$VENV/bin/python" -m pip install -q --upgrade pip
-        "$VENV/bin/python" -m pip install -q -r "$ROOT/requirements.txt"
-        echo "$want" >"$stamp"
-    fi
+    requirements_current "$kind" && return 0
+    # requirements-dev.txt includes requirements.txt: a current dev install will do for running.
+    [ "$kind" = runtime ] && requirements_current dev && return 0
+    local file="$ROOT/requirements.txt"
+    [ "$kind" = dev ] && file="$ROOT/requirements-dev.txt"
+    say "Installing Python packages ($(basename "$file"))"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -r "$file"
+    requirements_hash "$kind" >"$VENV/.requirements-$kind.sha256"
 }
