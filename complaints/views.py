@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from complaints import access, forms, selectors, services
 from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, ComplaintSignature
 from crm import audit
-from crm.access import by_role, sees_all, works_customers
+from crm.access import by_role, is_supervisor, sees_all, works_customers
 from crm.errors import ConflictError, DomainError
 from crm.pdf import render_pdf
 from crm.web import login_or_token_required
@@ -76,6 +76,8 @@ def complaint_list(request):
             "page": page,
             "complaints": page.object_list,
             "can_open": works_customers(user),
+            # Admins decide too: the "To decide" list is theirs as well.
+            "may_decide": is_supervisor(user),
         },
     )
 
