@@ -218,7 +218,7 @@ class TestDailyJob:
             "--month",
             "2026-09",
             "--remind",
-            "--today",
+            "--date",
             "2026-10-09",
             stdout=out,
         )

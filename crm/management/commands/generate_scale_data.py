@@ -1,6 +1,6 @@
 """Province-scale data for the benchmark: ``manage.py generate_scale_data``.
 
-Defaults are SPEC.md's numbers. Deterministic for ``--seed`` and ``--today``;
+Defaults are SPEC.md's numbers. Deterministic for ``--seed`` and ``--date``;
 refuses to run into a database that already holds generated data unless
 ``--reset`` (which deletes generated rows only). See ``crm.scale_data``.
 """
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--reports", type=int, default=6000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--today",
+            "--date",
             type=datetime.date.fromisoformat,
             default=None,
             help="Reference day (YYYY-MM-DD); default today.",
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 complaints=options["complaints"],
                 reports=options["reports"],
                 seed=options["seed"],
-                today=options["today"],
+                today=options["date"],
                 reset=options["reset"],
                 progress=self.stdout.write,
             )

@@ -17,16 +17,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Also run the daily job: reminders and overdue flags",
         )
-        parser.add_argument("--today", help="The day the daily job acts for, YYYY-MM-DD")
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The day the daily job acts for, YYYY-MM-DD (default: today)",
+        )
 
-    def handle(self, *args, month=None, remind=False, today=None, **options):
+    def handle(self, *args, month=None, remind=False, date=None, **options):
         try:
             target = figures.parse_month(month) if month else services.last_month()
-            day = datetime.date.fromisoformat(today) if today else None
         except ValueError:
-            raise CommandError("Give --month as YYYY-MM and --today as YYYY-MM-DD.") from None
+            raise CommandError("Give --month as YYYY-MM.") from None
         services.prepare_month(month=target, progress=self.stdout.write)
         if remind:
-            result = services.reports_daily(today=day)
+            result = services.reports_daily(today=date)
             template = "working day: {working_day}, reminded: {reminded}, marked overdue: {overdue}"
             self.stdout.write(template.format(**result))
