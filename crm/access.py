@@ -130,7 +130,8 @@ class Access:
     """How one kind of row is seen, changed and decided.
 
     ``customer``/``region``/``author`` feed ``scope``; ``changed_by`` names
-    who changes a row (one of the names above); ``decided_in`` is the path to
+    who changes a row (one of the names above; None: nobody through this
+    record); ``decided_in`` is the path to
     the region whose supervisor decides (None: nobody decides).
     """
 
@@ -139,7 +140,7 @@ class Access:
     region: tuple = ()
     region_when: dict = field(default_factory=dict)
     author: str | None = None
-    changed_by: str = CUSTOMER_MANAGER
+    changed_by: str | None = CUSTOMER_MANAGER
     decided_in: str | None = None
 
     def scope(self, user, queryset=None, *, listing=True):
@@ -158,7 +159,7 @@ class Access:
         return _path(obj, self.customer or "")
 
     def may_change(self, user, obj):
-        if not user.is_active:
+        if self.changed_by is None or not user.is_active:
             return False
         wrote = self.author is not None and _path(obj, self.author) == user.pk
         if self.changed_by == AUTHOR:
@@ -197,7 +198,15 @@ class CustomerAccess(Access):
 
 CUSTOMERS = CustomerAccess(Customer, customer="", decided_in="region_id")
 SALES = Access(SalesRecord, customer="customer__")
-USERS = Access(User, customer=None, region=("region_id",), author="pk", decided_in="region_id")
+# Users are changed in the Django admin; supervising one is their region's.
+USERS = Access(
+    User,
+    customer=None,
+    region=("region_id",),
+    author="pk",
+    changed_by=None,
+    decided_in="region_id",
+)
 # A regional manager sees their own imports and those of their region's managers.
 IMPORTS = Access(
     SalesImport,
@@ -205,6 +214,7 @@ IMPORTS = Access(
     region=("imported_by__region_id",),
     region_when={"imported_by__role": User.Role.MANAGER},
     author="imported_by_id",
+    changed_by=None,  # an import is kept as it was made
 )
 
 
