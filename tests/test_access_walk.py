@@ -5,14 +5,19 @@ browser pages and, through the routers, every API route of the OpenAPI
 schema), fills its path parameters with objects that belong to ``manager``
 and their region, and requests it as:
 
-- anonymous: pages redirect to the login page, the API answers 401/403;
+- anonymous: pages redirect to the login page, the API answers exactly 401
+  (token authentication comes first in REST_FRAMEWORK, so DRF asks for it);
 - ``manager`` (the owner): pages of their own objects are found (so the map
   below really points at their objects);
 - ``teammate`` (same region), ``outsider`` (other region) and
-  ``other_regional_manager``: someone else's object answers 404 (403 where
-  seeing is allowed but changing is not, 405 for a method the route does not
-  take); lists, searches, exports and PDFs never show the foreign customer;
-  POST with empty data never succeeds and never fails with a 500.
+  ``other_regional_manager``: someone else's object answers exactly 404, as
+  an id that does not exist would, so no answer tells "it exists". The only
+  other answers are the ones an id that does not exist gets too: 405 for a
+  method the route does not take, and 403 on the routes of ``ROLE_GATED``,
+  refused for the role before any object is looked up. Shared reference data
+  (``SHARED_OBJECTS``) may be read by all and changed by the admin only (403).
+  Lists, searches, exports and PDFs never show the foreign customer; POST
+  with empty data never succeeds and never fails with a 500.
 
 A new route with a ``pk`` needs a line in ``OBJECT_OF_PREFIX``; the walk
 fails loudly until it has one, so a new route is covered automatically.
@@ -23,9 +28,12 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.world import FOREIGN_CODE, FOREIGN_NAME, build_world
+from tests.world import FOREIGN_CODE, FOREIGN_NAME, module_world
 
 pytestmark = pytest.mark.django_db
+
+# Every test here reads the world and changes nothing it keeps: built once for the module.
+world = module_world
 
 # The object a route's ``pk`` names, by the part of the route before the pk.
 # Keys not found here fail the walk: add the new route's object.
@@ -67,7 +75,18 @@ OBJECT_OF_PREFIX = {
 }
 
 # Reference data shared by everyone: reading it is allowed, changing it is the admin's.
+# Everyone may know these exist, so a 403 for changing them tells nothing.
 SHARED_OBJECTS = {"grade", "region", "calendar_day", "regrading_run"}
+
+# Routes refused for a role whatever the object: 403 for every persona of the
+# walk but the admin, for an id that does not exist as well (the walk checks).
+ROLE_GATED = {
+    "grade_edit": "the grading scheme is the admin's to change",
+    "regrading_detail": "a regrading run is proposed and confirmed by the admin",
+    "calendar_day_edit": "the working-day calendar is the admin's to change",
+    "calendar_day_delete": "the working-day calendar is the admin's to change",
+    "user-detail": "the API's users are the admin's; no other role reads any user",
+}
 
 # Other path parameters.
 OTHER_PARAMETERS = {
@@ -137,16 +156,15 @@ def object_key(route):
     return OBJECT_OF_PREFIX[head]
 
 
-@pytest.fixture
-def world(settings, tmp_path, manager, teammate, outsider, regional_manager):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(
-        manager=manager, teammate=teammate, outsider=outsider, regional_manager=regional_manager
-    )
+# Ids no row has: what a route answers for them is what it may answer for a foreign one.
+MISSING = {"pk": 987654321, "uid": "00000000-0000-4000-8000-000000000000"}
 
 
-def build_urls(world):
-    """(route, name, url, object key or None) for every walked route."""
+def build_urls(world, *, missing=False):
+    """(route, name, url, object key or None) for every walked route.
+
+    With ``missing``, the object's id in each URL is one that no row has.
+    """
     urls = []
     for route, name, params in iter_routes():
         kwargs = {}
@@ -154,11 +172,11 @@ def build_urls(world):
         for param in params:
             if param == "pk":
                 key = object_key(route)
-                kwargs["pk"] = world[key].pk
+                kwargs["pk"] = MISSING["pk"] if missing else world[key].pk
             elif param == "uid":
                 # An API token is named by its uid (accounts.urls), never its key.
                 key = "api_token"
-                kwargs["uid"] = world[key].uid
+                kwargs["uid"] = MISSING["uid"] if missing else world[key].uid
             elif param in OTHER_PARAMETERS:
                 kwargs[param] = OTHER_PARAMETERS[param]
             else:
@@ -201,7 +219,7 @@ def test_anonymous(client, world):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             if _is_api(route):
-                ok = response.status_code in (401, 403)
+                ok = response.status_code == 401
             else:
                 # 405: a POST-only page refuses the method before asking who you are.
                 ok = _login_redirect(response) or (method == "get" and response.status_code == 405)
@@ -225,36 +243,63 @@ def test_owner_finds_their_objects(client, world, manager):
 
 FOREIGN_PERSONAS = ["teammate", "outsider", "other_regional_manager"]
 
-# Routes a regional manager takes part in: they read the shared object (their
-# region's part only) and post to it.
+# Role-gated routes a regional manager takes part in: they read the shared
+# object (200, showing their region's part only) and post to it (a redirect
+# back; the walk's run holds downgrades of their region).
 REGIONAL_MANAGER_ROUTES = {
     "regrading_detail": "a regional manager confirms the downgrades of their region",
 }
+
+
+def _expected(name, key, method, missing_status):
+    """The answers allowed for someone else's object, given the answer for a missing id."""
+    if key in SHARED_OBJECTS:
+        if method == "get" and name not in ROLE_GATED:
+            return {200}
+        # Changing reference data is the admin's; it exists for everyone.
+        return {403, 405} if name not in ROLE_GATED else {403}
+    allowed = {404}
+    if missing_status == 405:
+        # The route does not take the method: refused before the object is looked up.
+        allowed.add(405)
+    if name in ROLE_GATED and missing_status == 403:
+        allowed.add(403)
+    return allowed
 
 
 @pytest.mark.parametrize("persona", FOREIGN_PERSONAS)
 def test_someone_elses_objects(request, client, world, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
+    missing_urls = {name: url for _, name, url, _ in build_urls(world, missing=True)}
     failures = []
-    for _route, _name, url, key in build_urls(world):
+    for _route, name, url, key in build_urls(world):
         if key is None:
             continue
-        shared = key in SHARED_OBJECTS
-        response = client.get(url)
-        allowed = {200, 403, 404, 405} if shared else {403, 404, 405}
-        if response.status_code not in allowed:
-            failures.append(f"GET {url}: {response.status_code}")
-        elif response.status_code == 200 and FOREIGN_NAME in _text(response):
-            failures.append(f"GET {url}: shows {FOREIGN_NAME}")
-        response = client.post(url, {})
-        if persona == "other_regional_manager" and _name in REGIONAL_MANAGER_ROUTES:
-            # Theirs to take part in: the run holds downgrades of their region.
-            if response.status_code != 302:
-                failures.append(f"POST {url} (empty): {response.status_code}")
-        elif response.status_code not in (403, 404, 405):
-            failures.append(f"POST {url} (empty): {response.status_code}")
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {})
+            status = response.status_code
+            if status == 404:
+                continue
+            missing_status = getattr(client, method)(missing_urls[name], {}).status_code
+            expected = _expected(name, key, method, missing_status)
+            if persona == "other_regional_manager" and name in REGIONAL_MANAGER_ROUTES:
+                expected = {200} if method == "get" else {302}
+            if status not in expected:
+                failures.append(
+                    f"{method.upper()} {url}: {status} (an id that does not exist: "
+                    f"{missing_status})"
+                )
+            elif status == 200 and FOREIGN_NAME in _text(response):
+                failures.append(f"{method.upper()} {url}: shows {FOREIGN_NAME}")
     assert not failures, "\n".join(failures)
+
+
+def test_role_gated_routes_are_named_with_a_reason(client, world):
+    """Every exception to the 404 is a real route (a renamed route must not keep a stale pass)."""
+    names = {name for _, name, _, _ in build_urls(world)}
+    assert set(ROLE_GATED) <= names
+    assert all(reason for reason in ROLE_GATED.values())
 
 
 @pytest.mark.parametrize("persona", FOREIGN_PERSONAS)
