@@ -28,7 +28,7 @@ from complaints.models import (
 )
 from crm import workdays
 from crm.access import sees_all
-from crm.errors import ConflictError
+from crm.errors import ConflictError, check_length
 from crm.images import checked_signature
 from crm.models import Customer, User
 from crm.notifications import notify
@@ -106,12 +106,13 @@ def _signature(complaint, *, role, image, signer_name, actor, at):
     signer_name = (signer_name or "").strip()
     if not signer_name:
         raise ValidationError({"signer_name": _("Enter the name of the customer who signs.")})
+    check_length(ComplaintSignature, "signer_name", signer_name)
     return ComplaintSignature.objects.create(
         complaint=complaint,
         role=role,
         image=content,
         sha256=digest,
-        signer_name=signer_name[:100],
+        signer_name=signer_name,
         captured_by=actor,
         signed_at=at,
     )
@@ -430,6 +431,7 @@ def complaints_send_overdue_reminders(*, day=None):
             "status": complaint.get_status_display(),
             "due": complaint.due_on.isoformat(),
         }
+        # A reminder quotes the start of the problem; the complaint has it whole.
         body = f"{complaint.customer.name} · {complaint.product} · {complaint.problem[:200]}"
         url = reverse("complaints:detail", args=[complaint.pk])
         for user in recipients:

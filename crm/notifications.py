@@ -32,6 +32,8 @@ def notify(*, user, key, title, body="", url=""):
     """
     try:
         with transaction.atomic():
+            # Keys, titles and links are written by the code (a title quotes a
+            # customer's name): cut to their columns, never refusing the event.
             notification = Notification.objects.create(
                 user=user,
                 key=key[:200],
@@ -57,6 +59,7 @@ def notify_many(items, *, batch_size=1000):
     """
     wanted = {}
     for user, key, title, body, url in items:
+        # Cut to the columns as in ``notify``: written by the code, not typed.
         wanted.setdefault((user.pk, key[:200]), (user, one_line(title)[:200], body, url[:300]))
     if not wanted:
         return 0

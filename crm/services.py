@@ -416,7 +416,7 @@ def sales_import(*, actor, file_name, rows):
         raise PermissionDenied
     with transaction.atomic():
         batch = SalesImport.objects.create(
-            file_name=file_name[:255],
+            file_name=file_name[:255],  # the browser's name of the file, not typed: cut to fit
             row_count=len(rows),
             rows_total=len(rows),
             rows_checked=len(rows),
@@ -430,6 +430,7 @@ def sales_import(*, actor, file_name, rows):
 
 
 def _months_label(months):
+    # A summary for the list of imports; the rows themselves have every month.
     return ", ".join(f"{month:%Y-%m}" for month in sorted(months))[:200]
 
 
@@ -557,7 +558,7 @@ def _sales_import_queue(*, actor, upload, file_name):
     upload.seek(0)
     with transaction.atomic():
         batch = SalesImport(
-            file_name=file_name[:255],
+            file_name=file_name[:255],  # the browser's name of the file, not typed: cut to fit
             imported_by=actor,
             status=SalesImport.Status.QUEUED,
             heartbeat_at=timezone.now(),

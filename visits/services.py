@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from crm import services as crm_services
 from crm import workdays
 from crm.access import works_customers, works_in_region
-from crm.errors import ConflictError, DomainError
+from crm.errors import ConflictError, DomainError, check_length
 from crm.models import Customer, Grade, GradeChange, User
 from crm.notifications import notify, notify_many
 from visits import access, images, selectors
@@ -183,6 +183,8 @@ def schedule_add_visit(*, schedule, actor, customer, planned_date, note=""):
     if customer.grade_id:
         rows = selectors.customers_with_last_visit(Customer.objects.filter(pk=customer.pk))
         due = next((selectors.due_date(row) for row in rows), None)
+    note = (note or "").strip()
+    check_length(PlannedVisit, "note", note)
     try:
         with transaction.atomic():
             entry = PlannedVisit.objects.create(
@@ -190,7 +192,7 @@ def schedule_add_visit(*, schedule, actor, customer, planned_date, note=""):
                 customer=customer,
                 planned_date=planned_date,
                 due_date=due,
-                note=(note or "")[:200],
+                note=note,
             )
             _record_change(
                 schedule, actor, ScheduleChange.Action.ADD, customer, new_date=planned_date
@@ -293,6 +295,8 @@ def _event(visit, actor, action, from_status="", to_status="", comment=""):
         action=action,
         from_status=from_status,
         to_status=to_status,
+        # An event's comment is a summary the code writes (a reason, a signer's
+        # name, the start of a suggestion); the full text is on its own row.
         comment=(comment or "")[:500],
     )
 
@@ -442,7 +446,7 @@ def _report_violation(visit, actor):
     """A violation found under f) goes to the region's manager for a decision."""
     violation, created = PriceViolation.objects.get_or_create(
         visit=visit,
-        defaults={"customer": visit.customer, "note": visit.price_checked_note[:500]},
+        defaults={"customer": visit.customer, "note": visit.price_checked_note},
     )
     if created:
         for supervisor in access.regional_managers_of(visit.customer.region_id):
@@ -474,13 +478,15 @@ def visit_sign(*, visit, actor, role, image, signer_name=""):
     if role not in Signature.Role.values:
         raise ValidationError({"role": _("Choose who signs: the manager or the customer.")})
     if role == Signature.Role.MANAGER:
-        signer_name = (signer_name or "").strip() or str(actor)
+        # No name typed: the manager's own, cut to the column (it is not typed here).
+        signer_name = (signer_name or "").strip() or str(actor)[:100]
         from_status, to_status = Visit.Status.ENDED, Visit.Status.MANAGER_SIGNED
     else:
         signer_name = (signer_name or "").strip()
         if not signer_name:
             raise ValidationError({"signer_name": _("Write the name of the customer who signs.")})
         from_status, to_status = Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED
+    check_length(Signature, "signer_name", signer_name)
     content, digest = images.signature_png(image)
     with transaction.atomic():
         current = _lock_for_writing(visit, actor)
@@ -497,7 +503,7 @@ def visit_sign(*, visit, actor, role, image, signer_name=""):
         signature = Signature(
             visit=current,
             role=role,
-            signer_name=signer_name[:100],
+            signer_name=signer_name,
             image_sha256=digest,
             content_hash=current.content_hash(manager_signature_digest=manager_digest),
             captured_by=actor,
@@ -708,6 +714,7 @@ def suggestion_add(*, visit, actor, text):
     suggestion.full_clean(exclude=["answered_by", "answered_at"])
     with transaction.atomic():
         suggestion.save()
+        # The event names the suggestion; its whole text is on the suggestion.
         _event(visit, actor, "suggestion", comment=text[:200])
     return suggestion
 
@@ -721,8 +728,9 @@ def suggestion_answer(*, suggestion, actor, answer):
     # The customer as stored now: reassigned since the page was read, it is not
     # the actor's to answer any more.
     _require(access.is_current_manager(actor, Customer.objects.get(pk=suggestion.customer_id)))
+    check_length(Suggestion, "answer", answer)
     claimed = Suggestion.objects.filter(pk=suggestion.pk, answered_at__isnull=True).update(
-        answer=answer[:2000], answered_at=timezone.now(), answered_by=actor
+        answer=answer, answered_at=timezone.now(), answered_by=actor
     )
     if claimed != 1:
         raise ConflictError(_("This suggestion has already been answered."))
@@ -761,6 +769,7 @@ def price_violation_downgrade(*, violation, actor, grade=None, note=""):
         "visit": visit.pk,
     }
     note = (note or "").strip()
+    check_length(PriceViolation, "decision_note", note, key="note")
     if note:
         reason = f"{reason}: {note}"
     with transaction.atomic():
@@ -770,7 +779,7 @@ def price_violation_downgrade(*, violation, actor, grade=None, note=""):
             status=PriceViolation.Status.DOWNGRADED,
             decided_by=actor,
             decided_at=timezone.now(),
-            decision_note=note[:500],
+            decision_note=note,
         )
         if claimed != 1:
             raise ConflictError(_("This violation has already been decided."))
@@ -778,6 +787,8 @@ def price_violation_downgrade(*, violation, actor, grade=None, note=""):
             customer=customer,
             actor=actor,
             grade=grade,
+            # The grade history's reason is written here from the visit and
+            # the note (kept whole on the violation): cut to its column.
             reason=reason[:300],
             source=GradeChange.Source.PRICE_VIOLATION,
         )
@@ -791,13 +802,14 @@ def price_violation_dismiss(*, violation, actor, note=""):
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why the violation is dismissed.")})
+    check_length(PriceViolation, "decision_note", note, key="note")
     claimed = PriceViolation.objects.filter(
         pk=violation.pk, status=PriceViolation.Status.OPEN
     ).update(
         status=PriceViolation.Status.DISMISSED,
         decided_by=actor,
         decided_at=timezone.now(),
-        decision_note=note[:500],
+        decision_note=note,
     )
     if claimed != 1:
         raise ConflictError(_("This violation has already been decided."))
@@ -886,13 +898,15 @@ def unlicensed_forward(*, report, actor, note=""):
     """Forwarded to the monopoly department."""
     if not access.can_handle_unlicensed(actor, report):
         raise PermissionDenied
+    note = (note or "").strip()
+    check_length(UnlicensedReport, "forward_note", note, key="note")
     claimed = UnlicensedReport.objects.filter(
         pk=report.pk, status=UnlicensedReport.Status.REPORTED
     ).update(
         status=UnlicensedReport.Status.FORWARDED,
         forwarded_at=timezone.now(),
         forwarded_by=actor,
-        forward_note=(note or "").strip()[:500],
+        forward_note=note,
     )
     if claimed != 1:
         raise ConflictError(_("This report has already been forwarded."))
@@ -906,11 +920,10 @@ def unlicensed_record_outcome(*, report, actor, outcome):
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": _("Write the outcome.")})
+    check_length(UnlicensedReport, "outcome", outcome)
     claimed = UnlicensedReport.objects.filter(
         pk=report.pk, status=UnlicensedReport.Status.FORWARDED
-    ).update(
-        status=UnlicensedReport.Status.CLOSED, outcome=outcome[:4000], closed_at=timezone.now()
-    )
+    ).update(status=UnlicensedReport.Status.CLOSED, outcome=outcome, closed_at=timezone.now())
     if claimed != 1:
         if report.status == UnlicensedReport.Status.REPORTED:
             raise ConflictError(_("Forward the report to the monopoly department first."))
