@@ -1,8 +1,4 @@
-"""Section c) material: the month's complaints and the suggestions recorded on visits.
-
-The complaints app may not be installed yet; without it section c) is
-prefilled from visits alone.
-"""
+"""Section c) material: the month's complaints and the suggestions recorded on visits."""
 
 import datetime
 from collections import defaultdict
@@ -10,13 +6,9 @@ from collections import defaultdict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.selectors import quality_opinions
 from reports.figures import month_shift
 from visits.models import Suggestion, Visit
-
-try:  # The complaints app lands separately; reports work without it.
-    from complaints.selectors import quality_opinions
-except ImportError:  # pragma: no cover - depends on what is installed
-    quality_opinions = None
 
 
 def _month_bounds(month):
@@ -28,7 +20,7 @@ def _month_bounds(month):
 
 def opinion_sources(month, managers):
     """``{manager_id: [item, ...]}``: one query for suggestions, one for visit opinions,
-    and the complaints selector per manager when that app is there."""
+    and the complaints selector per manager."""
     start, end = _month_bounds(month)
     manager_ids = [manager.pk for manager in managers]
     items = defaultdict(list)
@@ -72,22 +64,17 @@ def opinion_sources(month, managers):
                 "result": "",
             }
         )
-    if quality_opinions is not None:
-        for manager in managers:
-            for row in quality_opinions(manager, month):
-                items[manager.pk].append(
-                    {
-                        "kind": "complaint",
-                        "date": str(row.get("date", "")),
-                        "customer": str(row.get("customer", "") or row.get("customer_name", "")),
-                        "text": " · ".join(
-                            str(part)
-                            for part in (row.get("product", ""), row.get("problem", ""))
-                            if part
-                        ),
-                        "result": str(row.get("result", "") or ""),
-                    }
-                )
+    for manager in managers:
+        for row in quality_opinions(manager, month):
+            items[manager.pk].append(
+                {
+                    "kind": "complaint",
+                    "date": str(row["date"]),
+                    "customer": row["customer"],
+                    "text": " · ".join(part for part in (row["product"], row["problem"]) if part),
+                    "result": row["result"],
+                }
+            )
     for rows in items.values():
         rows.sort(key=lambda row: (row["date"], row["kind"]))
     return items

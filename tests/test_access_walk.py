@@ -82,7 +82,8 @@ SHARED_OBJECTS = {"grade", "region", "calendar_day", "regrading_run"}
 # walk but the admin, for an id that does not exist as well (the walk checks).
 ROLE_GATED = {
     "grade_edit": "the grading scheme is the admin's to change",
-    "regrading_detail": "a regrading run is proposed and confirmed by the admin",
+    # (a regional manager confirms their region's downgrades: REGIONAL_MANAGER_ROUTES)
+    "regrading_detail": "a regrading run is the admin's; managers never see one",
     "calendar_day_edit": "the working-day calendar is the admin's to change",
     "calendar_day_delete": "the working-day calendar is the admin's to change",
     "user-detail": "the API's users are the admin's; no other role reads any user",
