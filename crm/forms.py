@@ -1,7 +1,6 @@
 """Browser forms of the customer archive. They validate input; the services write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -276,10 +275,3 @@ class CalendarImportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(*args, **kwargs)
-
-
-def field_errors(exc):
-    """Messages of a ``ValidationError`` as one list, for a flash message."""
-    if isinstance(exc, ValidationError):
-        return exc.messages
-    return [str(exc)]

@@ -43,9 +43,3 @@ def exceptions_for_year(year):
             days.append((current, WORKDAY, name))
         current += datetime.timedelta(days=1)
     return days
-
-
-def known_years():
-    import chinese_calendar
-
-    return range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)

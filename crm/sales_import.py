@@ -343,15 +343,6 @@ class _Unclosable(io.RawIOBase):
         return len(data)
 
 
-def read_rows(upload):
-    """Every data row of a (small) file as (row number, {field: raw value})."""
-    with SalesFile(upload) as sales_file:
-        rows = list(sales_file.rows())
-    if not rows:
-        raise _file_error(_("The file has no data rows."))
-    return rows
-
-
 # Checking rows ---------------------------------------------------------------------
 
 
