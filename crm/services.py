@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from crm.models import (
     Customer,
     Grade,
     GradeChange,
+    Region,
     RegradingProposal,
     RegradingRun,
     SalesImport,
@@ -738,8 +739,19 @@ def _save_fields(*, instance, data, fields):
     for field, value in data.items():
         setattr(instance, field, value)
     instance.full_clean()
-    instance.save()
+    with transaction.atomic():
+        instance.save()
     return instance
+
+
+def _delete_audited(*, instance, actor, protected_message):
+    """Delete ``instance`` with its audit row in one transaction; still in use is a 409."""
+    try:
+        with transaction.atomic():
+            audit.record_deletion(instance, actor=actor)
+            instance.delete()
+    except ProtectedError:
+        raise ConflictError(protected_message) from None
 
 
 def grade_create(*, actor, data):
@@ -754,6 +766,44 @@ def grade_update(*, grade, actor, data):
     if not sees_all(actor):
         raise PermissionDenied
     return _save_fields(instance=grade, data=data, fields=GRADE_FIELDS)
+
+
+def grade_delete(*, grade, actor):
+    """Remove a grade nobody has; a grade still given to customers stays (409)."""
+    if not sees_all(actor):
+        raise PermissionDenied
+    _delete_audited(
+        instance=grade,
+        actor=actor,
+        protected_message=_("Customers still have this grade; regrade them first."),
+    )
+
+
+REGION_FIELDS = ("code", "name")
+
+
+def region_create(*, actor, data):
+    """Add a sales region."""
+    if not sees_all(actor):
+        raise PermissionDenied
+    return _save_fields(instance=Region(), data=data, fields=REGION_FIELDS)
+
+
+def region_update(*, region, actor, data):
+    if not sees_all(actor):
+        raise PermissionDenied
+    return _save_fields(instance=region, data=data, fields=REGION_FIELDS)
+
+
+def region_delete(*, region, actor):
+    """Remove a region nobody belongs to; one with users or customers stays (409)."""
+    if not sees_all(actor):
+        raise PermissionDenied
+    _delete_audited(
+        instance=region,
+        actor=actor,
+        protected_message=_("Users or customers still belong to this region."),
+    )
 
 
 def calendar_day_create(*, actor, data):

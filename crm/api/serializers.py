@@ -30,16 +30,6 @@ class GradeSerializer(serializers.ModelSerializer):
             "description",
         ]
 
-    def validate(self, attrs):
-        instance = Grade(**{**self._current(), **attrs})
-        instance.clean()
-        return attrs
-
-    def _current(self):
-        if self.instance is None:
-            return {}
-        return {field: getattr(self.instance, field) for field in self.Meta.fields if field != "id"}
-
 
 class UserSummarySerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)

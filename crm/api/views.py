@@ -2,8 +2,7 @@
 ``crm.access``; writes call the services."""
 
 from django import forms
-from django.db import transaction
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
@@ -17,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crm import access, audit, selectors, services, workdays
+from crm import access, selectors, services, workdays
 from crm.access import sees_all
 from crm.api import serializers as s
 from crm.api.pagination import BigTablePagination
@@ -28,7 +27,6 @@ from crm.business_dates import (
     BusinessDateFilterSetMixin,
     BusinessDateSerializerField,
 )
-from crm.errors import ConflictError
 from crm.filters import CustomerFilter
 from crm.models import (
     CalendarDay,
@@ -198,13 +196,20 @@ class GradeViewSet(viewsets.ModelViewSet):
     permission_classes = [ReadOrAdmin]
     pagination_class = None
 
+    # The serializer only reads the fields; the service validates the whole
+    # grade (as the grade page does) and saves it.
+    def perform_create(self, serializer):
+        serializer.instance = services.grade_create(
+            actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.grade_update(
+            grade=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )
+
     def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                audit.record_deletion(instance, actor=self.request.user)
-                instance.delete()
-        except ProtectedError:
-            raise ConflictError(_("Customers still have this grade; regrade them first.")) from None
+        services.grade_delete(grade=instance, actor=self.request.user)
 
 
 class RegionViewSet(viewsets.ModelViewSet):
@@ -212,13 +217,18 @@ class RegionViewSet(viewsets.ModelViewSet):
     serializer_class = s.RegionSerializer
     permission_classes = [ReadOrAdmin]
 
+    def perform_create(self, serializer):
+        serializer.instance = services.region_create(
+            actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.region_update(
+            region=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )
+
     def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                audit.record_deletion(instance, actor=self.request.user)
-                instance.delete()
-        except ProtectedError:
-            raise ConflictError(_("Users or customers still belong to this region.")) from None
+        services.region_delete(region=instance, actor=self.request.user)
 
 
 class UserFilter(filters.FilterSet):
@@ -353,6 +363,16 @@ class CalendarViewSet(viewsets.ModelViewSet):
     serializer_class = s.CalendarDaySerializer
     permission_classes = [ReadOrAdmin]
     filterset_class = CalendarFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = services.calendar_day_create(
+            actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.calendar_day_update(
+            day=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         services.calendar_day_delete(day=instance, actor=self.request.user)
