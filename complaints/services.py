@@ -2,13 +2,13 @@
 
 Browser views, the API, admin and Celery tasks all call these. Each transition
 
-1. runs in one transaction and locks the complaint row (``select_for_update``),
-2. checks who acts against the locked row (403 via ``PermissionDenied``),
-3. checks the state it starts from (``ConflictError`` → 409 otherwise), so two
-   clicks or two regional managers cannot both win,
-4. validates its input, stamps who and when, sets the next step's
-   working-day deadline, and writes a ``ComplaintEvent``,
-5. notifies whoever must act next (e-mail goes out after commit).
+1. runs in one transaction and claims its step of ``complaints.transitions``
+   (``crm.transitions.claim``: the row locked, who acts checked on it - 403 -
+   and the state it starts from - 409 naming the state now), so two clicks or
+   two regional managers cannot both win,
+2. validates its input, stamps who and when, sets the next step's
+   working-day deadline, and writes a ``ComplaintEvent`` (``crm.transitions.record``),
+3. notifies whoever must act next (e-mail goes out after commit).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,30 +26,50 @@ from complaints.models import (
     ComplaintSettings,
     ComplaintSignature,
 )
+from complaints.transitions import TRANSITIONS
 from crm import workdays
 from crm.access import sees_all
-from crm.errors import ConflictError, check_length
+from crm.errors import check_length
 from crm.images import checked_signature
 from crm.models import Customer, User
 from crm.notifications import notify
+from crm.transitions import claim, record
 
 S = Complaint.Status
 A = ComplaintEvent.Action
 
 MAX_PHOTOS = 12
-# States in which the manager may still work on the inspection (and add photos).
-INSPECTION_STATES = (S.OPEN, S.INSPECTED, S.REJECTED)
 
 
 # Helpers ------------------------------------------------------------------------------
 
 
-def _lock(complaint):
-    """The complaint re-read under a row lock, with its customer."""
-    return (
-        Complaint.objects.select_related("customer")
-        .select_for_update(of=("self",))
-        .get(pk=complaint.pk)
+def _conflict(complaint, step):
+    """The 409 of a step the state no longer allows, naming who decided and when."""
+    if complaint.status in (S.APPROVED, S.REJECTED) and complaint.decided_by_id:
+        decider = User.objects.get(pk=complaint.decided_by_id)
+        return _(
+            "Cannot %(doing)s: this complaint was already %(status)s by %(name)s at %(time)s."
+        ) % {
+            "doing": step.label,
+            "status": complaint.get_status_display().lower(),
+            "name": decider,
+            "time": date_format(timezone.localtime(complaint.decided_at), "Y-m-d H:i"),
+        }
+    return _("Cannot %(doing)s: the complaint is now “%(status)s”.") % {
+        "doing": step.label,
+        "status": complaint.get_status_display(),
+    }
+
+
+def _claim(complaint, name, actor):
+    """The complaint locked, with its customer, once ``actor`` may take step ``name`` on it."""
+    return claim(
+        Complaint.objects.select_related("customer"),
+        complaint.pk,
+        TRANSITIONS[name],
+        actor=actor,
+        conflict=_conflict,
     )
 
 
@@ -58,42 +78,20 @@ def _require(condition):
         raise PermissionDenied
 
 
-def _check_state(complaint, allowed, doing):
-    """Raise ConflictError naming the state the form is in now (someone may have acted first)."""
-    if complaint.status in allowed:
-        return
-    if complaint.status in (S.APPROVED, S.REJECTED) and complaint.decided_by_id:
-        decider = User.objects.get(pk=complaint.decided_by_id)
-        message = _(
-            "Cannot %(doing)s: this complaint was already %(status)s by %(name)s at %(time)s."
-        ) % {
-            "doing": doing,
-            "status": complaint.get_status_display().lower(),
-            "name": decider,
-            "time": date_format(timezone.localtime(complaint.decided_at), "Y-m-d H:i"),
-        }
-    else:
-        message = _("Cannot %(doing)s: the complaint is now “%(status)s”.") % {
-            "doing": doing,
-            "status": complaint.get_status_display(),
-        }
-    raise ConflictError(message)
-
-
 def _deadline(start, attribute):
     days = getattr(ComplaintSettings.load(), attribute)
     return workdays.add_working_days(start, days)
 
 
 def _event(complaint, *, action, from_status, actor, at, comment=""):
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
+    return record(
+        ComplaintEvent,
+        complaint,
+        actor=actor,
         action=action,
         from_status=from_status,
-        to_status=complaint.status,
-        actor=actor,
-        at=at,
         comment=comment,
+        at=at,
         due_on=complaint.due_on,
     )
 
@@ -192,9 +190,7 @@ def complaint_add_photo(*, complaint, actor, upload):
     """Attach a photo while the inspection is open; checked before anything is saved."""
     content, content_type = images.checked_photo(upload)
     with transaction.atomic():
-        complaint = _lock(complaint)
-        _require(access.is_responsible_manager(actor, complaint))
-        _check_state(complaint, INSPECTION_STATES, _("add a photo"))
+        complaint = _claim(complaint, "photo", actor)
         if complaint.photos.count() >= MAX_PHOTOS:
             raise ValidationError(
                 {"photo": _("A complaint holds at most %(count)d photos.") % {"count": MAX_PHOTOS}}
@@ -224,9 +220,7 @@ def complaint_inspect(*, complaint, actor, cause, signature, signer_name):
     """The manager records the cause found on site; the customer signs the form."""
     cause = _required_text(cause, "cause", _("Describe the cause found on inspection."))
     with transaction.atomic():
-        complaint = _lock(complaint)
-        _require(access.is_responsible_manager(actor, complaint))
-        _check_state(complaint, INSPECTION_STATES, _("record the inspection"))
+        complaint = _claim(complaint, "inspect", actor)
         now = timezone.now()
         from_status = complaint.status
         complaint.inspection_signature = _signature(
@@ -248,9 +242,7 @@ def complaint_inspect(*, complaint, actor, cause, signature, signer_name):
 def complaint_submit(*, complaint, actor, comment=""):
     """The manager hands the signed form to the regional manager for a decision."""
     with transaction.atomic():
-        complaint = _lock(complaint)
-        _require(access.is_responsible_manager(actor, complaint))
-        _check_state(complaint, (S.INSPECTED,), _("submit"))
+        complaint = _claim(complaint, "submit", actor)
         now = timezone.now()
         complaint.status = S.SUBMITTED
         complaint.submitted_at = now
@@ -278,9 +270,7 @@ def complaint_submit(*, complaint, actor, comment=""):
 
 def _decide(complaint, actor, *, approve, comment):
     with transaction.atomic():
-        complaint = _lock(complaint)
-        _require(access.is_deciding_manager(actor, complaint))
-        _check_state(complaint, (S.SUBMITTED,), _("approve") if approve else _("reject"))
+        complaint = _claim(complaint, "approve" if approve else "reject", actor)
         now = timezone.now()
         complaint.status = S.APPROVED if approve else S.REJECTED
         complaint.decided_by = actor
@@ -333,9 +323,7 @@ def complaint_record_exchange(
 ):
     """The manager exchanges the goods; the customer signs “客户确认” on receipt."""
     with transaction.atomic():
-        complaint = _lock(complaint)
-        _require(access.is_responsible_manager(actor, complaint))
-        _check_state(complaint, (S.APPROVED,), _("record the exchange"))
+        complaint = _claim(complaint, "exchange", actor)
         now = timezone.now()
         exchange_product = (exchange_product or "").strip()
         errors = {}
@@ -374,9 +362,7 @@ def complaint_close(*, complaint, actor, result):
     """The manager records the result fed back to the customer; the form is read-only after."""
     result = _required_text(result, "result", _("Describe the result fed back to the customer."))
     with transaction.atomic():
-        complaint = _lock(complaint)
-        _require(access.is_responsible_manager(actor, complaint))
-        _check_state(complaint, (S.EXCHANGED,), _("close"))
+        complaint = _claim(complaint, "close", actor)
         now = timezone.now()
         complaint.result = result
         complaint.status = S.CLOSED

@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 
 from complaints import access, forms, selectors, services
 from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, ComplaintSignature
+from complaints.transitions import TRANSITIONS
 from crm import audit
 from crm.access import by_role, is_supervisor, sees_all, works_customers
 from crm.errors import ConflictError, DomainError
 from crm.pdf import render_pdf
+from crm.transitions import allowed
 from crm.web import login_or_token_required
 
 PER_PAGE = 30
@@ -104,29 +106,28 @@ def complaint_create(request):
     return render(request, "complaints/complaint_form.html", {"form": form})
 
 
+# The form of each step, filled from the complaint; which steps are offered is
+# the table's answer (``complaints.transitions``), never decided here.
+STEP_FORMS = {
+    "photo": lambda complaint: forms.PhotoForm(),
+    "inspect": lambda complaint: forms.InspectForm(initial={"cause": complaint.cause}),
+    "submit": lambda complaint: forms.SubmitForm(),
+    "approve": lambda complaint: forms.ApproveForm(),
+    "reject": lambda complaint: forms.RejectForm(),
+    "exchange": lambda complaint: forms.ExchangeForm(
+        initial={
+            "exchange_product": complaint.product,
+            "exchange_quantity": complaint.quantity,
+            "exchanged_on": timezone.localdate(),
+        }
+    ),
+    "close": lambda complaint: forms.CloseForm(),
+}
+
+
 def _action_forms(user, complaint):
     """The forms of the steps ``user`` may take now, keyed by action name."""
-    available = {}
-    if access.is_responsible_manager(user, complaint):
-        if complaint.status in services.INSPECTION_STATES:
-            available["photo"] = forms.PhotoForm()
-            available["inspect"] = forms.InspectForm(initial={"cause": complaint.cause})
-        if complaint.status == S.INSPECTED:
-            available["submit"] = forms.SubmitForm()
-        if complaint.status == S.APPROVED:
-            available["exchange"] = forms.ExchangeForm(
-                initial={
-                    "exchange_product": complaint.product,
-                    "exchange_quantity": complaint.quantity,
-                    "exchanged_on": timezone.localdate(),
-                }
-            )
-        if complaint.status == S.EXCHANGED:
-            available["close"] = forms.CloseForm()
-    if access.is_deciding_manager(user, complaint) and complaint.status == S.SUBMITTED:
-        available["approve"] = forms.ApproveForm()
-        available["reject"] = forms.RejectForm()
-    return available
+    return {name: STEP_FORMS[name](complaint) for name in allowed(TRANSITIONS, user, complaint)}
 
 
 def _render_detail(request, pk, *, bound=None, status=200):
