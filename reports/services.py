@@ -1,26 +1,28 @@
 """Writes of the reports app. Browser views, the API, the management command and
 the Celery tasks all call these functions.
 
-Each transition checks who acts, locks the report row (``select_for_update``)
-and checks the state it starts from, so two clicks or two reviewers cannot
-both win: the second gets a ``ConflictError``. Each writes a ``ReportEvent``.
+Each transition claims its step of ``reports.transitions``
+(``crm.transitions.claim``: the report row locked, who acts checked on it and
+the state it starts from), so two clicks or two reviewers cannot both win: the
+second gets a ``ConflictError``. Each writes a ``ReportEvent``.
 Jobs are idempotent: the (manager, month) constraint and the notification
 keys make a second run, or a run after a crash half-way, do nothing twice.
 """
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import workdays
-from crm.errors import ConflictError, DomainError
+from crm.errors import DomainError
 from crm.models import User
 from crm.notifications import notify
-from reports import access, figures, material
+from crm.transitions import claim, record
+from reports import figures, material
 from reports.models import MonthlyReport, ReportComment, ReportEvent
+from reports.transitions import TRANSITIONS
 
 DUE_DAY = 5
 REMIND_WORKING_DAYS = 2
@@ -39,8 +41,9 @@ def last_month(today=None):
 
 
 def _event(report, actor, action, from_status="", to_status="", comment=""):
-    return ReportEvent.objects.create(
-        report=report,
+    return record(
+        ReportEvent,
+        report,
         actor=actor,
         action=action,
         from_status=from_status,
@@ -182,7 +185,7 @@ def prepare_month(*, month, progress=None, manager_ids=None):
             continue
         with transaction.atomic():
             claimed = MonthlyReport.objects.filter(
-                pk=report.pk, status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED]
+                pk=report.pk, status__in=TRANSITIONS["refresh"].source
             ).update(figures=figures_a, forecast=forecast, figures_computed_at=now, updated_at=now)
             if claimed == 1:
                 _event(report, None, ReportEvent.Action.REFRESHED, report.status, report.status)
@@ -200,35 +203,38 @@ def prepare_month(*, month, progress=None, manager_ids=None):
     return summary
 
 
-def _locked(report):
-    return (
-        MonthlyReport.objects.select_for_update(of=("self",))
-        .select_related("manager")
-        .get(pk=report.pk)
+def _conflict(report, step):
+    """The 409 of a step the report's state no longer allows."""
+    if step.source != TRANSITIONS["approve"].source:
+        if report.status == MonthlyReport.Status.APPROVED:
+            return _("The report is approved and frozen; it cannot change.")
+        return _("The report is %(status)s; only a draft or a returned report can change.") % {
+            "status": report.get_status_display()
+        }
+    return _("The report is %(status)s; only a submitted report can be reviewed.") % {
+        "status": report.get_status_display()
+    }
+
+
+def _claim(report, name, actor):
+    """The report locked, with its manager, once ``actor`` may take step ``name`` on it.
+
+    On the row as stored now: a manager moved to another region since the
+    page was read is reviewed by the new region's manager.
+    """
+    return claim(
+        MonthlyReport.objects.select_related("manager"),
+        report.pk,
+        TRANSITIONS[name],
+        actor=actor,
+        conflict=_conflict,
     )
-
-
-def _require(condition):
-    if not condition:
-        raise PermissionDenied
-
-
-def _editable_or_conflict(report):
-    if report.status == MonthlyReport.Status.APPROVED:
-        raise ConflictError(_("The report is approved and frozen; it cannot change."))
-    if not report.is_editable:
-        raise ConflictError(
-            _("The report is %(status)s; only a draft or a returned report can change.")
-            % {"status": report.get_status_display()}
-        )
 
 
 def report_refresh_figures(*, report, actor):
     """Recompute section a) and the computed forecast of a draft or returned report."""
-    _require(access.can_write(actor, report))
     with transaction.atomic():
-        current = _locked(report)
-        _editable_or_conflict(current)
+        current = _claim(report, "refresh", actor)
         figures_a, forecast = _computed(current.month, [current.manager])[current.manager_id]
         current.figures = figures_a
         current.forecast = forecast
@@ -240,13 +246,11 @@ def report_refresh_figures(*, report, actor):
 
 def report_update_sections(*, report, actor, data):
     """Save the manager's text of b), c) and d) (only the keys given)."""
-    _require(access.can_write(actor, report))
-    unknown = set(data) - set(SECTION_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown section: %(name)s") % {"name": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        current = _locked(report)
-        _editable_or_conflict(current)
+        current = _claim(report, "edit", actor)
+        unknown = set(data) - set(SECTION_FIELDS)
+        if unknown:
+            raise DomainError(_("Unknown section: %(name)s") % {"name": ", ".join(sorted(unknown))})
         for name, value in data.items():
             setattr(current, name, value)
         current.full_clean(exclude=["manager", "region"])
@@ -255,10 +259,8 @@ def report_update_sections(*, report, actor, data):
 
 
 def report_submit(*, report, actor):
-    _require(access.can_write(actor, report))
     with transaction.atomic():
-        current = _locked(report)
-        _editable_or_conflict(current)
+        current = _claim(report, "submit", actor)
         if not current.problems.strip():
             raise DomainError(
                 _("Write section b) (problems, causes and countermeasures) before submitting."),
@@ -281,22 +283,9 @@ def report_submit(*, report, actor):
     return current
 
 
-def _reviewable(report, actor):
-    current = _locked(report)
-    # On the row as stored now, with its manager: a manager moved to another
-    # region since the page was read is reviewed by the new region's manager.
-    _require(access.can_review(actor, current))
-    if current.status != MonthlyReport.Status.SUBMITTED:
-        raise ConflictError(
-            _("The report is %(status)s; only a submitted report can be reviewed.")
-            % {"status": current.get_status_display()}
-        )
-    return current
-
-
 def report_approve(*, report, actor, comment=""):
     with transaction.atomic():
-        current = _reviewable(report, actor)
+        current = _claim(report, "approve", actor)
         current.status = MonthlyReport.Status.APPROVED
         current.approved_by = actor
         current.approved_at = timezone.now()
@@ -332,7 +321,7 @@ def report_return(*, report, actor, comments, comment=""):
     if not comments:
         raise DomainError(_("Say what should change: write at least one comment."), field="comment")
     with transaction.atomic():
-        current = _reviewable(report, actor)
+        current = _claim(report, "return", actor)
         current.status = MonthlyReport.Status.RETURNED
         current.save(update_fields=["status", "updated_at"])
         event = _event(

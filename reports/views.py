@@ -22,8 +22,10 @@ from crm import audit
 from crm.access import by_role, leads_region, sees_all
 from crm.errors import DomainError
 from crm.models import Region
+from crm.transitions import allowed
 from reports import access, charts, figures, forms, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment
+from reports.transitions import TRANSITIONS
 
 REPORTS_PER_PAGE = 30
 
@@ -66,15 +68,15 @@ def report_list(request):
 
 def _detail_context(request, report, **forms_given):
     user = request.user
-    can_write = access.can_write(user, report) and report.is_editable
-    can_review = access.can_review(user, report) and report.status == "submitted"
+    # What the page offers is the table's answer (``reports.transitions``).
+    steps = allowed(TRANSITIONS, user, report)
+    can_write = "edit" in steps
     context = {
         "report": report,
         "figures": report.figures,
         "forecast": report.forecast,
         "chart_data": charts.report_chart_data(report.figures),
-        "can_write": can_write,
-        "can_review": can_review,
+        "steps": steps,
         "can_pdf": report.status in ("submitted", "approved"),
         "comments": selectors.report_comments(report),
         "sections": ReportComment.Section,
@@ -117,7 +119,8 @@ def _acting(view):
 
 @_acting
 def report_sections(request, report):
-    if not access.can_write(request.user, report):
+    # Who may edit before the form is read; the state is the service's to refuse.
+    if not TRANSITIONS["edit"].who(request.user, report):
         raise PermissionDenied
     form = forms.SectionsForm(request.POST, instance=MonthlyReport.objects.get(pk=report.pk))
     if not form.is_valid():
@@ -159,7 +162,7 @@ def _next_in_queue(report):
 
 @_acting
 def report_approve(request, report):
-    if not access.can_review(request.user, report):
+    if not TRANSITIONS["approve"].who(request.user, report):
         raise PermissionDenied
     form = forms.ApproveForm(request.POST)
     if not form.is_valid():
@@ -174,7 +177,7 @@ def report_approve(request, report):
 
 @_acting
 def report_return(request, report):
-    if not access.can_review(request.user, report):
+    if not TRANSITIONS["return"].who(request.user, report):
         raise PermissionDenied
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
