@@ -10,6 +10,7 @@ from complaints.models import (
     ComplaintSettings,
     ComplaintSignature,
 )
+from complaints.services import complaint_settings_update
 
 
 @admin.register(ComplaintSettings)
@@ -24,8 +25,13 @@ class ComplaintSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        # The settings page's service: it checks the actor, locks the row and
+        # stamps who changed the deadlines.
+        row = complaint_settings_update(
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        obj.pk = row.pk
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -3,8 +3,11 @@
 Nothing the users' records consist of is deleted here (``KeepRecordsMixin``):
 customers, sales rows and imports, users (they are deactivated), audit rows,
 notifications. Configuration - regions, grades, calendar days - can be
-deleted, and each deletion leaves an audit row with what was deleted
-(``AuditedDeleteMixin``).
+deleted, and each deletion leaves an audit row with what was deleted.
+
+Every save and delete here calls the service the pages and the API call
+(``ServiceAdminMixin``), so the admin cannot skip a check or a history row the
+service keeps; what only a service-owned step may change is read-only.
 """
 
 from django.contrib import admin
@@ -12,7 +15,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from crm import audit
+from crm import services
 from crm.models import (
     Assignment,
     AuditEvent,
@@ -36,25 +39,54 @@ class KeepRecordsMixin:
         return False
 
 
-class AuditedDeleteMixin:
-    """Deletes write an audit row with the deleted fields, in the same transaction."""
+class ServiceAdminMixin:
+    """Saves and deletes go through the model's services.
+
+    ``create_service``, ``update_service`` and ``delete_service`` name the
+    services; the last two take the object as ``instance_name``. The services check the
+    actor, validate the whole object, and the delete writes its audit row in
+    the deleting transaction.
+    """
+
+    create_service = update_service = delete_service = None
+    instance_name = ""
+
+    def save_model(self, request, obj, form, change):
+        # The form has put its values on ``obj`` already; the service is handed
+        # the same values, so it validates and saves exactly what was typed.
+        data = {name: getattr(obj, name) for name in form.cleaned_data if name in self._fields()}
+        if change:
+            self.update_service(**{self.instance_name: obj}, actor=request.user, data=data)
+        else:
+            obj.pk = self.create_service(actor=request.user, data=data).pk
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            audit.record_deletion(obj, actor=request.user)
-            super().delete_model(request, obj)
+        self.delete_service(**{self.instance_name: obj}, actor=request.user)
 
     def delete_queryset(self, request, queryset):
+        # All or nothing, like the admin's own bulk delete.
         with transaction.atomic():
             for obj in queryset:
-                audit.record_deletion(obj, actor=request.user)
-            super().delete_queryset(request, queryset)
+                self.delete_service(**{self.instance_name: obj}, actor=request.user)
+
+    def _fields(self):
+        return {field.name for field in self.model._meta.concrete_fields}
 
 
 @admin.register(Region)
-class RegionAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class RegionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    create_service = staticmethod(services.region_create)
+    update_service = staticmethod(services.region_update)
+    delete_service = staticmethod(services.region_delete)
+    instance_name = "region"
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+
+# What user_update may be handed from an admin form: the user's own columns;
+# the password goes in hashed by the form, groups and permissions are saved
+# after the user by the admin.
+_USER_FIELDS = {field.name for field in User._meta.concrete_fields} - {"id", "password"}
 
 
 @admin.register(User)
@@ -71,6 +103,18 @@ class UserAdmin(KeepRecordsMixin, BaseUserAdmin):
         (_("Customer-manager team"), {"fields": ["role", "region"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Through the services the user pages and the API use: they check the
+        # actor and validate the whole user.
+        data = {name: getattr(obj, name) for name in form.changed_data if name in _USER_FIELDS}
+        password = form.cleaned_data.get("password1")
+        if not change and password:
+            obj.pk = services.user_create(actor=request.user, data=data, password=password).pk
+        else:
+            # A change (its password is set on the password page), or a new
+            # user without a usable password, which the form has set already.
+            services.user_update(user=obj, actor=request.user, data=data)
+
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -83,10 +127,11 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyInline):
+    # The address book is edited on the customer page, through customer_update.
     model = Contact
-    extra = 0
-    can_delete = False
+    fields = ["name", "role", "phone", "notes"]
+    readonly_fields = fields
 
 
 class GradeChangeInline(ReadOnlyInline):
@@ -107,10 +152,19 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["network_status", "customer_type", "grade", "region"]
     list_select_related = ["region", "manager", "grade"]
     search_fields = ["code", "name", "licence_number"]
-    # Assignment and grade change only through the browser pages and the API,
-    # which keep the history.
-    readonly_fields = ["manager", "region", "grade", "assigned_at", "created_at", "updated_at"]
+    # Only the profile is edited here, through customer_update. Assignment,
+    # grade and network status change through their own services on the
+    # customer pages and the API, which keep the histories.
+    readonly_fields = [
+        field.name
+        for field in Customer._meta.concrete_fields
+        if field.name not in services.PROFILE_FIELDS
+    ]
     inlines = [ContactInline, GradeChangeInline, AssignmentInline]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.customer_update(customer=obj, actor=request.user, data=data)
 
     def has_add_permission(self, request):
         # New customers come through the customer pages or the API, which
@@ -122,7 +176,11 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grade)
-class GradeAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class GradeAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    create_service = staticmethod(services.grade_create)
+    update_service = staticmethod(services.grade_update)
+    delete_service = staticmethod(services.grade_delete)
+    instance_name = "grade"
     list_display = [
         "code",
         "name",
@@ -154,7 +212,11 @@ class SalesImportAdmin(KeepRecordsMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class CalendarDayAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    create_service = staticmethod(services.calendar_day_create)
+    update_service = staticmethod(services.calendar_day_update)
+    delete_service = staticmethod(services.calendar_day_delete)
+    instance_name = "day"
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"

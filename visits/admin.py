@@ -1,5 +1,10 @@
-"""Django admin for visits. Trails are read-only; a locked visit record is
-read-only too (its ``save()`` refuses anyway), and nothing is deleted here."""
+"""Django admin for visits: everything is read-only here and nothing is deleted.
+
+Visits, schedules and unlicensed-outlet reports change only through their
+services (start, finish, confirm and lock a visit; propose, edit and submit a
+schedule; forward a report and record its outcome), which check the step and
+write the trail; an admin form would set the status without either.
+"""
 
 from django.contrib import admin
 
@@ -55,9 +60,8 @@ class VisitAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status != Visit.Status.IN_PROGRESS:
-            return False
-        return super().has_change_permission(request, obj)
+        # Even a visit in progress is filled in through the visit services.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -68,6 +72,13 @@ class WeeklyScheduleAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["manager", "week_start", "status", "proposed_by_job", "submitted_at"]
     list_filter = ["status", "week_start"]
     list_select_related = ["manager"]
+    readonly_fields = ["status", "submitted_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PriceViolation)
@@ -102,6 +113,13 @@ class UnlicensedReportAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["address", "region", "status", "created_at"]
     list_filter = ["status", "region"]
     list_select_related = ["region"]
+    readonly_fields = ["status", "forwarded_at", "forwarded_by", "outcome", "closed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(WorkLog)
