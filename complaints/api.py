@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 
 from complaints import access, selectors, services
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
+from complaints.transitions import TRANSITIONS
 from crm import audit
 from crm.access import customer_scope, works_customers
 from crm.api.fields import ProtectedFileField
@@ -25,6 +26,7 @@ from crm.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm.business_dates import BusinessDateSerializerField
 from crm.models import Customer
 from crm.pdf import render_pdf
+from crm.transitions import allowed
 
 
 class ComplaintSignatureSerializer(serializers.ModelSerializer):
@@ -107,6 +109,10 @@ class ComplaintDetailSerializer(ComplaintSerializer):
     receipt_signature = ComplaintSignatureSerializer(read_only=True, allow_null=True)
     photos = ComplaintPhotoSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
+    steps = serializers.SerializerMethodField(
+        help_text="The steps the requesting user may take now: photo, inspect, submit, "
+        "approve, reject, exchange, close (each is a POST action; photo is /photos/)."
+    )
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
@@ -115,8 +121,13 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             "receipt_signature",
             "photos",
             "events",
+            "steps",
         ]
         read_only_fields = fields
+
+    def get_steps(self, complaint) -> list[str]:
+        # The table's answer, the same the detail page shows its buttons from.
+        return list(allowed(TRANSITIONS, self.context["request"].user, complaint))
 
 
 class OpenSerializer(serializers.Serializer):

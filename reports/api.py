@@ -17,8 +17,10 @@ from rest_framework.response import Response
 
 from crm import audit
 from crm.api.schema import BUSINESS_MONTH, error
+from crm.transitions import allowed
 from reports import access, figures, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
+from reports.transitions import TRANSITIONS
 
 
 @extend_schema_field({"type": "string", "example": "2026-10"})
@@ -97,6 +99,10 @@ class EventSerializer(serializers.ModelSerializer):
 class ReportDetailSerializer(ReportListSerializer):
     comments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField(
+        help_text="The steps the requesting user may take now: edit (PATCH), refresh, "
+        "submit, approve, return (POST actions)."
+    )
 
     class Meta(ReportListSerializer.Meta):
         fields = [
@@ -111,6 +117,7 @@ class ReportDetailSerializer(ReportListSerializer):
             "forecast_text",
             "comments",
             "events",
+            "steps",
         ]
 
     def get_comments(self, report) -> list:
@@ -119,6 +126,10 @@ class ReportDetailSerializer(ReportListSerializer):
 
     def get_events(self, report) -> list:
         return EventSerializer(report.events.select_related("actor"), many=True).data
+
+    def get_steps(self, report) -> list[str]:
+        # The table's answer, the same the detail page shows its buttons from.
+        return list(allowed(TRANSITIONS, self.context["request"].user, report))
 
 
 class SectionsSerializer(serializers.Serializer):
@@ -186,7 +197,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _respond(self, report):
         report = self.get_queryset().get(pk=report.pk)
-        return Response(ReportDetailSerializer(report).data)
+        return Response(ReportDetailSerializer(report, context={"request": self.request}).data)
 
     @extend_schema(request=SectionsSerializer, responses=ReportDetailSerializer)
     def partial_update(self, request, pk=None):
