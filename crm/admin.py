@@ -43,9 +43,10 @@ class ServiceAdminMixin:
     """Saves and deletes go through the model's services.
 
     ``create_service``, ``update_service`` and ``delete_service`` name the
-    services; the last two take the object as ``instance_name``. The services check the
-    actor, validate the whole object, and the delete writes its audit row in
-    the deleting transaction.
+    functions of ``crm.services`` (looked up when called); the last two take
+    the object as ``instance_name``. The services check the actor, validate
+    the whole object, and the delete writes its audit row in the deleting
+    transaction.
     """
 
     create_service = update_service = delete_service = None
@@ -56,18 +57,23 @@ class ServiceAdminMixin:
         # the same values, so it validates and saves exactly what was typed.
         data = {name: getattr(obj, name) for name in form.cleaned_data if name in self._fields()}
         if change:
-            self.update_service(**{self.instance_name: obj}, actor=request.user, data=data)
+            self._service(self.update_service)(
+                **{self.instance_name: obj}, actor=request.user, data=data
+            )
         else:
-            obj.pk = self.create_service(actor=request.user, data=data).pk
+            obj.pk = self._service(self.create_service)(actor=request.user, data=data).pk
 
     def delete_model(self, request, obj):
-        self.delete_service(**{self.instance_name: obj}, actor=request.user)
+        self._service(self.delete_service)(**{self.instance_name: obj}, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         # All or nothing, like the admin's own bulk delete.
         with transaction.atomic():
             for obj in queryset:
-                self.delete_service(**{self.instance_name: obj}, actor=request.user)
+                self._service(self.delete_service)(**{self.instance_name: obj}, actor=request.user)
+
+    def _service(self, name):
+        return getattr(services, name)
 
     def _fields(self):
         return {field.name for field in self.model._meta.concrete_fields}
@@ -75,9 +81,9 @@ class ServiceAdminMixin:
 
 @admin.register(Region)
 class RegionAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    create_service = staticmethod(services.region_create)
-    update_service = staticmethod(services.region_update)
-    delete_service = staticmethod(services.region_delete)
+    create_service = "region_create"
+    update_service = "region_update"
+    delete_service = "region_delete"
     instance_name = "region"
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
@@ -177,9 +183,9 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Grade)
 class GradeAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    create_service = staticmethod(services.grade_create)
-    update_service = staticmethod(services.grade_update)
-    delete_service = staticmethod(services.grade_delete)
+    create_service = "grade_create"
+    update_service = "grade_update"
+    delete_service = "grade_delete"
     instance_name = "grade"
     list_display = [
         "code",
@@ -213,9 +219,9 @@ class SalesImportAdmin(KeepRecordsMixin, admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    create_service = staticmethod(services.calendar_day_create)
-    update_service = staticmethod(services.calendar_day_update)
-    delete_service = staticmethod(services.calendar_day_delete)
+    create_service = "calendar_day_create"
+    update_service = "calendar_day_update"
+    delete_service = "calendar_day_delete"
     instance_name = "day"
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
