@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints import access, forms, selectors, services
-from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings, ComplaintSignature
+from complaints.models import ComplaintPhoto, ComplaintSettings, ComplaintSignature
 from complaints.transitions import TRANSITIONS
 from crm import audit
 from crm.access import by_role, is_supervisor, sees_all, works_customers
@@ -30,7 +30,6 @@ from crm.transitions import allowed
 from crm.web import login_or_token_required
 
 PER_PAGE = 30
-S = Complaint.Status
 
 
 def _page(request, queryset):
