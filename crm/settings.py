@@ -318,6 +318,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "crm.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
+    # JSON only: DRF's browsable API (?format=api, or a browser's Accept)
+    # renders forms whose related-field choices are not scoped to the user
+    # (every manager's name on the customer form). /api/docs/ documents the API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # DRF's parsers, refusing JSON nested past 32 levels and NUL characters.
     "DEFAULT_PARSER_CLASSES": [
         "crm.api.parsers.JSONParser",
