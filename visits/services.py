@@ -207,6 +207,9 @@ def schedule_add_visit(*, schedule, actor, customer, planned_date, note=""):
 def schedule_move_visit(*, entry, actor, planned_date):
     schedule = entry.schedule
     _require(access.can_edit_schedule(actor, schedule))
+    # Only a visit the manager may still make is rescheduled: after a
+    # reassignment the entry can only be removed (read as stored now).
+    _require(access.is_current_manager(actor, Customer.objects.get(pk=entry.customer_id)))
     _check_planned_date(schedule, planned_date)
     if hasattr(entry, "visit") and entry.visit is not None:
         raise DomainError(_("This visit has already been made; it cannot be moved."))
