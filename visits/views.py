@@ -655,7 +655,9 @@ def _image_response(field_file):
         raise Http404("No image") from None
     # An attachment, never a page: <img> still shows it, a link downloads it.
     response = FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
-    response["Cache-Control"] = "private, max-age=3600"
+    # Not kept by the browser: what it kept was shown without the access check
+    # (after a logout, or after the customer changed hands).
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
