@@ -13,6 +13,8 @@
    cannot store or compare a string holding NUL and fails the query with a
    500; no field of the product ever needs one. JSON bodies are checked by
    the API's parser (``crm.api.parsers``) as they are decoded.
+3. An API path that is not ASCII is not found (404): no API route or id
+   has other characters, and an id in other digits named the same object.
 
 The answer is JSON under /api/ and a plain page in the browser, in the
 language the request asks for. The guard runs before the session middleware,
@@ -26,6 +28,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 
 REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024
 REQUEST_UPLOAD_MAX_BYTES = 21 * 1024 * 1024
@@ -112,6 +115,11 @@ class RequestGuardMiddleware:
             return self._check(request)
 
     def _check(self, request):
+        if is_api(request) and not request.path_info.isascii():
+            # Every API route and id is ASCII. DRF's id pattern takes any
+            # character and int() reads every script's digits: /api/customers/１/
+            # was customer 1 under a second address.
+            return json_error({"detail": str(NotFound.default_detail)}, status=404)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
             if chunked and not request.META.get("CONTENT_LENGTH"):
