@@ -10,6 +10,8 @@ Every save and delete here calls the service the pages and the API call
 service keeps; what only a service-owned step may change is read-only.
 """
 
+import axes.admin as axes_admin  # imported first: it registers axes' own admin classes
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
@@ -262,3 +264,27 @@ class NotificationAdmin(KeepRecordsMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The login logs of django-axes are records of who signed in from where: kept,
+# like the audit trail. Lockout entries (AccessAttempt) stay deletable, since
+# deleting one is how a locked-out user is let in again.
+
+
+class KeptAccessLogAdmin(axes_admin.AccessLogAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class KeptAccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin_class in (
+    (AccessLog, KeptAccessLogAdmin),
+    (AccessFailureLog, KeptAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)

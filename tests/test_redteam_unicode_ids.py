@@ -6,6 +6,8 @@ or /api/customers/١/ (Arabic-Indic) served customer 1 under a second address
 
 import pytest
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,3 +29,15 @@ def test_an_id_in_other_digits_is_not_found(api_login, manager, customer, zero):
     assert response.status_code == 404
     customer.refresh_from_db()
     assert customer.name != "改名"
+
+
+def test_not_yours_reads_not_found_in_the_users_language(api_login, manager, outsider):
+    """Django's own 404 text ("No Customer matches the given query.") is English
+    whatever the language, and names the model."""
+    theirs = factories.CustomerFactory(manager=outsider)
+    client = api_login(manager)
+    chinese = client.get(f"/api/customers/{theirs.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 404
+    assert chinese.json() == {"detail": "未找到。"}
+    english = client.get(f"/api/customers/{theirs.pk}/")
+    assert english.json() == {"detail": "Not found."}

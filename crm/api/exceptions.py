@@ -1,7 +1,8 @@
 """Turns domain and model validation errors into 400/409 answers with field messages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,4 +21,9 @@ def exception_handler(exc, context):
         else:
             body = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        # Django's "No Customer matches the given query." is English in every
+        # language and names the model; "not yours" and "does not exist" read
+        # alike, in the user's language.
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

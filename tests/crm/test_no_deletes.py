@@ -28,8 +28,9 @@ CONFIGURATION = {
     # Django's and the libraries' own: permission groups, lockout entries
     # (deleting one unlocks a user), API tokens (deleting one revokes it).
     "auth.Group",
+    "axes.AccessAttempt",
 }
-CONFIGURATION_PREFIXES = ("axes.", "knox.", "authtoken.", "accounts.")
+CONFIGURATION_PREFIXES = ("knox.", "authtoken.", "accounts.")
 
 
 def _admin_request(user):
