@@ -152,7 +152,7 @@ def _reminder_day():
 
 
 def reminders():
-    from visits.services import reminders_send
+    from visits.services.reminders import reminders_send
 
     day = _reminder_day()
     stamp = f":{day:%Y-%m-%d}"
@@ -224,7 +224,7 @@ QUERY_PAGES = [
 ]
 PAGE_SETTINGS = {
     "customers": ("crm.views", "CUSTOMERS_PER_PAGE"),
-    "visits": ("visits.views", "VISITS_PER_PAGE"),
+    "visits": ("visits.views.visits", "VISITS_PER_PAGE"),
     "complaints": ("complaints.views", "PER_PAGE"),
     "reports": ("reports.views", "REPORTS_PER_PAGE"),
     "sales": ("crm.views", "SALES_PER_PAGE"),

@@ -75,7 +75,8 @@ def seed(users, today=None, stdout=None):
 
 def _visits(managers, today):
     from crm.models import Customer
-    from visits import services
+    from visits.services import schedules
+    from visits.services import visits as visit_services
 
     # The demo archive is long-standing: its customers joined two years ago,
     # so the grade intervals put them on the schedules.
@@ -89,25 +90,27 @@ def _visits(managers, today):
         # The last two weeks: schedules submitted and mostly carried out.
         for weeks_back in (2, 1):
             week_start = monday - datetime.timedelta(days=7 * weeks_back)
-            schedule, _created = services.schedule_propose(manager=manager, week_start=week_start)
+            schedule, _created = schedules.schedule_propose(manager=manager, week_start=week_start)
             if schedule.status == schedule.Status.DRAFT:
                 # Keep the past plans to what a manager really gets through.
                 extra = schedule.entries.order_by("planned_date", "id").values_list("pk", flat=True)
                 schedule.entries.filter(pk__in=list(extra[10:])).delete()
-                services.schedule_submit(schedule=schedule, actor=manager)
+                schedules.schedule_submit(schedule=schedule, actor=manager)
             entries = schedule.entries.select_related("customer").order_by("planned_date", "id")
             for number, entry in enumerate(entries[:10]):
                 if entry.planned_date >= today:
                     continue
                 arrived = _at(entry.planned_date, 9 + number % 8, rng.choice([0, 15, 30, 45]))
-                visit = services.visit_start(actor=manager, planned_visit=entry, arrived_at=arrived)
-                _carry_out(services, manager, visit, arrived, rng, number, today)
+                visit = visit_services.visit_start(
+                    actor=manager, planned_visit=entry, arrived_at=arrived
+                )
+                _carry_out(manager, visit, arrived, rng, number, today)
                 made += 1
         # A special visit (特殊访问) yesterday-ish, left open for the manager to finish.
         customer = manager.customers.filter(network_status="active").order_by("-code").first()
         if customer is not None:
             day = _working_days_back(today, 1)[0]
-            services.visit_start(
+            visit_services.visit_start(
                 actor=manager,
                 customer=customer,
                 special_reason="客户反映断货，临时上门",
@@ -116,13 +119,16 @@ def _visits(managers, today):
             made += 1
         # This week's plan (submitted by half of the team) and next week's draft.
         for week_start in (monday, monday + datetime.timedelta(days=7)):
-            schedule, _created = services.schedule_propose(manager=manager, week_start=week_start)
+            schedule, _created = schedules.schedule_propose(manager=manager, week_start=week_start)
             if week_start == monday and manager_index % 2 == 0 and schedule.status == "draft":
-                services.schedule_submit(schedule=schedule, actor=manager)
+                schedules.schedule_submit(schedule=schedule, actor=manager)
     return made
 
 
-def _carry_out(services, manager, visit, arrived, rng, number, today):
+def _carry_out(manager, visit, arrived, rng, number, today):
+    from visits.services import suggestions
+    from visits.services import visits as visit_services
+
     customer = visit.customer
     data = {name: rng.random() > 0.15 for name in _checklist_fields()}
     data.update(
@@ -132,22 +138,22 @@ def _carry_out(services, manager, visit, arrived, rng, number, today):
     )
     if number % 4 == 0:
         data["revisit_on"] = today + datetime.timedelta(days=rng.randint(-2, 4))
-    services.visit_update(visit=visit, actor=manager, data=data)
+    visit_services.visit_update(visit=visit, actor=manager, data=data)
     if number % 5 == 1:
-        services.suggestion_add(visit=visit, actor=manager, text="希望调整送货时间到上午")
-    services.visit_end(
+        suggestions.suggestion_add(visit=visit, actor=manager, text="希望调整送货时间到上午")
+    visit_services.visit_end(
         visit=visit, actor=manager, departed_at=arrived + datetime.timedelta(minutes=35)
     )
     if number % 7 == 6:
         return  # a few are left unsigned, as in real life
-    services.visit_sign(
+    visit_services.visit_sign(
         visit=visit,
         actor=manager,
         role="manager",
         image=signature_png(manager.last_name, f"m{manager.pk}"),
         signer_name=manager.get_full_name() or manager.username,
     )
-    services.visit_sign(
+    visit_services.visit_sign(
         visit=visit,
         actor=manager,
         role="customer",

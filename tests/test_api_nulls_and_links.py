@@ -16,7 +16,8 @@ from accounts.services import token_create
 from tests import factories
 from tests.visits.conftest import at
 from tests.world import _image
-from visits import services as visit_services
+from visits.services import schedules, suggestions, unlicensed, violations
+from visits.services import visits as visit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +50,7 @@ def test_undecided_price_violation_has_no_decider(world, manager, regional_manag
 
     assert _get(manager, url)["decided_by"] is None
 
-    visit_services.price_violation_dismiss(
-        violation=violation, actor=regional_manager, note="已整改"
-    )
+    violations.price_violation_dismiss(violation=violation, actor=regional_manager, note="已整改")
     assert _get(manager, url)["decided_by"] == str(regional_manager)
 
 
@@ -61,21 +60,21 @@ def test_unanswered_suggestion_has_no_answerer(world, manager):
 
     assert _get(manager, url)["answered_by"] is None
 
-    visit_services.suggestion_answer(suggestion=suggestion, actor=manager, answer="下周加送")
+    suggestions.suggestion_answer(suggestion=suggestion, actor=manager, answer="下周加送")
     assert _get(manager, url)["answered_by"] == str(manager)
 
 
 def test_unforwarded_report_has_no_forwarder_and_no_photo_link_without_photo(
     world, manager, regional_manager
 ):
-    bare = visit_services.unlicensed_report(
+    bare = unlicensed.unlicensed_report(
         actor=manager, address="解放路 3 号", description="无证售烟"
     )
     body = _get(manager, f"/api/visits/unlicensed/{bare.pk}/")
     assert body["forwarded_by"] is None
     assert body["photo"] is None
 
-    visit_services.unlicensed_forward(report=bare, actor=regional_manager, note="")
+    unlicensed.unlicensed_forward(report=bare, actor=regional_manager, note="")
     body = _get(manager, f"/api/visits/unlicensed/{bare.pk}/")
     assert body["forwarded_by"] == str(regional_manager)
 
@@ -108,7 +107,7 @@ def test_visit_of_ungraded_customer_has_no_grade(manager):
 def test_submitting_a_schedule_is_a_change_of_no_customer(world, manager):
     schedule = world["schedule"]
     with time_machine.travel(at("2026-10-09 12:00"), tick=False):
-        visit_services.schedule_submit(schedule=schedule, actor=manager)
+        schedules.schedule_submit(schedule=schedule, actor=manager)
 
     changes = _get(manager, f"/api/visits/schedules/{schedule.pk}/")["changes"]
 

@@ -17,8 +17,9 @@ from complaints import services as complaint_services
 from tests.complaints.conftest import make_complaint, signature
 from tests.visits.conftest import at, data_url, make_visit
 from tests.world import _image
-from visits import services as visit_services
 from visits.models import PriceViolation, Signature, Suggestion, UnlicensedReport
+from visits.services import schedules, suggestions, unlicensed, violations
+from visits.services import visits as visit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,9 @@ def _refused(error, field, limit):
 def test_an_answer_too_long(manager, customer):
     visit = make_visit(manager, customer, stage="ended")
     with time_machine.travel(at("2026-10-09 12:00"), tick=False):
-        suggestion = visit_services.suggestion_add(visit=visit, actor=manager, text="多送货")
+        suggestion = suggestions.suggestion_add(visit=visit, actor=manager, text="多送货")
         with pytest.raises(ValidationError) as error:
-            visit_services.suggestion_answer(
-                suggestion=suggestion, actor=manager, answer="好" * 2001
-            )
+            suggestions.suggestion_answer(suggestion=suggestion, actor=manager, answer="好" * 2001)
     _refused(error, "answer", 2000)
     assert Suggestion.objects.get(pk=suggestion.pk).answer == ""
 
@@ -88,7 +87,7 @@ def _violation(manager, customer):
 def test_a_dismissal_note_too_long(manager, customer, regional_manager):
     violation = _violation(manager, customer)
     with pytest.raises(ValidationError) as error:
-        visit_services.price_violation_dismiss(
+        violations.price_violation_dismiss(
             violation=violation, actor=regional_manager, note="无" * 501
         )
     _refused(error, "note", 500)
@@ -100,7 +99,7 @@ def test_a_downgrade_keeps_the_whole_note_and_cuts_only_the_derived_reason(
 ):
     violation = _violation(manager, customer)
     note = "价" * 500
-    violation = visit_services.price_violation_downgrade(
+    violation = violations.price_violation_downgrade(
         violation=violation, actor=regional_manager, note=note
     )
     assert violation.decision_note == note
@@ -110,19 +109,19 @@ def test_a_downgrade_keeps_the_whole_note_and_cuts_only_the_derived_reason(
 
 
 def test_unlicensed_forwarding_note_and_outcome_too_long(manager, regional_manager):
-    report = visit_services.unlicensed_report(
+    report = unlicensed.unlicensed_report(
         actor=manager,
         address="人民路 9 号",
         description="无证售烟",
         photo=SimpleUploadedFile("x.jpg", _image(), content_type="image/jpeg"),
     )
     with pytest.raises(ValidationError) as error:
-        visit_services.unlicensed_forward(report=report, actor=regional_manager, note="转" * 501)
+        unlicensed.unlicensed_forward(report=report, actor=regional_manager, note="转" * 501)
     _refused(error, "note", 500)
     assert UnlicensedReport.objects.get(pk=report.pk).status == UnlicensedReport.Status.REPORTED
-    report = visit_services.unlicensed_forward(report=report, actor=regional_manager, note="已转")
+    report = unlicensed.unlicensed_forward(report=report, actor=regional_manager, note="已转")
     with pytest.raises(ValidationError) as error:
-        visit_services.unlicensed_record_outcome(
+        unlicensed.unlicensed_record_outcome(
             report=report, actor=regional_manager, outcome="结" * 4001
         )
     _refused(error, "outcome", 4000)
@@ -131,12 +130,12 @@ def test_unlicensed_forwarding_note_and_outcome_too_long(manager, regional_manag
 
 def test_a_planned_visits_note_too_long(manager, customer):
     with time_machine.travel(at("2026-10-09 12:00"), tick=False):
-        schedule, _ = visit_services.schedule_propose(
+        schedule, _ = schedules.schedule_propose(
             manager=manager, week_start=datetime.date(2026, 10, 12)
         )
         schedule.entries.filter(customer=customer).delete()
         with pytest.raises(ValidationError) as error:
-            visit_services.schedule_add_visit(
+            schedules.schedule_add_visit(
                 schedule=schedule,
                 actor=manager,
                 customer=customer,

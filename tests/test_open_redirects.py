@@ -9,8 +9,8 @@ from django.urls import reverse
 from crm.models import Customer
 from tests import factories
 from tests.visits.conftest import at, make_visit
-from visits import services
 from visits.models import Suggestion
+from visits.services import schedules, suggestions
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def _stays_here(response, expected):
 def suggestion(manager, customer, travel):
     travel("2026-10-09 11:00")
     visit = make_visit(manager, customer, stage="in_progress")
-    services.suggestion_add(visit=visit, actor=manager, text="希望增加配送")
+    suggestions.suggestion_add(visit=visit, actor=manager, text="希望增加配送")
     return Suggestion.objects.get()
 
 
@@ -84,7 +84,7 @@ def test_suggestion_answer_keeps_a_next_on_this_site(login, manager, suggestion)
 def planned_of_exited_customer(manager, travel):
     travel("2026-10-02 16:00")
     factories.CustomerFactory(manager=manager, code="S1", grade=factories.grade("A1"))
-    schedule, _ = services.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
     entry = schedule.entries.get()
     # Starting it fails: the error path is the one that redirected to ``next``.
     Customer.objects.filter(pk=entry.customer_id).update(
@@ -108,8 +108,8 @@ def test_failed_visit_start_ignores_a_foreign_next(
 def test_schedule_comment_ignores_a_foreign_next(login, regional_manager, manager, travel, target):
     travel("2026-10-02 16:00")
     factories.CustomerFactory(manager=manager, grade=factories.grade("A1"))
-    schedule, _ = services.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
-    services.schedule_submit(schedule=schedule, actor=manager)
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
+    schedules.schedule_submit(schedule=schedule, actor=manager)
     response = login(regional_manager).post(
         reverse("visits:schedule_comment", args=[schedule.pk]), {"text": "好", "next": target}
     )

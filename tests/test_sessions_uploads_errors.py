@@ -205,7 +205,7 @@ def test_500_is_the_plain_page_without_a_traceback(settings, manager):
 
 def test_visit_signature_images_are_served_as_attachments(client, manager, customer):
     from crm.demo_activity import signature_png
-    from visits import services as visit_services
+    from visits.services import visits as visit_services
 
     visit = visit_services.visit_start(actor=manager, customer=customer, special_reason="补货")
     visit_services.visit_end(visit=visit, actor=manager)

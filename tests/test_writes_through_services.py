@@ -13,8 +13,8 @@ from complaints.models import Complaint
 from crm import services
 from crm.models import Assignment, AuditEvent, CalendarDay, Customer, Grade, Region
 from tests import factories
-from visits import services as visit_services
 from visits.models import UnlicensedReport, Visit, WeeklySchedule
+from visits.services import schedules, unlicensed
 
 pytestmark = pytest.mark.django_db
 
@@ -224,13 +224,13 @@ def admin_client(client, admin_user):
         (lambda m, c: factories.VisitFactory(customer=c, stage="ended"), "locked"),
         (lambda m, c: factories.ComplaintFactory(customer=c, stage="open"), "closed"),
         (
-            lambda m, c: visit_services.schedule_propose(
+            lambda m, c: schedules.schedule_propose(
                 manager=m, week_start=datetime.date(2026, 12, 7)
             )[0],
             WeeklySchedule.Status.SUBMITTED,
         ),
         (
-            lambda m, c: visit_services.unlicensed_report(
+            lambda m, c: unlicensed.unlicensed_report(
                 actor=m, address="人民路 9 号", description="无证"
             ),
             UnlicensedReport.Status.CLOSED,

@@ -34,8 +34,9 @@ from reports import services as report_services
 from tests import factories
 from tests.complaints.conftest import make_complaint
 from tests.visits.conftest import at, data_url, make_visit
-from visits import services as visit_services
 from visits.models import PriceViolation, WorkLog
+from visits.services import promotions, schedules, suggestions, work_logs
+from visits.services import unlicensed as unlicensed_services
 
 FOREIGN_NAME = "和平便利店"
 FOREIGN_CODE = "C00001"
@@ -71,15 +72,13 @@ def build_world(*, manager, teammate, outsider, regional_manager):
     )
     open_visit = make_visit(manager, customer, stage="ended", arrived="2026-10-08 10:00")
     with time_machine.travel(at("2026-10-09 12:00"), tick=False):
-        suggestion = visit_services.suggestion_add(
-            visit=open_visit, actor=manager, text="希望多送货"
-        )
-        schedule, _ = visit_services.schedule_propose(
+        suggestion = suggestions.suggestion_add(visit=open_visit, actor=manager, text="希望多送货")
+        schedule, _ = schedules.schedule_propose(
             manager=manager, week_start=datetime.date(2026, 10, 12)
         )
         # The proposal plans the customer (an A1 is due weekly).
         planned = schedule.entries.get(customer=customer)
-        promotion = visit_services.promotion_record(
+        promotion = promotions.promotion_record(
             customer=customer,
             actor=manager,
             item="宣传海报",
@@ -87,13 +86,13 @@ def build_world(*, manager, teammate, outsider, regional_manager):
             signer_name="王店主",
             signature=data_url(),
         )
-        unlicensed = visit_services.unlicensed_report(
+        unlicensed = unlicensed_services.unlicensed_report(
             actor=manager,
             address="人民路 9 号",
             description="无证售烟",
             photo=SimpleUploadedFile("x.jpg", _image(), content_type="image/jpeg"),
         )
-        work_log = visit_services.work_log_write(
+        work_log = work_logs.work_log_write(
             actor=manager, kind=WorkLog.Kind.DAILY, day=datetime.date(2026, 10, 9), content="走访"
         )
     complaint = make_complaint(manager, customer, regional_manager, stage="open")

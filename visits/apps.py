@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _close_open_visits(sender, *, customer, previous_manager, new_manager, actor, reason, **kw):
-    from visits import services
+    from visits.services import visits as visit_services
 
-    services.visits_close_on_reassignment(
+    visit_services.visits_close_on_reassignment(
         customer=customer,
         previous_manager=previous_manager,
         new_manager=new_manager,

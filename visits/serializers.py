@@ -29,7 +29,7 @@ from visits.models import (
     WorkLog,
     WorkLogComment,
 )
-from visits.services import VISIT_CONTENT_FIELDS
+from visits.services.visits import VISIT_CONTENT_FIELDS
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -4,7 +4,7 @@ import datetime
 
 from celery import shared_task
 
-from visits import services
+from visits.services import reminders, schedules
 
 
 def _day(value):
@@ -14,10 +14,10 @@ def _day(value):
 @shared_task
 def send_daily_reminders(day=None):
     """Revisits due and overdue, suggestions near their limit, lapsed grade intervals."""
-    return services.reminders_send(day=_day(day))
+    return reminders.reminders_send(day=_day(day))
 
 
 @shared_task
 def propose_next_week_schedules(today=None):
     """Next week's schedule for every active manager who has none yet."""
-    return services.schedules_propose_next_week(today=_day(today))
+    return schedules.schedules_propose_next_week(today=_day(today))

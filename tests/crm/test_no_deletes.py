@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from crm import audit
 from crm.models import AuditEvent, CalendarDay, Grade, Notification, Region, SalesImport
 from tests import factories
-from visits import services as visit_services
 from visits.models import UnlicensedReport, WeeklySchedule, WorkLog
+from visits.services import schedules, unlicensed, work_logs
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +60,18 @@ def test_no_user_record_is_deletable_in_the_admin(admin_user):
 def records(manager, regional_manager, customer, settings, tmp_path):
     """One of each record the outside tester deleted through the admin."""
     settings.MEDIA_ROOT = tmp_path
-    schedule, _ = visit_services.schedule_propose(
+    schedule, _ = schedules.schedule_propose(
         manager=manager, week_start=datetime.date(2026, 10, 12)
     )
-    visit_services.schedule_submit(schedule=schedule, actor=manager)
-    visit_services.schedule_comment(schedule=schedule, actor=regional_manager, text="好")
-    report = visit_services.unlicensed_report(
+    schedules.schedule_submit(schedule=schedule, actor=manager)
+    schedules.schedule_comment(schedule=schedule, actor=regional_manager, text="好")
+    report = unlicensed.unlicensed_report(
         actor=manager, address="人民路 9 号", description="无证经营"
     )
-    log = visit_services.work_log_write(
+    log = work_logs.work_log_write(
         actor=manager, kind=WorkLog.Kind.DAILY, day=datetime.date(2026, 10, 9), content="拜访"
     )
-    visit_services.work_log_comment(log=log, actor=regional_manager, text="很好")
+    work_logs.work_log_comment(log=log, actor=regional_manager, text="很好")
     batch = SalesImport.objects.create(file_name="2026-09.csv", row_count=1, imported_by=manager)
     sales = factories.SalesRecordFactory(customer=customer, batch=batch)
     return [schedule, report, log, sales, batch]

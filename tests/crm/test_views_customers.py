@@ -287,7 +287,7 @@ class TestSupervisorActions:
 
 def test_customer_page_lists_the_customers_visits_and_complaints(login, manager, customer):
     from complaints import services as complaint_services
-    from visits import services as visit_services
+    from visits.services import visits as visit_services
 
     visit = visit_services.visit_start(
         actor=manager, customer=customer, special_reason="客户反映断货"

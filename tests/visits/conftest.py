@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from PIL import Image, ImageDraw
 
-from visits import services
 from visits.models import Visit
+from visits.services import visits as visit_services
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -68,19 +68,23 @@ def record(customer, manager, arrived_at):
 def make_visit(manager, customer, *, stage="ended", arrived="2026-10-09 10:00", **content):
     """A special visit of ``customer`` taken to ``stage`` through the services."""
     with time_machine.travel(at(arrived), tick=False):
-        visit = services.visit_start(actor=manager, customer=customer, special_reason="电话约访")
+        visit = visit_services.visit_start(
+            actor=manager, customer=customer, special_reason="电话约访"
+        )
         if content:
-            visit = services.visit_update(visit=visit, actor=manager, data=content)
+            visit = visit_services.visit_update(visit=visit, actor=manager, data=content)
         if stage == "in_progress":
             return visit
     with time_machine.travel(at(arrived) + datetime.timedelta(minutes=30), tick=False):
-        visit = services.visit_end(visit=visit, actor=manager)
+        visit = visit_services.visit_end(visit=visit, actor=manager)
         if stage == "ended":
             return visit
-        visit = services.visit_sign(visit=visit, actor=manager, role="manager", image=data_url())
+        visit = visit_services.visit_sign(
+            visit=visit, actor=manager, role="manager", image=data_url()
+        )
         if stage == "manager_signed":
             return visit
-        visit = services.visit_sign(
+        visit = visit_services.visit_sign(
             visit=visit, actor=manager, role="customer", image=data_url(), signer_name="王店主"
         )
     assert visit.status == Visit.Status.LOCKED

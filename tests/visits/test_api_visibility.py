@@ -2,8 +2,8 @@ import pytest
 
 from tests import factories
 from tests.visits.conftest import data_url, make_visit
-from visits import services
 from visits.models import PromotionReceipt, UnlicensedReport, Visit, WorkLog
+from visits.services import schedules, suggestions
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_list_filters(api_login, manager, customer):
 
 def test_today(api_login, manager, customer, travel):
     travel("2026-10-08 08:00")
-    services.schedule_propose(manager=manager, week_start=__import__("datetime").date(2026, 10, 5))
+    schedules.schedule_propose(manager=manager, week_start=__import__("datetime").date(2026, 10, 5))
     body = api_login(manager).get("/api/visits/today/").json()
     assert body["day"] == "2026-10-08"
     assert [e["customer_code"] for e in body["plan"]] == [customer.code]
@@ -113,7 +113,7 @@ def test_visit_list_budget(
 def test_detail_lists_budget(api_login, manager, customer, size, django_assert_max_num_queries):
     visit = make_visit(manager, customer, stage="in_progress")
     for n in range(size):
-        services.suggestion_add(visit=visit, actor=manager, text=f"建议 {n}")
+        suggestions.suggestion_add(visit=visit, actor=manager, text=f"建议 {n}")
         UnlicensedReport.objects.create(
             region=manager.region, reporter=manager, address=f"a{n}", description="d"
         )
@@ -154,7 +154,7 @@ def test_today_budget(api_login, manager, size, travel, django_assert_max_num_qu
 
     travel("2026-10-08 08:00")
     factories.CustomerFactory.create_batch(size, manager=manager)
-    services.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
+    schedules.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
     client = api_login(manager)
     # plan, due customers, revisits, calendar (2), suggestions, in-progress visits.
     with django_assert_max_num_queries(7):

@@ -17,8 +17,8 @@ from django.urls import reverse
 from crm.models import Notification
 from tests import factories
 from tests.visits.conftest import make_visit
-from visits import services
 from visits.models import Suggestion, Visit
+from visits.services import reminders, schedules
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -104,7 +104,7 @@ def test_the_suggestions_page_and_visit_page_badges(login, travel, manager, due)
 
 def test_the_reminders_name_the_same_rows(travel, manager, due):
     travel("2026-10-09 07:30")
-    services.reminders_send()
+    reminders.reminders_send()
     keys = set(Notification.objects.filter(user=manager).values_list("key", flat=True))
     stamp = "2026-10-09"
     assert {f"revisit-due:{v.pk}:{stamp}" for v in Visit.objects.revisits_due(DAY)} <= keys
@@ -125,7 +125,7 @@ def test_a_planned_entry_is_overdue_on_the_page_as_in_the_api(login, api_login, 
     late = factories.CustomerFactory(manager=manager, code="LATE", grade=factories.grade("A1"))
     completed_visit(manager, late, D(2026, 9, 1))
     travel("2026-10-02 16:00")
-    schedule, _created = services.schedule_propose(manager=manager, week_start=D(2026, 10, 5))
+    schedule, _created = schedules.schedule_propose(manager=manager, week_start=D(2026, 10, 5))
     page = login(manager).get(reverse("visits:schedule") + "?week=2026-10-05").content.decode()
     body = api_login(manager).get(f"/api/visits/schedules/{schedule.pk}/").json()
     flagged = {row["customer_code"] for row in body["entries"] if row["is_overdue"]}

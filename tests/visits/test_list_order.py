@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.visits.conftest import record
-from visits.views import VISITS_PER_PAGE
+from visits.views.visits import VISITS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 

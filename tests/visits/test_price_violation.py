@@ -111,10 +111,10 @@ def test_others_get_404(request, api_login, violation, customer, persona):
 def test_service_refuses_another_regions_manager(violation, other_regional_manager):
     from django.core.exceptions import PermissionDenied
 
-    from visits import services
+    from visits.services import violations
 
     with pytest.raises(PermissionDenied):
-        services.price_violation_downgrade(violation=violation, actor=other_regional_manager)
+        violations.price_violation_downgrade(violation=violation, actor=other_regional_manager)
 
 
 def test_admin_may_downgrade(api_login, violation, admin_user, customer):

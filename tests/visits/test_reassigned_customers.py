@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from tests import factories
 from tests.visits.conftest import data_url
 from tests.visits.conftest import record as visit_record
-from visits import services
 from visits.models import Visit
+from visits.services import suggestions
+from visits.services import visits as visit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -116,16 +117,18 @@ class TestVisitPage:
 def visit_with_suggestions(manager, customer, count, *, locked=False):
     """A visit with ``count`` suggestions (each one also an event), signed if ``locked``."""
     with time_machine.travel(START, tick=False):
-        visit = services.visit_start(actor=manager, customer=customer, special_reason="电话约访")
+        visit = visit_services.visit_start(
+            actor=manager, customer=customer, special_reason="电话约访"
+        )
         for n in range(count):
-            services.suggestion_add(visit=visit, actor=manager, text=f"建议 {n}")
+            suggestions.suggestion_add(visit=visit, actor=manager, text=f"建议 {n}")
     if locked:
         with time_machine.travel(START + datetime.timedelta(minutes=30), tick=False):
-            visit = services.visit_end(visit=visit, actor=manager)
-            visit = services.visit_sign(
+            visit = visit_services.visit_end(visit=visit, actor=manager)
+            visit = visit_services.visit_sign(
                 visit=visit, actor=manager, role="manager", image=data_url()
             )
-            visit = services.visit_sign(
+            visit = visit_services.visit_sign(
                 visit=visit, actor=manager, role="customer", image=data_url(), signer_name="王店主"
             )
         assert visit.status == Visit.Status.LOCKED

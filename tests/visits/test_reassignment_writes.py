@@ -20,7 +20,6 @@ from crm import services as crm_services
 from crm.models import Notification
 from tests import factories
 from tests.visits.conftest import data_url, make_visit
-from visits import services
 from visits.models import (
     PlannedVisit,
     PriceViolation,
@@ -31,6 +30,8 @@ from visits.models import (
     VisitEvent,
     WeeklySchedule,
 )
+from visits.services import promotions, suggestions
+from visits.services import visits as visit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def records(manager, customer):
         "ended": make_visit(manager, customer, stage="ended", arrived="2026-10-09 10:00"),
         "open": make_visit(manager, customer, stage="in_progress", arrived="2026-10-12 10:00"),
     }
-    visits["suggestion"] = services.suggestion_add(
+    visits["suggestion"] = suggestions.suggestion_add(
         visit=visits["ended"], actor=manager, text="希望增加配送次数"
     )
     return visits
@@ -175,18 +176,18 @@ class TestPreviousManagerMayNotWrite:
     ):
         # What a page or a task read before the click: the customer still theirs.
         ended = make_visit(manager, customer, stage="ended")
-        suggestion = services.suggestion_add(visit=ended, actor=manager, text="希望增加配送次数")
+        suggestion = suggestions.suggestion_add(visit=ended, actor=manager, text="希望增加配送次数")
         assert ended.customer.manager == suggestion.customer.manager == manager
         hand_over(customer, teammate, admin_user)
         before = snapshot()
         with pytest.raises(PermissionDenied):
-            services.visit_update(visit=ended, actor=manager, data={"findings": "改写"})
+            visit_services.visit_update(visit=ended, actor=manager, data={"findings": "改写"})
         with pytest.raises(PermissionDenied):
-            services.visit_sign(visit=ended, actor=manager, role="manager", image=data_url())
+            visit_services.visit_sign(visit=ended, actor=manager, role="manager", image=data_url())
         with pytest.raises(PermissionDenied):
-            services.suggestion_add(visit=ended, actor=manager, text="再提一条")
+            suggestions.suggestion_add(visit=ended, actor=manager, text="再提一条")
         with pytest.raises(PermissionDenied):
-            services.suggestion_answer(suggestion=suggestion, actor=manager, answer="已安排")
+            suggestions.suggestion_answer(suggestion=suggestion, actor=manager, answer="已安排")
         assert snapshot() == before
 
 
@@ -318,7 +319,7 @@ class TestOpenVisitsAtReassignment:
         kept.refresh_from_db()
         assert kept.status == Visit.Status.IN_PROGRESS
         assert not kept.events.filter(action="reassigned").exists()
-        services.visit_end(visit=kept, actor=manager)
+        visit_services.visit_end(visit=kept, actor=manager)
 
     def test_the_reassign_page_closes_it_too(
         self, login, manager, customer, teammate, regional_manager, records
@@ -397,7 +398,7 @@ class TestCreatingForAReassignedCustomer:
         )
         assert receipt.status_code == 400 and "customer" in receipt.json()
         with pytest.raises(PermissionDenied):
-            services.promotion_record(
+            promotions.promotion_record(
                 customer=customer,
                 actor=manager,
                 item="宣传海报",

@@ -8,8 +8,8 @@ import datetime
 import pytest
 
 from crm import services as crm_services
-from visits import services
 from visits.models import PlannedVisit
+from visits.services import schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ HOLIDAY_WEEK = datetime.date(2026, 10, 5)
 @pytest.fixture
 def moved_entry(manager, customer, outsider, admin_user, travel):
     travel("2026-10-02 16:00")
-    schedule, _ = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
     entry = schedule.entries.get(customer=customer)
     crm_services.customer_reassign(
         customer=customer,

@@ -6,8 +6,9 @@ from django.core import mail
 from crm.models import Notification
 from tests import factories
 from tests.visits.conftest import make_visit
-from visits import services, tasks
+from visits import tasks
 from visits.models import Suggestion
+from visits.services import reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +73,11 @@ def test_next_day_reminds_again_and_a_made_revisit_stops(
     manager, customer, due_items, travel, django_capture_on_commit_callbacks
 ):
     travel("2026-10-09 07:30")
-    services.reminders_send()
+    reminders.reminders_send()
     travel("2026-10-10 07:30")  # the make-up Saturday is a working day
     make_visit(manager, customer, stage="in_progress", arrived="2026-10-10 07:00")
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send()
+        reminders.reminders_send()
     keys = [key for _user, key in _keys() if key.endswith("2026-10-10")]
     assert not any(key.startswith("revisit-due") for key in keys)  # made today
     assert len([k for k in keys if k.startswith("revisit-overdue")]) == 1
@@ -84,17 +85,17 @@ def test_next_day_reminds_again_and_a_made_revisit_stops(
 
 def test_nothing_on_a_day_off(due_items, travel):
     travel("2026-10-11 07:30")  # Sunday
-    assert services.reminders_send() == 0
+    assert reminders.reminders_send() == 0
     assert not Notification.objects.exists()
 
 
 def test_queries_do_not_grow_with_items(due_items, travel, django_assert_max_num_queries):
     travel("2026-10-09 07:30")
-    services.reminders_send()
+    reminders.reminders_send()
     # Second run, everything already sent: calendar (2), managers, today's keys,
     # revisits, suggestions, customers with their last visit = 7 queries.
     with django_assert_max_num_queries(7):
-        assert services.reminders_send() == 0
+        assert reminders.reminders_send() == 0
 
 
 def test_management_command(due_items, travel, capsys):

@@ -7,8 +7,8 @@ from crm import workdays
 from crm.models import Customer, Notification
 from tests import factories
 from tests.visits.conftest import completed_visit
-from visits import services
 from visits.models import ScheduleChange, WeeklySchedule
+from visits.services import schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ class TestPropose:
     def test_holiday_week_overdue_first_on_working_days(self, manager, teammate, travel):
         never, weekly, monthly = self._customers(manager, teammate, travel)
         travel("2026-10-02 16:00")
-        schedule, created = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+        schedule, created = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
         assert created
         plan = {e.customer.code: e for e in schedule.entries.select_related("customer")}
         assert set(plan) == {"NEVER", "WEEKLY", "MONTHLY"}
@@ -70,15 +70,15 @@ class TestPropose:
     def test_make_up_sunday_gets_visits(self, manager, travel):
         travel("2026-09-11 16:00")
         factories.CustomerFactory.create_batch(12, manager=manager)
-        schedule, _ = services.schedule_propose(manager=manager, week_start=D(2026, 9, 14))
+        schedule, _ = schedules.schedule_propose(manager=manager, week_start=D(2026, 9, 14))
         days = sorted(schedule.entries.values_list("planned_date", flat=True))
         assert D(2026, 9, 20) in days  # the make-up Sunday counts as a working day
         assert {days.count(day) for day in set(days)} == {2}  # 12 over 6 working days
 
     def test_idempotent(self, manager, teammate, travel):
         self._customers(manager, teammate, travel)
-        first, created = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
-        second, created_again = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+        first, created = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+        second, created_again = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
         assert created and not created_again
         assert first.pk == second.pk
         assert WeeklySchedule.objects.count() == 1
@@ -111,7 +111,7 @@ class TestAdjustAndSubmit:
     @pytest.fixture
     def schedule(self, manager, customer, travel):
         travel("2026-10-02 16:00")
-        schedule, _ = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+        schedule, _ = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
         return schedule
 
     def test_changes_before_submission_are_not_recorded(self, api_login, manager, schedule):
@@ -209,8 +209,8 @@ def test_region_coverage(api_login, manager, teammate, outsider, regional_manage
     factories.CustomerFactory(manager=manager)  # B2
     factories.CustomerFactory(manager=teammate)
     factories.CustomerFactory(manager=outsider)
-    schedule, _ = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
-    services.schedule_remove_visit(entry=schedule.entries.first(), actor=manager)
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+    schedules.schedule_remove_visit(entry=schedule.entries.first(), actor=manager)
     rows = (
         api_login(regional_manager)
         .get("/api/visits/schedules/region/", {"week_start": "2026-10-05"})
@@ -252,9 +252,9 @@ class TestFridayJob:
 
     def test_keeps_a_schedule_the_manager_made(self, manager, customer, travel):
         travel("2026-10-08 09:00")
-        own, _ = services.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
-        services.schedule_submit(schedule=own, actor=manager)
-        assert services.schedules_propose_next_week(today=D(2026, 10, 9)) == 0
+        own, _ = schedules.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
+        schedules.schedule_submit(schedule=own, actor=manager)
+        assert schedules.schedules_propose_next_week(today=D(2026, 10, 9)) == 0
         own.refresh_from_db()
         assert own.status == WeeklySchedule.Status.SUBMITTED and not own.proposed_by_job
 
@@ -264,7 +264,7 @@ def test_schedule_list_query_budget(
     api_login, regional_manager, region, size, django_assert_max_num_queries
 ):
     for manager in factories.ManagerFactory.create_batch(size, region=region):
-        services.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
+        schedules.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
     client = api_login(regional_manager)
     # 1 count, 1 page of schedules with manager, region and entry count.
     with django_assert_max_num_queries(2):
@@ -278,9 +278,9 @@ def test_schedule_detail_and_region_query_budget(
 ):
     travel("2026-10-08 09:00")
     factories.CustomerFactory.create_batch(size, manager=manager)
-    schedule, _ = services.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
-    services.schedule_submit(schedule=schedule, actor=manager)
-    services.schedule_comment(schedule=schedule, actor=regional_manager, text="好")
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
+    schedules.schedule_submit(schedule=schedule, actor=manager)
+    schedules.schedule_comment(schedule=schedule, actor=regional_manager, text="好")
     client = api_login(regional_manager)
     # schedule with manager; entries with customer, grade and visit; changes; comments.
     with django_assert_max_num_queries(4):

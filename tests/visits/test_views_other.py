@@ -11,8 +11,8 @@ from PIL import Image
 from crm.models import GradeChange
 from tests import factories
 from tests.visits.conftest import data_url, make_visit
-from visits import services
 from visits.models import PriceViolation, PromotionReceipt, Suggestion, UnlicensedReport, WorkLog
+from visits.services import schedules, suggestions
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ class TestSuggestions:
     def test_due_dates_overdue_and_answer(self, login, manager, customer, travel):
         travel("2026-10-09 11:00")
         visit = make_visit(manager, customer, stage="in_progress")
-        services.suggestion_add(visit=visit, actor=manager, text="希望增加配送")
+        suggestions.suggestion_add(visit=visit, actor=manager, text="希望增加配送")
         suggestion = Suggestion.objects.get()
         travel("2026-10-20 09:00")  # past its 3-working-day limit
         client = login(manager)
@@ -104,7 +104,7 @@ class TestSuggestions:
     def test_teammate_cannot_answer(self, login, manager, teammate, customer, travel):
         travel("2026-10-09 11:00")
         visit = make_visit(manager, customer, stage="in_progress")
-        suggestion = services.suggestion_add(visit=visit, actor=manager, text="建议")
+        suggestion = suggestions.suggestion_add(visit=visit, actor=manager, text="建议")
         response = login(teammate).post(
             reverse("visits:suggestion_answer", args=[suggestion.pk]), {"answer": "x"}
         )
@@ -237,7 +237,7 @@ class TestWorkLogs:
 class TestToday:
     def test_partial_lists_the_plan_and_what_is_late(self, login, manager, customer, travel):
         travel("2026-10-02 16:00")
-        services.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
+        schedules.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
         travel("2026-10-08 08:00")
         page = login(manager).get(reverse("visits:today")).text
         assert 'data-testid="visits-today"' in page

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from visits import services
 from visits.models import PlannedVisit, ScheduleChange, WeeklySchedule
+from visits.services import schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def schedule(manager, travel):
     travel("2026-10-02 16:00")
     for code in ("S1", "S2", "S3"):
         factories.CustomerFactory(manager=manager, code=code, grade=factories.grade("A1"))
-    schedule, _ = services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
     return schedule
 
 
@@ -93,7 +93,7 @@ class TestMyWeek:
             ScheduleChange.Action.REMOVE,
         ]
 
-        services.schedule_comment(schedule=schedule, actor=regional_manager, text="周六记得去")
+        schedules.schedule_comment(schedule=schedule, actor=regional_manager, text="周六记得去")
         page = client.get(my_week()).text
         assert "Changes after submission" in page and "新加店" in page
         assert "周六记得去" in page
@@ -126,7 +126,7 @@ class TestMyWeek:
         travel("2026-10-02 16:00")
         for _ in range(rows):
             factories.CustomerFactory(manager=manager, grade=factories.grade("A1"))
-        services.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
+        schedules.schedule_propose(manager=manager, week_start=HOLIDAY_WEEK)
         client = login(manager)
         # session, user; schedule, entries (customer, grade, visit), changes, comments;
         # calendar days; the customers of the "add" form; the layout's unread count and

@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from crm.pdf import RefusedURL, url_fetcher
 from tests import factories
 from tests.visits.conftest import data_url, make_visit, png_bytes
-from visits import services
 from visits.models import Signature, Visit, VisitEvent, VisitLocked
+from visits.services import schedules, suggestions
+from visits.services import visits as visit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _url(visit, action=""):
 class TestLogging:
     def test_planned_visit_from_the_schedule(self, api_login, manager, customer, travel):
         travel("2026-10-08 08:00")
-        schedule, _ = services.schedule_propose(manager=manager, week_start=D(2026, 10, 5))
+        schedule, _ = schedules.schedule_propose(manager=manager, week_start=D(2026, 10, 5))
         entry = schedule.entries.get()
         travel("2026-10-08 10:00")
         client = api_login(manager)
@@ -209,9 +210,9 @@ class TestLocked:
 
     def test_service_refuses(self, manager, locked):
         with pytest.raises(VisitLocked):
-            services.visit_update(visit=locked, actor=manager, data={"findings": "改"})
+            visit_services.visit_update(visit=locked, actor=manager, data={"findings": "改"})
         with pytest.raises(VisitLocked):
-            services.visit_sign(
+            visit_services.visit_sign(
                 visit=locked, actor=manager, role="customer", image=data_url(), signer_name="x"
             )
 
@@ -245,9 +246,9 @@ class TestLocked:
         assert Visit.objects.get(pk=locked.pk).findings == "货架整洁"
 
     def test_tampering_is_detected(self, api_login, manager, locked):
-        assert services.visit_verify(visit=locked) == (True, [])
+        assert visit_services.visit_verify(visit=locked) == (True, [])
         Visit.objects.filter(pk=locked.pk).update(findings="私下改过")
-        ok, problems = services.visit_verify(visit=locked)
+        ok, problems = visit_services.visit_verify(visit=locked)
         assert not ok and len(problems) == 2  # both signatures' hashes no longer match
         body = api_login(manager).get(_url(locked, "verify")).json()
         assert body["ok"] is False
@@ -256,7 +257,7 @@ class TestLocked:
         signature = locked.signatures.get(role="customer")
         with open(signature.image.path, "wb") as handle:
             handle.write(png_bytes(size=(301, 120)))
-        ok, problems = services.visit_verify(visit=locked)
+        ok, problems = visit_services.visit_verify(visit=locked)
         assert not ok and len(problems) == 1
 
     def test_correction_is_a_new_linked_record(self, api_login, manager, locked):
@@ -275,7 +276,7 @@ class TestLocked:
         original = client.get(_url(locked)).json()
         assert original["findings"] == "货架整洁" and original["corrections"] == [body["id"]]
         assert VisitEvent.objects.filter(visit=locked, action="corrected").exists()
-        assert services.visit_verify(visit=locked)[0]  # the original is untouched
+        assert visit_services.visit_verify(visit=locked)[0]  # the original is untouched
 
     def test_only_a_locked_record_is_corrected(self, api_login, manager, customer):
         visit = make_visit(manager, customer, stage="ended")
@@ -323,7 +324,7 @@ class TestSuggestions:
 
     def test_answer_once(self, api_login, manager, customer):
         visit = make_visit(manager, customer, stage="in_progress")
-        suggestion = services.suggestion_add(visit=visit, actor=manager, text="加开早班配送")
+        suggestion = suggestions.suggestion_add(visit=visit, actor=manager, text="加开早班配送")
         client = api_login(manager)
         url = f"/api/visits/suggestions/{suggestion.pk}/answer/"
         response = client.post(url, {"answer": "已反馈物流部门"}, format="json")
@@ -335,7 +336,7 @@ class TestSuggestions:
     @pytest.mark.parametrize("persona", ["teammate", "outsider", "other_regional_manager"])
     def test_others_cannot_see_or_answer(self, request, api_login, manager, customer, persona):
         visit = make_visit(manager, customer, stage="in_progress")
-        suggestion = services.suggestion_add(visit=visit, actor=manager, text="x")
+        suggestion = suggestions.suggestion_add(visit=visit, actor=manager, text="x")
         client = api_login(request.getfixturevalue(persona))
         assert client.get(f"/api/visits/suggestions/{suggestion.pk}/").status_code == 404
         answer = client.post(f"/api/visits/suggestions/{suggestion.pk}/answer/", {"answer": "y"})

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from visits import services
+from visits.services import schedules
 
 
 class Command(BaseCommand):
@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
 
     def handle(self, *args, date=None, **options):
-        created = services.schedules_propose_next_week(today=date)
+        created = schedules.schedules_propose_next_week(today=date)
         self.stdout.write(f"{created} schedules proposed")

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from visits import services
+from visits.services import reminders
 
 
 class Command(BaseCommand):
@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
 
     def handle(self, *args, date=None, **options):
-        sent = services.reminders_send(day=date)
+        sent = reminders.reminders_send(day=date)
         self.stdout.write(f"{sent} reminders sent")

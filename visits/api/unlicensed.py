@@ -1,0 +1,78 @@
+"""API of unlicensed-operation reports, under /api/visits/unlicensed/."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from visits import access, selectors
+from visits import serializers as s
+from visits.api.common import PARSERS, _validated
+from visits.models import (
+    UnlicensedReport,
+)
+from visits.services import unlicensed
+
+
+class UnlicensedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Unlicensed operation (无证经营): reported by managers, forwarded and closed by the
+    regional manager."""
+
+    serializer_class = s.UnlicensedReportSerializer
+    parser_classes = PARSERS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return UnlicensedReport.objects.none()
+        wanted = self.request.query_params.get("status")
+        wanted = wanted if wanted in UnlicensedReport.Status.values else None
+        return selectors.unlicensed_list(user=self.request.user, status=wanted)
+
+    # A photo comes only in a multipart upload; JSON and form bodies carry the text.
+    @extend_schema(
+        request={
+            "multipart/form-data": s.UnlicensedReportSerializer,
+            "application/json": s.UnlicensedReportTextSerializer,
+            "application/x-www-form-urlencoded": s.UnlicensedReportTextSerializer,
+        },
+        responses={201: s.UnlicensedReportSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.UnlicensedReportSerializer, request)
+        report = unlicensed.unlicensed_report(actor=request.user, **data)
+        return Response(
+            s.UnlicensedReportSerializer(report, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _handled(self):
+        report = self.get_object()
+        if not access.can_handle_unlicensed(self.request.user, report):
+            self.permission_denied(self.request, message=_("Only the regional manager handles it."))
+        return report
+
+    @extend_schema(request=s.ForwardSerializer, responses=s.UnlicensedReportSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        report = self._handled()
+        data = _validated(s.ForwardSerializer, request)
+        report = unlicensed.unlicensed_forward(
+            report=report, actor=request.user, note=data.get("note", "")
+        )
+        return Response(s.UnlicensedReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(request=s.OutcomeSerializer, responses=s.UnlicensedReportSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        report = self._handled()
+        data = _validated(s.OutcomeSerializer, request)
+        report = unlicensed.unlicensed_record_outcome(
+            report=report, actor=request.user, outcome=data["outcome"]
+        )
+        return Response(s.UnlicensedReportSerializer(report, context={"request": request}).data)

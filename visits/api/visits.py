@@ -1,0 +1,145 @@
+"""API of visit records, under /api/visits/records/."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from crm import audit
+from crm.api.pagination import KeysFirstPagination
+from visits import access, selectors
+from visits import serializers as s
+from visits.api.common import PARSERS, _validated
+from visits.models import (
+    Visit,
+)
+from visits.pdf import visit_pdf
+from visits.services import suggestions
+from visits.services import visits as visit_services
+
+
+class VisitViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Visit records (走访签到记录): start, fill in, end, sign, correct, print.
+
+    There is no delete: records are kept, and a locked record changes only by a
+    linked correction.
+    """
+
+    parser_classes = PARSERS
+    pagination_class = KeysFirstPagination
+    ordering_fields = ["arrived_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Visit.objects.none()
+        if self.action == "list":
+            # Checked first: "?manager=null" or a date like "x" reached the query as is (500).
+            params = {k: v for k, v in self.request.query_params.items() if v != ""}
+            query = s.VisitListQuerySerializer(data=params)
+            query.is_valid(raise_exception=True)
+            return selectors.visit_list(user=self.request.user, filters=query.validated_data)
+        return access.visit_scope(self.request.user, selectors.visit_detail_queryset())
+
+    def get_serializer_class(self):
+        return s.VisitListSerializer if self.action == "list" else s.VisitSerializer
+
+    def _respond(self, visit, code=status.HTTP_200_OK):
+        visit = selectors.visit_detail_queryset().get(pk=visit.pk)
+        return Response(s.VisitSerializer(visit, context={"request": self.request}).data, code)
+
+    # The filters as the query serializer checks them: choices, ranges, dates.
+    @extend_schema(parameters=[s.VisitListQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.VisitStartSerializer, responses={201: s.VisitSerializer})
+    def create(self, request):
+        """Start a visit on arrival: a planned visit, or a special visit with its reason."""
+        data = _validated(s.VisitStartSerializer, request)
+        visit = visit_services.visit_start(actor=request.user, **data)
+        return self._respond(visit, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.VisitContentSerializer, responses=s.VisitSerializer)
+    def partial_update(self, request, pk=None):
+        """Fill in the checklist and the rest while the visit is open."""
+        visit = self.get_object()
+        data = _validated(s.VisitContentSerializer, request, partial=True)
+        visit = visit_services.visit_update(visit=visit, actor=request.user, data=data)
+        return self._respond(visit)
+
+    @extend_schema(request=s.VisitContentSerializer, responses=s.VisitSerializer)
+    def update(self, request, pk=None):
+        return self.partial_update(request, pk)
+
+    @extend_schema(request=s.VisitEndSerializer, responses=s.VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        visit = self.get_object()
+        data = _validated(s.VisitEndSerializer, request)
+        visit = visit_services.visit_end(visit=visit, actor=request.user, **data)
+        return self._respond(visit)
+
+    @extend_schema(
+        request={
+            "application/json": s.VisitSignSerializer,
+            "multipart/form-data": s.VisitSignSerializer,
+        },
+        responses=s.VisitSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """The manager signs, then the customer; the customer's signature locks the record."""
+        visit = self.get_object()
+        data = _validated(s.VisitSignSerializer, request)
+        visit = visit_services.visit_sign(
+            visit=visit,
+            actor=request.user,
+            role=data["role"],
+            image=data["image"],
+            signer_name=data.get("signer_name", ""),
+        )
+        return self._respond(visit)
+
+    @extend_schema(request=s.VisitCorrectSerializer, responses={201: s.VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """A correction of a locked record: a new record linked to it, to be signed again."""
+        visit = self.get_object()
+        data = dict(_validated(s.VisitCorrectSerializer, request, partial=True))
+        reason = data.pop("reason", "")
+        correction = visit_services.visit_correct(
+            visit=visit, actor=request.user, data=data, reason=reason
+        )
+        return self._respond(correction, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SuggestionCreateSerializer, responses={201: s.SuggestionSerializer})
+    @action(detail=True, methods=["post"])
+    def suggestions(self, request, pk=None):
+        """Record a customer suggestion; it is due for an answer in 3 working days."""
+        visit = self.get_object()
+        data = _validated(s.SuggestionCreateSerializer, request)
+        suggestion = suggestions.suggestion_add(visit=visit, actor=request.user, text=data["text"])
+        return Response(s.SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.VerifySerializer)
+    @action(detail=True, methods=["get"])
+    def verify(self, request, pk=None):
+        """Whether the stored signatures still match the record (tamper check)."""
+        ok, problems = visit_services.visit_verify(visit=self.get_object())
+        return Response({"ok": ok, "problems": [str(p) for p in problems]})
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        visit = self.get_object()
+        data = visit_pdf(visit=visit)
+        audit.record("pdf", obj=visit, summary=str(visit))
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="visit-{visit.pk}.pdf"'
+        return response

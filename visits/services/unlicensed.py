@@ -1,0 +1,81 @@
+"""Writes of unlicensed-operation reports (无证经营): report, forward, outcome."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.access import works_in_region
+from crm.errors import ConflictError, check_length
+from crm.notifications import notify
+from visits import access, images
+from visits.models import (
+    UnlicensedReport,
+)
+from visits.services.common import _require, _url
+
+
+def unlicensed_report(*, actor, address, description, photo=None):
+    """A manager reports unlicensed operation (无证经营); the region's manager is told."""
+    _require(works_in_region(actor))
+    report = UnlicensedReport(
+        region_id=actor.region_id,
+        reporter=actor,
+        address=(address or "").strip(),
+        description=(description or "").strip(),
+    )
+    if photo is not None:
+        content = images.photo(photo)
+        report.photo.save(content.name, content, save=False)
+    report.full_clean(exclude=["forwarded_by"])
+    with transaction.atomic():
+        report.save()
+        for supervisor in access.regional_managers_of(actor.region_id):
+            if supervisor.pk != actor.pk:
+                notify(
+                    user=supervisor,
+                    key=f"unlicensed:{report.pk}",
+                    title=_("Unlicensed operation reported at %(address)s")
+                    % {"address": report.address},
+                    body=report.description,
+                    url=_url("visits:unlicensed_detail", report.pk),
+                )
+    return report
+
+
+def unlicensed_forward(*, report, actor, note=""):
+    """Forwarded to the monopoly department."""
+    if not access.can_handle_unlicensed(actor, report):
+        raise PermissionDenied
+    note = (note or "").strip()
+    check_length(UnlicensedReport, "forward_note", note, key="note")
+    claimed = UnlicensedReport.objects.filter(
+        pk=report.pk, status=UnlicensedReport.Status.REPORTED
+    ).update(
+        status=UnlicensedReport.Status.FORWARDED,
+        forwarded_at=timezone.now(),
+        forwarded_by=actor,
+        forward_note=note,
+    )
+    if claimed != 1:
+        raise ConflictError(_("This report has already been forwarded."))
+    report.refresh_from_db()
+    return report
+
+
+def unlicensed_record_outcome(*, report, actor, outcome):
+    if not access.can_handle_unlicensed(actor, report):
+        raise PermissionDenied
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("Write the outcome.")})
+    check_length(UnlicensedReport, "outcome", outcome)
+    claimed = UnlicensedReport.objects.filter(
+        pk=report.pk, status=UnlicensedReport.Status.FORWARDED
+    ).update(status=UnlicensedReport.Status.CLOSED, outcome=outcome, closed_at=timezone.now())
+    if claimed != 1:
+        if report.status == UnlicensedReport.Status.REPORTED:
+            raise ConflictError(_("Forward the report to the monopoly department first."))
+        raise ConflictError(_("The outcome has already been recorded."))
+    report.refresh_from_db()
+    return report

@@ -1,0 +1,261 @@
+"""Pages of weekly schedules: my week, a schedule, the region's schedules."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm import workdays
+from crm.access import (
+    sees_all,
+    works_customers,
+)
+from crm.models import Region
+from visits import access, forms, selectors
+from visits.models import (
+    PlannedVisit,
+    ScheduleComment,
+)
+from visits.services import schedules
+from visits.views.common import (
+    _apply,
+    _flash,
+    _form_errors_to_messages,
+    _week_days,
+    _week_param,
+    manager_required,
+    supervisor_required,
+)
+
+
+@login_required
+def my_week(request):
+    """A manager's plan for a week (客户访问日程表); others go to the region's page."""
+    user = request.user
+    week_start = _week_param(request)
+    if not works_customers(user):
+        url = reverse("visits:region_schedules")
+        return redirect(f"{url}?week={week_start:%Y-%m-%d}")
+    schedule = (
+        selectors.schedule_detail_queryset().filter(manager=user, week_start=week_start).first()
+    )
+    return _render_schedule(request, schedule, week_start, owner=user)
+
+
+@login_required
+def schedule_detail(request, pk):
+    schedule = selectors.schedule_detail(user=request.user, pk=pk)
+    return _render_schedule(request, schedule, schedule.week_start, owner=schedule.manager)
+
+
+def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
+    user = request.user
+    days = _week_days(week_start)
+    working = [d["date"] for d in days if d["working"]]
+    today = timezone.localdate()
+    can_edit = schedule is not None and access.can_edit_schedule(user, schedule)
+    if schedule is not None:
+        by_day = {d["date"]: d for d in days}
+        for entry in schedule.entries.all():
+            by_day[entry.planned_date]["entries"].append(entry)
+    shown = [d for d in days if not d["weekend"] or d["working"] or d["entries"]]
+    context = {
+        "schedule": schedule,
+        "owner": owner,
+        "week_start": week_start,
+        "week_end": week_start + datetime.timedelta(days=6),
+        "previous_week": week_start - datetime.timedelta(days=7),
+        "next_week": week_start + datetime.timedelta(days=7),
+        "days": shown,
+        "today": today,
+        "can_edit": can_edit,
+        "can_propose": works_customers(user) and owner.pk == user.pk and schedule is None,
+        "is_own": owner.pk == user.pk,
+        "can_comment": schedule is not None and access.can_comment_schedule(user, schedule),
+        "comment_form": forms.CommentForm(),
+        "move_form": forms.ScheduleMoveForm(days=working),
+        "working_days": working,
+    }
+    if can_edit:
+        context["add_form"] = add_form or forms.ScheduleAddForm(user=user, days=working)
+    return render(request, "visits/schedule.html", context)
+
+
+@require_POST
+@manager_required
+def schedule_propose(request):
+    week_start = _week_param(request)
+    result = _flash(
+        request,
+        lambda: schedules.schedule_propose(manager=request.user, week_start=week_start),
+    )
+    if result:
+        schedule, created = result
+        if created:
+            messages.success(
+                request,
+                _("%(count)s visits proposed from your customers' grade intervals.")
+                % {"count": schedule.entries.count()},
+            )
+    return redirect(f"{reverse('visits:schedule')}?week={week_start:%Y-%m-%d}")
+
+
+def _schedule_url(schedule):
+    return f"{reverse('visits:schedule')}?week={schedule.week_start:%Y-%m-%d}"
+
+
+@require_POST
+@login_required
+def schedule_add(request, pk):
+    schedule = access.schedule_for_user(request.user, pk, change=True)
+    days = workdays.working_days_between(*selectors.week_bounds(schedule.week_start))
+    form = forms.ScheduleAddForm(request.POST, user=request.user, days=days)
+    if form.is_valid():
+        entry = _apply(
+            form,
+            lambda: schedules.schedule_add_visit(
+                schedule=schedule,
+                actor=request.user,
+                customer=form.cleaned_data["customer"],
+                planned_date=form.cleaned_data["planned_date"],
+            ),
+        )
+        if entry is not None:
+            messages.success(
+                request,
+                _("%(customer)s added on %(date)s.")
+                % {"customer": entry.customer, "date": f"{entry.planned_date:%m-%d}"},
+            )
+            return redirect(_schedule_url(schedule))
+    _form_errors_to_messages(request, form)
+    return redirect(_schedule_url(schedule))
+
+
+def _entry_for_change(user, pk):
+    try:
+        entry = PlannedVisit.objects.select_related("schedule", "customer").get(
+            pk=pk, schedule__in=access.schedule_scope(user)
+        )
+    except (PlannedVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such planned visit") from None
+    if not access.can_edit_schedule(user, entry.schedule):
+        raise PermissionDenied
+    return entry
+
+
+@require_POST
+@login_required
+def schedule_move(request, pk):
+    entry = _entry_for_change(request.user, pk)
+    days = workdays.working_days_between(*selectors.week_bounds(entry.schedule.week_start))
+    form = forms.ScheduleMoveForm(request.POST, days=days)
+    if form.is_valid():
+        new_date = form.cleaned_data["planned_date"]
+        _flash(
+            request,
+            lambda: schedules.schedule_move_visit(
+                entry=entry, actor=request.user, planned_date=new_date
+            ),
+            _("%(customer)s moved to %(date)s.")
+            % {"customer": entry.customer, "date": f"{new_date:%m-%d}"},
+        )
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect(_schedule_url(entry.schedule))
+
+
+@require_POST
+@login_required
+def schedule_remove(request, pk):
+    entry = _entry_for_change(request.user, pk)
+    schedule = entry.schedule
+    _flash(
+        request,
+        lambda: schedules.schedule_remove_visit(entry=entry, actor=request.user),
+        _("%(customer)s removed from the week.") % {"customer": entry.customer},
+    )
+    return redirect(_schedule_url(schedule))
+
+
+@require_POST
+@login_required
+def schedule_submit(request, pk):
+    schedule = access.schedule_for_user(request.user, pk, change=True)
+    _flash(
+        request,
+        lambda: schedules.schedule_submit(schedule=schedule, actor=request.user),
+        _("Schedule submitted to the regional manager."),
+    )
+    return redirect(_schedule_url(schedule))
+
+
+@require_POST
+@login_required
+def schedule_comment(request, pk):
+    schedule = access.schedule_for_user(request.user, pk, comment=True)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        _flash(
+            request,
+            lambda: schedules.schedule_comment(
+                schedule=schedule, actor=request.user, text=form.cleaned_data["text"]
+            ),
+            _("Comment sent."),
+        )
+    else:
+        _form_errors_to_messages(request, form)
+    back = request.POST.get("next")
+    if back == "region":
+        url = reverse("visits:region_schedules")
+        return redirect(f"{url}?week={schedule.week_start:%Y-%m-%d}")
+    return redirect(schedule)
+
+
+@supervisor_required
+def region_schedules(request):
+    """Every manager's schedule of the region for a week, with coverage by grade."""
+    user = request.user
+    week_start = _week_param(request)
+    region = None
+    regions = []
+    if sees_all(user):
+        regions = list(Region.objects.order_by("code"))
+        region_id = request.GET.get("region")
+        region = next((r for r in regions if str(r.pk) == region_id), None)
+        if region is None and regions:
+            region = regions[0]
+    rows = selectors.region_schedules(user=user, week_start=week_start, region=region)
+    schedule_ids = [row.schedule.pk for row in rows if row.schedule]
+    comments = {}
+    if schedule_ids:
+        for comment in (
+            ScheduleComment.objects.filter(schedule_id__in=schedule_ids)
+            .select_related("author")
+            .order_by("created_at", "id")
+        ):
+            comments.setdefault(comment.schedule_id, []).append(comment)
+    for row in rows:
+        row.comments = comments.get(row.schedule.pk, []) if row.schedule else []
+        row.total_due = sum(c.due for c in row.coverage)
+        row.total_planned_due = sum(c.planned_due for c in row.coverage)
+    return render(
+        request,
+        "visits/region_schedules.html",
+        {
+            "rows": rows,
+            "week_start": week_start,
+            "week_end": week_start + datetime.timedelta(days=6),
+            "previous_week": week_start - datetime.timedelta(days=7),
+            "next_week": week_start + datetime.timedelta(days=7),
+            "regions": regions,
+            "region": region,
+            "comment_form": forms.CommentForm(),
+        },
+    )

@@ -1,0 +1,69 @@
+"""Pages of customers' suggestions and their answers."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.access import (
+    works_customers,
+)
+from crm.web import safe_next
+from visits import access, forms, selectors
+from visits.models import (
+    Suggestion,
+)
+from visits.services import suggestions
+from visits.views.common import _flash, _form_errors_to_messages, _page
+
+
+@login_required
+def suggestion_list(request):
+    user = request.user
+    show = request.GET.get("show", "open")
+    page = _page(request, selectors.suggestion_list(user=user, open_only=show != "all"))
+    today = timezone.localdate()
+    revisits = []
+    if works_customers(user):
+        revisits = list(selectors.open_revisits(until=today, manager_ids=[user.pk])[:50])
+    return render(
+        request,
+        "visits/suggestion_list.html",
+        {
+            "page": page,
+            "show": show,
+            "today": today,
+            "near": selectors.suggestion_near_limit(today),
+            "revisits": revisits,
+            "answer_form": forms.SuggestionAnswerForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def suggestion_answer(request, pk):
+    try:
+        suggestion = (
+            access.suggestion_scope(request.user).select_related("visit", "customer").get(pk=pk)
+        )
+    except (Suggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such suggestion") from None
+    if not access.can_answer_suggestion(request.user, suggestion):
+        raise PermissionDenied
+    form = forms.SuggestionAnswerForm(request.POST)
+    if form.is_valid():
+        _flash(
+            request,
+            lambda: suggestions.suggestion_answer(
+                suggestion=suggestion, actor=request.user, answer=form.cleaned_data["answer"]
+            ),
+            _("Answer recorded."),
+        )
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect(safe_next(request, reverse("visits:suggestion_list")))

@@ -1,0 +1,128 @@
+"""Pages of unlicensed-operation reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.access import (
+    works_in_region,
+)
+from crm.web import login_or_token_required
+from visits import access, forms, selectors
+from visits.models import (
+    UnlicensedReport,
+)
+from visits.services import unlicensed
+from visits.views.common import _apply, _flash, _form_errors_to_messages, _image_response, _page
+
+
+@login_required
+def unlicensed_list(request):
+    status = request.GET.get("status", "")
+    if status not in UnlicensedReport.Status.values:
+        status = ""
+    page = _page(request, selectors.unlicensed_list(user=request.user, status=status or None))
+    return render(
+        request,
+        "visits/unlicensed_list.html",
+        {"page": page, "status": status, "statuses": UnlicensedReport.Status.choices},
+    )
+
+
+@login_required
+def unlicensed_create(request):
+    user = request.user
+    if not works_in_region(user):
+        raise PermissionDenied
+    form = forms.UnlicensedForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = _apply(
+            form,
+            lambda: unlicensed.unlicensed_report(
+                actor=user,
+                address=form.cleaned_data["address"],
+                description=form.cleaned_data["description"],
+                photo=form.cleaned_data.get("photo"),
+            ),
+        )
+        if report is not None:
+            messages.success(request, _("Report sent to the regional manager."))
+            return redirect("visits:unlicensed_detail", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "visits/unlicensed_form.html", {"form": form}, status=status)
+
+
+def _unlicensed_for_user(user, pk):
+    try:
+        return selectors.unlicensed_list(user=user).get(pk=pk)
+    except (UnlicensedReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such report") from None
+
+
+@login_required
+def unlicensed_detail(request, pk):
+    report = _unlicensed_for_user(request.user, pk)
+    can_handle = access.can_handle_unlicensed(request.user, report)
+    return render(
+        request,
+        "visits/unlicensed_detail.html",
+        {
+            "report": report,
+            "can_forward": can_handle and report.status == UnlicensedReport.Status.REPORTED,
+            "can_close": can_handle and report.status == UnlicensedReport.Status.FORWARDED,
+            "forward_form": forms.ForwardForm(),
+            "outcome_form": forms.OutcomeForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def unlicensed_forward(request, pk):
+    report = _unlicensed_for_user(request.user, pk)
+    if not access.can_handle_unlicensed(request.user, report):
+        raise PermissionDenied
+    form = forms.ForwardForm(request.POST)
+    if form.is_valid():
+        _flash(
+            request,
+            lambda: unlicensed.unlicensed_forward(
+                report=report, actor=request.user, note=form.cleaned_data["note"]
+            ),
+            _("Recorded as forwarded to the monopoly department."),
+        )
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect("visits:unlicensed_detail", pk=report.pk)
+
+
+@require_POST
+@login_required
+def unlicensed_outcome(request, pk):
+    report = _unlicensed_for_user(request.user, pk)
+    if not access.can_handle_unlicensed(request.user, report):
+        raise PermissionDenied
+    form = forms.OutcomeForm(request.POST)
+    if form.is_valid():
+        _flash(
+            request,
+            lambda: unlicensed.unlicensed_record_outcome(
+                report=report, actor=request.user, outcome=form.cleaned_data["outcome"]
+            ),
+            _("Outcome recorded."),
+        )
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect("visits:unlicensed_detail", pk=report.pk)
+
+
+@login_or_token_required
+def unlicensed_photo(request, pk):
+    report = _unlicensed_for_user(request.user, pk)
+    if not report.photo:
+        raise Http404("No photo")
+    return _image_response(report.photo)

@@ -1,0 +1,325 @@
+"""Pages of visit records: start, detail, edit, end, sign, correct, PDF, list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm import audit
+from crm.access import (
+    by_role,
+)
+from crm.errors import DomainError
+from crm.pagination import KeysFirstPaginator
+from crm.web import login_or_token_required, safe_next
+from visits import access, forms, selectors
+from visits.models import (
+    PlannedVisit,
+    Signature,
+    Visit,
+)
+from visits.services import suggestions
+from visits.services import visits as visit_services
+from visits.views.common import (
+    _apply,
+    _flash,
+    _form_errors_to_messages,
+    _image_response,
+    _page,
+    manager_required,
+)
+from visits.views.schedules import _schedule_url
+
+VISITS_PER_PAGE = 30
+
+
+@require_POST
+@login_required
+def visit_start(request, pk):
+    """Start a planned visit of the manager's own schedule (arrival time: now)."""
+    try:
+        planned = PlannedVisit.objects.select_related("schedule", "customer").get(
+            pk=pk, schedule__in=access.schedule_scope(request.user)
+        )
+    except (PlannedVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such planned visit") from None
+    if planned.schedule.manager_id != request.user.pk:
+        raise PermissionDenied
+    existing = Visit.objects.filter(planned_visit=planned).first()
+    if existing is not None:
+        return redirect(existing)
+    form = forms.StartForm(request.POST)
+    latitude, longitude = form.location() if form.is_valid() else (None, None)
+    visit = _flash(
+        request,
+        lambda: visit_services.visit_start(
+            actor=request.user, planned_visit=planned, latitude=latitude, longitude=longitude
+        ),
+    )
+    if isinstance(visit, Visit):
+        return redirect(visit)
+    return redirect(safe_next(request, _schedule_url(planned.schedule)))
+
+
+@manager_required
+def visit_special(request):
+    """Start a special visit (特殊访问): a customer and the circumstance that caused it."""
+    initial = {}
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    form = forms.SpecialVisitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        latitude, longitude = form.location()
+        visit = _apply(
+            form,
+            lambda: visit_services.visit_start(
+                actor=request.user,
+                customer=form.cleaned_data["customer"],
+                special_reason=form.cleaned_data["special_reason"],
+                latitude=latitude,
+                longitude=longitude,
+            ),
+        )
+        if visit is not None:
+            messages.success(request, _("Special visit started."))
+            return redirect(visit)
+    return render(request, "visits/visit_special.html", {"form": form})
+
+
+def _visit_context(request, visit, **forms_given):
+    user = request.user
+    can_edit = access.can_edit_visit(user, visit)
+    editable = can_edit and visit.status in visit_services.EDITABLE_STATUSES
+    signatures = {s.role: s for s in visit.signatures.all()}
+    context = {
+        "visit": visit,
+        "can_edit": can_edit,
+        "editable": editable,
+        "can_answer": access.is_current_manager(user, visit.customer),
+        # Its author reads the record as history once the customer has gone.
+        "customer_gone": visit.manager_id == user.pk and not can_edit,
+        "checklist": visit.checklist(),
+        "suggestions": list(visit.suggestions.all()),
+        "events": list(visit.events.all()),
+        "corrections": list(visit.corrections.all()),
+        "manager_signature": signatures.get(Signature.Role.MANAGER),
+        "customer_signature": signatures.get(Signature.Role.CUSTOMER),
+        "today": timezone.localdate(),
+    }
+    if editable:
+        context["content_form"] = forms_given.get("content_form") or forms.VisitContentForm(
+            initial=forms.VisitContentForm.initial_from(visit)
+        )
+        context["suggestion_form"] = forms_given.get("suggestion_form") or forms.SuggestionForm()
+    if can_edit and visit.status == Visit.Status.IN_PROGRESS:
+        context["end_form"] = forms.EndForm()
+    if can_edit and visit.status == Visit.Status.ENDED:
+        context["sign_form"] = forms_given.get("sign_form") or forms.SignatureForm(
+            role="manager", initial={"signer_name": str(user)}
+        )
+        context["sign_role"] = "manager"
+    if can_edit and visit.status == Visit.Status.MANAGER_SIGNED:
+        context["sign_form"] = forms_given.get("sign_form") or forms.SignatureForm(role="customer")
+        context["sign_role"] = "customer"
+    if visit.status in (Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED):
+        context["intact"], context["problems"] = visit_services.visit_verify(
+            visit=visit, reload=False
+        )
+    return context
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = selectors.visit_detail(user=request.user, pk=pk)
+    return render(request, "visits/visit_detail.html", _visit_context(request, visit))
+
+
+def _visit_for_change(request, pk):
+    return access.visit_for_user(
+        request.user, pk, queryset=selectors.visit_detail_queryset(), change=True
+    )
+
+
+@require_POST
+@login_required
+def visit_edit(request, pk):
+    """Save the record's content; refused once the manager has signed."""
+    visit = _visit_for_change(request, pk)
+    if visit.status not in visit_services.EDITABLE_STATUSES:
+        messages.error(request, visit_services._locked_error(visit).message)
+        return redirect(visit)
+    form = forms.VisitContentForm(request.POST)
+    if form.is_valid():
+        saved = _apply(
+            form,
+            lambda: visit_services.visit_update(
+                visit=visit, actor=request.user, data=form.content()
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Visit record saved."))
+            return redirect(visit)
+    context = _visit_context(request, visit, content_form=form)
+    return render(request, "visits/visit_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def visit_end(request, pk):
+    visit = _visit_for_change(request, pk)
+    form = forms.EndForm(request.POST)
+    latitude, longitude = form.location() if form.is_valid() else (None, None)
+    _flash(
+        request,
+        lambda: visit_services.visit_end(
+            visit=visit, actor=request.user, latitude=latitude, longitude=longitude
+        ),
+        _("Visit ended. Sign the record, then hand the phone to the customer."),
+    )
+    return redirect(visit)
+
+
+@require_POST
+@login_required
+def visit_sign(request, pk, role):
+    if role not in Signature.Role.values:
+        raise Http404("No such signer")
+    visit = _visit_for_change(request, pk)
+    form = forms.SignatureForm(request.POST, role=role)
+    if form.is_valid():
+        signed = _apply(
+            form,
+            lambda: visit_services.visit_sign(
+                visit=visit,
+                actor=request.user,
+                role=role,
+                image=form.cleaned_data["signature"],
+                signer_name=form.cleaned_data["signer_name"],
+            ),
+        )
+        if signed is not None:
+            if role == Signature.Role.MANAGER:
+                messages.success(request, _("Signed. Now the customer confirms with a signature."))
+            else:
+                messages.success(request, _("Confirmed by the customer. The record is locked."))
+            return redirect(visit)
+    visit = selectors.visit_detail(user=request.user, pk=pk)
+    context = _visit_context(request, visit, sign_form=form)
+    if context.get("sign_role") != role:
+        # The state moved on meanwhile: show the page as it is now, with the message.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect(visit)
+    return render(request, "visits/visit_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def visit_suggestion_add(request, pk):
+    visit = _visit_for_change(request, pk)
+    form = forms.SuggestionForm(request.POST)
+    if form.is_valid():
+        suggestion = _apply(
+            form,
+            lambda: suggestions.suggestion_add(
+                visit=visit, actor=request.user, text=form.cleaned_data["text"]
+            ),
+        )
+        if suggestion is not None:
+            messages.success(
+                request,
+                _("Suggestion recorded; answer it by %(date)s.")
+                % {"date": f"{suggestion.due_on:%Y-%m-%d}"},
+            )
+            return redirect(f"{visit.get_absolute_url()}#suggestions")
+    _form_errors_to_messages(request, form)
+    return redirect(f"{visit.get_absolute_url()}#suggestions")
+
+
+@login_required
+def visit_correct(request, pk):
+    """A locked record is corrected by a new record linked to it."""
+    visit = _visit_for_change(request, pk)
+    if visit.status != Visit.Status.LOCKED:
+        messages.error(request, _("Only a locked record is corrected; edit this one directly."))
+        return redirect(visit)
+    form = forms.CorrectionForm(
+        request.POST or None, initial=forms.CorrectionForm.initial_from(visit)
+    )
+    if request.method == "POST" and form.is_valid():
+        correction = _apply(
+            form,
+            lambda: visit_services.visit_correct(
+                visit=visit,
+                actor=request.user,
+                data=form.content(),
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if correction is not None:
+            messages.success(
+                request, _("Correction created. Sign it, then let the customer confirm.")
+            )
+            return redirect(correction)
+    return render(request, "visits/visit_correct.html", {"visit": visit, "form": form})
+
+
+@login_required
+def visit_pdf(request, pk):
+    from visits.pdf import visit_pdf as render_pdf
+
+    visit = selectors.visit_detail(user=request.user, pk=pk)
+    try:
+        data = render_pdf(visit=visit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(visit)
+    audit.record("pdf", obj=visit, summary=str(visit))
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"visit-{visit.pk}-{timezone.localtime(visit.arrived_at):%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_or_token_required
+def signature_image(request, pk, role):
+    """A visit's signature image, for those who may see the visit (media is not public)."""
+    visit = access.visit_for_user(request.user, pk)
+    signature = Signature.objects.filter(visit=visit, role=role).first()
+    if signature is None:
+        raise Http404("No such signature")
+    return _image_response(signature.image)
+
+
+@login_required
+def visit_list(request):
+    user = request.user
+    form = forms.VisitFilterForm(request.GET or None, user=user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.visit_list(user=user, filters=filters)
+    q = (filters.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(Q(customer__code__iexact=q) | Q(customer__name__icontains=q))
+    customer_id = request.GET.get("customer", "")
+    if customer_id:
+        queryset = (
+            queryset.filter(customer_id=customer_id) if customer_id.isdigit() else queryset.none()
+        )
+    page = _page(request, queryset, VISITS_PER_PAGE, KeysFirstPaginator)
+    heading = by_role(
+        user,
+        admin=_("All visits"),
+        regional_manager=_("Region's visits"),
+        manager=_("My visits"),
+        other=_("My visits"),
+    )
+    return render(
+        request,
+        "visits/visit_list.html",
+        {"form": form, "page": page, "heading": heading, "filtered": bool(filters)},
+    )
