@@ -20,6 +20,7 @@ from accounts import selectors, services
 from accounts.forms import PasswordChangeForm
 from accounts.models import ApiToken
 from crm.access import sees_all
+from crm.web import role_required
 
 
 @login_required
@@ -68,15 +69,13 @@ def log_out_everywhere(request):
     return redirect("account")
 
 
-@login_required
+@role_required(sees_all, refused=Http404)
 @require_POST
 def user_tokens_revoke(request, pk):
     """An admin revokes all API tokens of a user (button on the admin's user page).
 
     Nobody else may know whose tokens exist: 404 for them.
     """
-    if not sees_all(request.user):
-        raise Http404
     user = get_object_or_404(get_user_model(), pk=pk)
     count = services.tokens_revoke_all(
         user=user, actor=request.user, reason=services.Reason.ADMIN, request=request

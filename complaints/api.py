@@ -6,8 +6,6 @@ services. Someone else's complaint answers 404, a step the user may not take
 with field messages.
 """
 
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,15 +16,15 @@ from rest_framework.routers import SimpleRouter
 
 from complaints import access, selectors, services
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
+from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
-from crm import audit
 from crm.access import customer_scope, works_customers
 from crm.api.fields import ProtectedFileField
 from crm.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm.business_dates import BusinessDateSerializerField
 from crm.models import Customer
-from crm.pdf import render_pdf
 from crm.transitions import allowed
+from crm.web import pdf_response
 
 
 class ComplaintSignatureSerializer(serializers.ModelSerializer):
@@ -294,19 +292,7 @@ class ComplaintViewSet(
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        complaint = self.get_object()
-        pdf = render_pdf(
-            "complaints/complaint_pdf.html",
-            {
-                "complaint": complaint,
-                "events": complaint.events.all(),
-                "printed_at": timezone.now(),
-            },
-        )
-        audit.record("pdf", obj=complaint, summary=complaint.number)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
-        return response
+        return pdf_response(complaint_document(self.get_object()))
 
 
 router = SimpleRouter()

@@ -6,14 +6,10 @@ step the user may not take is 403; a step the state no longer allows is shown
 as a message).
 """
 
-import functools
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,32 +17,23 @@ from django.views.decorators.http import require_POST
 
 from complaints import access, forms, selectors, services
 from complaints.models import ComplaintPhoto, ComplaintSettings, ComplaintSignature
+from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
-from crm import audit
-from crm.access import by_role, is_supervisor, sees_all, works_customers
+from crm.access import by_role, is_supervisor, works_customers
 from crm.errors import ConflictError, DomainError
-from crm.pdf import render_pdf
 from crm.transitions import allowed
-from crm.web import login_or_token_required
+from crm.web import (
+    add_errors,
+    admin_required,
+    apply,
+    file_response,
+    login_or_token_required,
+    manager_required,
+    paginate,
+    pdf_response,
+)
 
 PER_PAGE = 30
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    page.elided_page_range = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
-
-
-def _apply_errors(form, error):
-    """Put a service's ValidationError on the form's fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -60,7 +47,7 @@ def complaint_list(request):
             else "form-control form-control-sm"
         )
         field.widget.attrs.setdefault("class", css)
-    page = _page(request, filterset.qs)
+    page = paginate(request, filterset.qs, PER_PAGE)
     title = by_role(
         user,
         admin=_("All complaints"),
@@ -83,21 +70,16 @@ def complaint_list(request):
     )
 
 
-@login_required
+@manager_required
 def complaint_create(request):
     user = request.user
-    if not works_customers(user):
-        raise PermissionDenied
     initial = {"reported_on": timezone.localdate()}
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = forms.ComplaintOpenForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.complaint_open(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        complaint = apply(form, lambda: services.complaint_open(actor=user, **form.cleaned_data))
+        if complaint is not None:
             messages.success(
                 request, _("Complaint %(number)s opened.") % {"number": complaint.number}
             )
@@ -206,71 +188,33 @@ def complaint_action(request, pk, action):
         except ConflictError as error:
             messages.error(request, error.message)
             return redirect(complaint)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except (DomainError, ValidationError) as error:
+            add_errors(form, error)
         else:
             messages.success(request, str(DONE_MESSAGES[action]))
             return redirect(complaint)
     return _render_detail(request, pk, bound={action: form}, status=400)
 
 
-def _file_response(field):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # An attachment, never a page: <img> still shows it, a link downloads it.
-    response = FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))
-    # Not kept by the browser: what it kept was shown without the access check
-    # (after a logout, or after the customer changed hands).
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_or_token_required
 def photo_file(request, pk):
     photo = get_object_or_404(ComplaintPhoto, pk=pk)
     access.complaint_for_user(request.user, photo.complaint_id)
-    response = _file_response(photo.image)
-    response["Content-Type"] = photo.content_type
-    return response
+    return file_response(photo.image, content_type=photo.content_type)
 
 
 @login_or_token_required
 def signature_file(request, pk):
     signature = get_object_or_404(ComplaintSignature, pk=pk)
     access.complaint_for_user(request.user, signature.complaint_id)
-    response = _file_response(signature.image)
-    response["Content-Type"] = "image/png"
-    return response
+    return file_response(signature.image, content_type="image/png")
 
 
 @login_required
 def complaint_pdf(request, pk):
     """The printable form (商品及服务质量信息反馈单) with both customer signatures."""
     complaint = selectors.complaint_detail(user=request.user, pk=pk)
-    pdf = render_pdf(
-        "complaints/complaint_pdf.html",
-        {"complaint": complaint, "events": complaint.events.all(), "printed_at": timezone.now()},
-    )
-    audit.record("pdf", obj=complaint, summary=complaint.number)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
-    return response
-
-
-def admin_required(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not sees_all(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    return pdf_response(complaint_document(complaint))
 
 
 @admin_required
@@ -279,14 +223,14 @@ def complaint_settings(request):
     current = ComplaintSettings.load()
     form = forms.SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_settings_update(
+        saved = apply(
+            form,
+            lambda: services.complaint_settings_update(
                 actor=request.user,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Deadlines saved. They apply to the next steps taken."))
             return redirect("complaints:settings")
     return render(request, "complaints/settings.html", {"form": form, "current": current})

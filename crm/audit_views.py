@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.business_dates import BusinessDateFilter
 from crm.models import AuditEvent, User
-from crm.views import _page as paginate
-from crm.views import admin_required
+from crm.web import admin_required, paginate
 
 
 class AuditEventFilter(django_filters.FilterSet):

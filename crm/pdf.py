@@ -8,6 +8,7 @@ into a document.
 """
 
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +22,21 @@ BASE_URL = "https://crm.invalid/"
 
 class RefusedURL(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Document:
+    """A rendered PDF with the name it is saved under, whichever page or API asks.
+
+    ``crm.web.pdf_response`` answers it and writes the audit row (``obj``,
+    ``summary``); ``inline`` opens it in the browser instead of saving it.
+    """
+
+    content: bytes
+    filename: str
+    obj: object
+    summary: str
+    inline: bool = False
 
 
 def _inside(path, root):

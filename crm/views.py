@@ -6,12 +6,11 @@ writes. Visibility comes from ``crm.access`` (foreign customers are 404).
 
 import csv
 import datetime
-import functools
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,13 +33,13 @@ from crm.models import (
     SalesImport,
     User,
 )
-from crm.pagination import EstimatedCountPaginator
 from crm.sales_import import (
     LISTED_ERRORS,
     SalesImportError,
     sales_import_for_user,
     sales_import_scope,
 )
+from crm.web import admin_required, apply, flash, paginate, supervisor_required
 from visits.access import customer_visit_scope
 from visits.selectors import manager_today
 
@@ -48,28 +47,6 @@ CUSTOMERS_PER_PAGE = 50
 SALES_PER_PAGE = 50
 PROPOSALS_PER_PAGE = 100
 NOTIFICATIONS_PER_PAGE = 30
-
-
-def admin_required(view):
-    """Logged in, and an admin; anybody else gets 403."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not sees_all(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _page(request, queryset, per_page):
-    """One page of ``queryset``; ``page.elided_page_range`` feeds the page links."""
-    page = EstimatedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
-    page.elided_page_range = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
 
 
 # Home ------------------------------------------------------------------------------
@@ -151,7 +128,7 @@ SORTABLE_COLUMNS = [
 def customer_list(request):
     filterset = selectors.customer_list(user=request.user, filters=request.GET, request=request)
     _prepare_filter_form(filterset.form, request.user)
-    page = _page(request, filterset.qs, CUSTOMERS_PER_PAGE)
+    page = paginate(request, filterset.qs, CUSTOMERS_PER_PAGE)
     current = request.GET.get("ordering", "")
     columns = []
     for key, label in SORTABLE_COLUMNS:
@@ -223,15 +200,15 @@ def customer_create(request):
     form = forms.CustomerForm(request.POST or None, instance=customer, user=user)
     formset = forms.ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
     if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
-        try:
-            customer = services.customer_create(
+        customer = apply(
+            form,
+            lambda: services.customer_create(
                 actor=user,
                 data=form.service_data(),
                 contacts=forms.contacts_from_formset(formset),
-            )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+            ),
+        )
+        if customer is not None:
             messages.success(request, _("Customer %(customer)s created.") % {"customer": customer})
             return redirect(customer)
     return render(
@@ -247,16 +224,16 @@ def customer_edit(request, pk):
     form = forms.CustomerForm(request.POST or None, instance=customer, user=request.user)
     formset = forms.ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
     if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
-        try:
-            services.customer_update(
+        saved = apply(
+            form,
+            lambda: services.customer_update(
                 customer=customer,
                 actor=request.user,
                 data=form.service_data(),
                 contacts=forms.contacts_from_formset(formset),
-            )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Customer %(customer)s saved.") % {"customer": customer})
             return redirect(customer)
     return render(
@@ -275,16 +252,10 @@ def _customer_action(request, pk, *, form_class, form_kwargs=None, perform, titl
         supervise=True,
     )
     form = form_class(request.POST or None, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(customer, form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
-            messages.success(request, done % {"customer": customer})
-            return redirect(customer)
+    posted = request.method == "POST" and form.is_valid()
+    if posted and apply(form, lambda: perform(customer, form.cleaned_data)) is not None:
+        messages.success(request, done % {"customer": customer})
+        return redirect(customer)
     return render(
         request,
         "crm/customer_action.html",
@@ -295,7 +266,7 @@ def _customer_action(request, pk, *, form_class, form_kwargs=None, perform, titl
 @login_required
 def customer_reassign(request, pk):
     def perform(customer, data):
-        services.customer_reassign(
+        return services.customer_reassign(
             customer=customer,
             actor=request.user,
             manager=data["manager"],
@@ -318,7 +289,7 @@ def customer_reassign(request, pk):
 @login_required
 def customer_change_grade(request, pk):
     def perform(customer, data):
-        services.customer_change_grade(
+        return services.customer_change_grade(
             customer=customer, actor=request.user, grade=data["grade"], reason=data["reason"]
         )
 
@@ -336,7 +307,7 @@ def customer_change_grade(request, pk):
 @login_required
 def customer_exit_network(request, pk):
     def perform(customer, data):
-        services.customer_exit_network(
+        return services.customer_exit_network(
             customer=customer,
             actor=request.user,
             exited_on=data["exited_on"],
@@ -357,7 +328,7 @@ def customer_exit_network(request, pk):
 @login_required
 def customer_rejoin_network(request, pk):
     def perform(customer, data):
-        services.customer_rejoin_network(
+        return services.customer_rejoin_network(
             customer=customer, actor=request.user, joined_on=data["joined_on"]
         )
 
@@ -394,33 +365,24 @@ def grade_edit(request, pk):
 def _grade_form(request, grade):
     form = forms.GradeForm(request.POST or None, instance=grade)
     if request.method == "POST" and form.is_valid():
-        try:
-            if grade is None:
-                grade = services.grade_create(actor=request.user, data=form.cleaned_data)
-            else:
-                services.grade_update(grade=grade, actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+        if grade is None:
+            saved = apply(
+                form, lambda: services.grade_create(actor=request.user, data=form.cleaned_data)
+            )
         else:
-            messages.success(request, _("Grade %(grade)s saved.") % {"grade": grade})
+            saved = apply(
+                form,
+                lambda: services.grade_update(
+                    grade=grade, actor=request.user, data=form.cleaned_data
+                ),
+            )
+        if saved is not None:
+            messages.success(request, _("Grade %(grade)s saved.") % {"grade": saved})
             return redirect("grade_list")
     return render(request, "crm/grade_form.html", {"form": form, "grade": grade})
 
 
 # Regrading -------------------------------------------------------------------------------
-
-
-def supervisor_required(view):
-    """Logged in, and an admin or a regional manager; anybody else gets 403."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.is_supervisor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _regrading_counts(user, runs):
@@ -452,10 +414,8 @@ def _regrading_counts(user, runs):
 def regrading_list(request):
     """Every run; an admin starts them, a regional manager sees their region's part."""
     if request.method == "POST":
-        try:
-            run = services.regrading_propose(actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        run = flash(request, lambda: services.regrading_propose(actor=request.user))
+        if not run:
             return redirect("regrading_list")
         messages.success(
             request,
@@ -463,7 +423,7 @@ def regrading_list(request):
             % {"count": run.proposals.count()},
         )
         return redirect(run)
-    page = _page(
+    page = paginate(
         request,
         RegradingRun.objects.select_related("created_by").order_by("-created_at", "-pk"),
         20,
@@ -496,7 +456,7 @@ def regrading_detail(request, pk):
         "amount": row.get("amount"),
         "applicable": row.get("applicable", 0),
     }
-    page = _page(request, proposals, PROPOSALS_PER_PAGE)
+    page = paginate(request, proposals, PROPOSALS_PER_PAGE)
     for proposal in page.object_list:
         proposal.may_apply = not proposal.applied and access.may_apply_regrading(user, proposal)
     return render(
@@ -642,7 +602,7 @@ def sales_list(request):
     return render(
         request,
         "crm/sales_list.html",
-        {"form": form, "page": _page(request, records, SALES_PER_PAGE)},
+        {"form": form, "page": paginate(request, records, SALES_PER_PAGE)},
     )
 
 
@@ -662,11 +622,10 @@ def calendar(request):
     year = _year(request)
     form = forms.CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            day = services.calendar_day_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        day = apply(
+            form, lambda: services.calendar_day_create(actor=request.user, data=form.cleaned_data)
+        )
+        if day is not None:
             messages.success(request, _("%(day)s added.") % {"day": day})
             return redirect(f"{request.path}?year={day.date.year}")
     days = CalendarDay.objects.filter(date__year=year).order_by("date")
@@ -692,11 +651,13 @@ def calendar_day_edit(request, pk):
     day = get_object_or_404(CalendarDay, pk=pk)
     form = forms.CalendarDayForm(request.POST or None, instance=day)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.calendar_day_update(day=day, actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        saved = apply(
+            form,
+            lambda: services.calendar_day_update(
+                day=day, actor=request.user, data=form.cleaned_data
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("%(day)s saved.") % {"day": day})
             return redirect(f"{_calendar_url()}?year={day.date.year}")
     return render(request, "crm/calendar_day_form.html", {"form": form, "day": day})
@@ -753,7 +714,7 @@ def notification_list(request):
     return render(
         request,
         "crm/notification_list.html",
-        {"page": _page(request, items, NOTIFICATIONS_PER_PAGE)},
+        {"page": paginate(request, items, NOTIFICATIONS_PER_PAGE)},
     )
 
 

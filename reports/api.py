@@ -2,7 +2,6 @@
 ``reports.access`` (foreign → 404, wrong role → 403), writes through the
 services (wrong state → 409, invalid input → 400)."""
 
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,9 +14,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm import audit
 from crm.api.schema import BUSINESS_MONTH, error
 from crm.transitions import allowed
+from crm.web import pdf_response
 from reports import access, figures, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 from reports.transitions import TRANSITIONS
@@ -252,9 +251,4 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        report = self.get_object()
-        content = pdf.report_pdf(report)
-        audit.record("pdf", obj=report, summary=str(report))
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{pdf.report_filename(report)}"'
-        return response
+        return pdf_response(pdf.report_document(self.get_object()))

@@ -9,12 +9,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import ConflictError
-from crm.pdf import render_pdf
+from crm.pdf import Document, render_pdf
 from reports import charts, figures
 
 
 def report_filename(report):
     return f"report-{report.manager.username}-{figures.month_key(report.month)}.pdf"
+
+
+def report_document(report):
+    """The report as a ``crm.pdf.Document``, the same from the page and the API."""
+    return Document(
+        content=report_pdf(report),
+        filename=report_filename(report),
+        obj=report,
+        summary=str(report),
+    )
+
+
+def region_document(*, region, month, data):
+    """The region's month as a ``crm.pdf.Document``."""
+    key = figures.month_key(month)
+    return Document(
+        content=region_pdf(region=region, month=month, data=data),
+        filename=f"region-{region.code}-{key}.pdf",
+        obj=region,
+        summary=f"{region} {key}",
+    )
 
 
 def report_pdf(report):

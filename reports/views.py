@@ -10,19 +10,18 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import audit
 from crm.access import by_role, leads_region, sees_all
 from crm.errors import DomainError
 from crm.models import Region
 from crm.transitions import allowed
+from crm.web import admin_required, flash, paginate, pdf_response
 from reports import access, charts, figures, forms, pdf, selectors, services
 from reports.models import MonthlyReport, ReportComment
 from reports.transitions import TRANSITIONS
@@ -37,14 +36,6 @@ def _month_or_404(value):
         raise Http404("Bad month") from None
 
 
-def _page(request, queryset):
-    page = Paginator(queryset, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    page.elided_page_range = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
-
-
 @login_required
 def report_list(request):
     """The reports the user may see: a manager's own, a region's, or all."""
@@ -57,7 +48,7 @@ def report_list(request):
     status = request.GET.get("status") or None
     reports = selectors.report_list(user=request.user, month=month, status=status)
     context = {
-        "page": _page(request, reports),
+        "page": paginate(request, reports, REPORTS_PER_PAGE),
         "month": month,
         "status": status,
         "statuses": [*MonthlyReport.Status.choices, ("overdue", _("Overdue"))],
@@ -195,19 +186,8 @@ def report_return(request, report):
 @login_required
 def report_pdf(request, pk):
     report = selectors.report_detail(user=request.user, pk=pk)
-    try:
-        content = pdf.report_pdf(report)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(report)
-    audit.record("pdf", obj=report, summary=str(report))
-    return _pdf_response(content, pdf.report_filename(report))
-
-
-def _pdf_response(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = flash(request, lambda: pdf.report_document(report))
+    return pdf_response(document) if document else redirect(report)
 
 
 def _region_for(request):
@@ -277,15 +257,11 @@ def region_month_pdf(request, month):
     if region is None:
         raise Http404("No region")
     data = selectors.region_month(region=region, month=month)
-    content = pdf.region_pdf(region=region, month=month, data=data)
-    audit.record("pdf", obj=region, summary=f"{region} {figures.month_key(month)}")
-    return _pdf_response(content, f"region-{region.code}-{figures.month_key(month)}.pdf")
+    return pdf_response(pdf.region_document(region=region, month=month, data=data))
 
 
-@login_required
+@admin_required
 def admin_month(request, month):
-    if not sees_all(request.user):
-        raise PermissionDenied
     month = _month_or_404(month)
     context = {
         "month": month,
