@@ -9,8 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.pdf import render_pdf
+from crm.pdf import Document, render_pdf
 from visits.models import Signature, Visit
+
+
+def visit_document(*, visit):
+    """The PDF of a locked visit as a ``crm.pdf.Document``, named by its id and its day."""
+    return Document(
+        content=visit_pdf(visit=visit),
+        filename=f"visit-{visit.pk}-{timezone.localtime(visit.arrived_at):%Y%m%d}.pdf",
+        obj=visit,
+        summary=str(visit),
+    )
 
 
 def visit_pdf(*, visit):

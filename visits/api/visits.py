@@ -1,21 +1,20 @@
 """API of visit records, under /api/visits/records/."""
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm import audit
 from crm.api.pagination import KeysFirstPagination
+from crm.web import pdf_response
 from visits import access, selectors
 from visits import serializers as s
 from visits.api.common import PARSERS, _validated
 from visits.models import (
     Visit,
 )
-from visits.pdf import visit_pdf
+from visits.pdf import visit_document
 from visits.services import suggestions
 from visits.services import visits as visit_services
 
@@ -137,9 +136,4 @@ class VisitViewSet(
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        visit = self.get_object()
-        data = visit_pdf(visit=visit)
-        audit.record("pdf", obj=visit, summary=str(visit))
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="visit-{visit.pk}.pdf"'
-        return response
+        return pdf_response(visit_document(visit=self.get_object()))

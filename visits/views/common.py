@@ -1,102 +1,17 @@
 """Helpers shared by the pages of every visits aggregate."""
 
 import datetime
-import functools
-import os
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import business_dates
-from crm.access import (
-    is_supervisor,
-    works_customers,
-)
-from crm.errors import DomainError
 from crm.models import CalendarDay
-from crm.pagination import EstimatedCountPaginator
 from visits import selectors
 
 ROWS_PER_PAGE = 30
-
-
-# Helpers ------------------------------------------------------------------------------
-
-
-def _page(request, queryset, per_page=ROWS_PER_PAGE, paginator=EstimatedCountPaginator):
-    page = paginator(queryset, per_page).get_page(request.GET.get("page"))
-    page.elided_page_range = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
-
-
-def _apply(form, action):
-    """Run ``action()``; the service's errors become errors of ``form``. Returns the result,
-    or None when it failed."""
-    try:
-        return action()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    except DomainError as exc:
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, exc.message)
-    return None
-
-
-def _flash(request, action, success=None):
-    """Run ``action()`` for a button without a form; errors become messages."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return result if result is not None else True
-
-
-def _form_errors_to_messages(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
-def manager_required(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not works_customers(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def supervisor_required(view):
-    """Regional managers and admins."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_supervisor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _week_param(request):
@@ -143,17 +58,3 @@ def _week_days(week_start):
             }
         )
     return days
-
-
-def _image_response(field_file):
-    try:
-        handle = field_file.open("rb")
-    except (OSError, ValueError):
-        raise Http404("No image") from None
-    # An attachment, never a page: <img> still shows it, a link downloads it.
-    response = FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
-    # Not kept by the browser: what it kept was shown without the access check
-    # (after a logout, or after the customer changed hands).
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -6,20 +6,22 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from crm.web import login_or_token_required
+from crm.web import apply, file_response, login_or_token_required, manager_required, paginate
 from visits import access, forms, selectors
 from visits.models import (
     PromotionReceipt,
 )
 from visits.services import promotions
-from visits.views.common import _apply, _image_response, _page, manager_required
+from visits.views.common import ROWS_PER_PAGE
 
 
 @login_required
 def promotion_list(request):
     customer = request.GET.get("customer")
     customer = customer if customer and customer.isdigit() else None
-    page = _page(request, selectors.promotion_list(user=request.user, customer=customer))
+    page = paginate(
+        request, selectors.promotion_list(user=request.user, customer=customer), ROWS_PER_PAGE
+    )
     return render(request, "visits/promotion_list.html", {"page": page})
 
 
@@ -30,7 +32,7 @@ def promotion_create(request):
         initial["customer"] = request.GET["customer"]
     form = forms.PromotionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        receipt = _apply(
+        receipt = apply(
             form,
             lambda: promotions.promotion_record(
                 customer=form.cleaned_data["customer"],
@@ -62,4 +64,4 @@ def promotion_signature(request, pk):
         receipt = access.promotion_scope(request.user).get(pk=pk)
     except (PromotionReceipt.DoesNotExist, ValueError, TypeError):
         raise Http404("No such receipt") from None
-    return _image_response(receipt.signature)
+    return file_response(receipt.signature)

@@ -18,21 +18,14 @@ from crm.access import (
     works_customers,
 )
 from crm.models import Region
+from crm.web import apply, flash, form_errors_to_messages, manager_required, supervisor_required
 from visits import access, forms, selectors
 from visits.models import (
     PlannedVisit,
     ScheduleComment,
 )
 from visits.services import schedules
-from visits.views.common import (
-    _apply,
-    _flash,
-    _form_errors_to_messages,
-    _week_days,
-    _week_param,
-    manager_required,
-    supervisor_required,
-)
+from visits.views.common import _week_days, _week_param
 
 
 @login_required
@@ -92,7 +85,7 @@ def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
 @manager_required
 def schedule_propose(request):
     week_start = _week_param(request)
-    result = _flash(
+    result = flash(
         request,
         lambda: schedules.schedule_propose(manager=request.user, week_start=week_start),
     )
@@ -118,7 +111,7 @@ def schedule_add(request, pk):
     days = workdays.working_days_between(*selectors.week_bounds(schedule.week_start))
     form = forms.ScheduleAddForm(request.POST, user=request.user, days=days)
     if form.is_valid():
-        entry = _apply(
+        entry = apply(
             form,
             lambda: schedules.schedule_add_visit(
                 schedule=schedule,
@@ -134,7 +127,7 @@ def schedule_add(request, pk):
                 % {"customer": entry.customer, "date": f"{entry.planned_date:%m-%d}"},
             )
             return redirect(_schedule_url(schedule))
-    _form_errors_to_messages(request, form)
+    form_errors_to_messages(request, form)
     return redirect(_schedule_url(schedule))
 
 
@@ -158,7 +151,7 @@ def schedule_move(request, pk):
     form = forms.ScheduleMoveForm(request.POST, days=days)
     if form.is_valid():
         new_date = form.cleaned_data["planned_date"]
-        _flash(
+        flash(
             request,
             lambda: schedules.schedule_move_visit(
                 entry=entry, actor=request.user, planned_date=new_date
@@ -167,7 +160,7 @@ def schedule_move(request, pk):
             % {"customer": entry.customer, "date": f"{new_date:%m-%d}"},
         )
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect(_schedule_url(entry.schedule))
 
 
@@ -176,7 +169,7 @@ def schedule_move(request, pk):
 def schedule_remove(request, pk):
     entry = _entry_for_change(request.user, pk)
     schedule = entry.schedule
-    _flash(
+    flash(
         request,
         lambda: schedules.schedule_remove_visit(entry=entry, actor=request.user),
         _("%(customer)s removed from the week.") % {"customer": entry.customer},
@@ -188,7 +181,7 @@ def schedule_remove(request, pk):
 @login_required
 def schedule_submit(request, pk):
     schedule = access.schedule_for_user(request.user, pk, change=True)
-    _flash(
+    flash(
         request,
         lambda: schedules.schedule_submit(schedule=schedule, actor=request.user),
         _("Schedule submitted to the regional manager."),
@@ -202,7 +195,7 @@ def schedule_comment(request, pk):
     schedule = access.schedule_for_user(request.user, pk, comment=True)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
-        _flash(
+        flash(
             request,
             lambda: schedules.schedule_comment(
                 schedule=schedule, actor=request.user, text=form.cleaned_data["text"]
@@ -210,7 +203,7 @@ def schedule_comment(request, pk):
             _("Comment sent."),
         )
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     back = request.POST.get("next")
     if back == "region":
         url = reverse("visits:region_schedules")

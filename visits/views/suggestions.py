@@ -12,20 +12,22 @@ from django.views.decorators.http import require_POST
 from crm.access import (
     works_customers,
 )
-from crm.web import safe_next
+from crm.web import flash, form_errors_to_messages, paginate, safe_next
 from visits import access, forms, selectors
 from visits.models import (
     Suggestion,
 )
 from visits.services import suggestions
-from visits.views.common import _flash, _form_errors_to_messages, _page
+from visits.views.common import ROWS_PER_PAGE
 
 
 @login_required
 def suggestion_list(request):
     user = request.user
     show = request.GET.get("show", "open")
-    page = _page(request, selectors.suggestion_list(user=user, open_only=show != "all"))
+    page = paginate(
+        request, selectors.suggestion_list(user=user, open_only=show != "all"), ROWS_PER_PAGE
+    )
     today = timezone.localdate()
     revisits = []
     if works_customers(user):
@@ -57,7 +59,7 @@ def suggestion_answer(request, pk):
         raise PermissionDenied
     form = forms.SuggestionAnswerForm(request.POST)
     if form.is_valid():
-        _flash(
+        flash(
             request,
             lambda: suggestions.suggestion_answer(
                 suggestion=suggestion, actor=request.user, answer=form.cleaned_data["answer"]
@@ -65,5 +67,5 @@ def suggestion_answer(request, pk):
             _("Answer recorded."),
         )
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect(safe_next(request, reverse("visits:suggestion_list")))

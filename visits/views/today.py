@@ -2,8 +2,8 @@
 
 from django.shortcuts import render
 
+from crm.web import manager_required
 from visits import selectors
-from visits.views.common import manager_required
 
 
 @manager_required

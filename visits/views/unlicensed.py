@@ -11,13 +11,20 @@ from django.views.decorators.http import require_POST
 from crm.access import (
     works_in_region,
 )
-from crm.web import login_or_token_required
+from crm.web import (
+    apply,
+    file_response,
+    flash,
+    form_errors_to_messages,
+    login_or_token_required,
+    paginate,
+)
 from visits import access, forms, selectors
 from visits.models import (
     UnlicensedReport,
 )
 from visits.services import unlicensed
-from visits.views.common import _apply, _flash, _form_errors_to_messages, _image_response, _page
+from visits.views.common import ROWS_PER_PAGE
 
 
 @login_required
@@ -25,7 +32,9 @@ def unlicensed_list(request):
     status = request.GET.get("status", "")
     if status not in UnlicensedReport.Status.values:
         status = ""
-    page = _page(request, selectors.unlicensed_list(user=request.user, status=status or None))
+    page = paginate(
+        request, selectors.unlicensed_list(user=request.user, status=status or None), ROWS_PER_PAGE
+    )
     return render(
         request,
         "visits/unlicensed_list.html",
@@ -40,7 +49,7 @@ def unlicensed_create(request):
         raise PermissionDenied
     form = forms.UnlicensedForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        report = _apply(
+        report = apply(
             form,
             lambda: unlicensed.unlicensed_report(
                 actor=user,
@@ -88,7 +97,7 @@ def unlicensed_forward(request, pk):
         raise PermissionDenied
     form = forms.ForwardForm(request.POST)
     if form.is_valid():
-        _flash(
+        flash(
             request,
             lambda: unlicensed.unlicensed_forward(
                 report=report, actor=request.user, note=form.cleaned_data["note"]
@@ -96,7 +105,7 @@ def unlicensed_forward(request, pk):
             _("Recorded as forwarded to the monopoly department."),
         )
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect("visits:unlicensed_detail", pk=report.pk)
 
 
@@ -108,7 +117,7 @@ def unlicensed_outcome(request, pk):
         raise PermissionDenied
     form = forms.OutcomeForm(request.POST)
     if form.is_valid():
-        _flash(
+        flash(
             request,
             lambda: unlicensed.unlicensed_record_outcome(
                 report=report, actor=request.user, outcome=form.cleaned_data["outcome"]
@@ -116,7 +125,7 @@ def unlicensed_outcome(request, pk):
             _("Outcome recorded."),
         )
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect("visits:unlicensed_detail", pk=report.pk)
 
 
@@ -125,4 +134,4 @@ def unlicensed_photo(request, pk):
     report = _unlicensed_for_user(request.user, pk)
     if not report.photo:
         raise Http404("No photo")
-    return _image_response(report.photo)
+    return file_response(report.photo)

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import GradeChange
+from crm.web import apply, paginate
 from visits import access, forms, selectors
 from visits.models import (
     PriceViolation,
 )
 from visits.services import violations
-from visits.views.common import _apply, _page
+from visits.views.common import ROWS_PER_PAGE
 
 
 @login_required
@@ -23,7 +24,9 @@ def violation_list(request):
     status = request.GET.get("status", "")
     if status not in PriceViolation.Status.values:
         status = ""
-    page = _page(request, selectors.violation_list(user=user, status=status or None))
+    page = paginate(
+        request, selectors.violation_list(user=user, status=status or None), ROWS_PER_PAGE
+    )
     return render(
         request,
         "visits/violation_list.html",
@@ -67,7 +70,7 @@ def violation_downgrade(request, pk):
         raise PermissionDenied
     form = forms.DowngradeForm(request.POST, customer=violation.customer)
     if form.is_valid():
-        done = _apply(
+        done = apply(
             form,
             lambda: violations.price_violation_downgrade(
                 violation=violation,
@@ -94,7 +97,7 @@ def violation_dismiss(request, pk):
         raise PermissionDenied
     form = forms.DismissForm(request.POST)
     if form.is_valid():
-        done = _apply(
+        done = apply(
             form,
             lambda: violations.price_violation_dismiss(
                 violation=violation, actor=request.user, note=form.cleaned_data["note"]

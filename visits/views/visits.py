@@ -4,19 +4,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import audit
 from crm.access import (
     by_role,
 )
-from crm.errors import DomainError
 from crm.pagination import KeysFirstPaginator
-from crm.web import login_or_token_required, safe_next
+from crm.web import (
+    apply,
+    file_response,
+    flash,
+    form_errors_to_messages,
+    login_or_token_required,
+    manager_required,
+    paginate,
+    pdf_response,
+    safe_next,
+)
 from visits import access, forms, selectors
 from visits.models import (
     PlannedVisit,
@@ -25,14 +33,6 @@ from visits.models import (
 )
 from visits.services import suggestions
 from visits.services import visits as visit_services
-from visits.views.common import (
-    _apply,
-    _flash,
-    _form_errors_to_messages,
-    _image_response,
-    _page,
-    manager_required,
-)
 from visits.views.schedules import _schedule_url
 
 VISITS_PER_PAGE = 30
@@ -55,7 +55,7 @@ def visit_start(request, pk):
         return redirect(existing)
     form = forms.StartForm(request.POST)
     latitude, longitude = form.location() if form.is_valid() else (None, None)
-    visit = _flash(
+    visit = flash(
         request,
         lambda: visit_services.visit_start(
             actor=request.user, planned_visit=planned, latitude=latitude, longitude=longitude
@@ -75,7 +75,7 @@ def visit_special(request):
     form = forms.SpecialVisitForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         latitude, longitude = form.location()
-        visit = _apply(
+        visit = apply(
             form,
             lambda: visit_services.visit_start(
                 actor=request.user,
@@ -155,7 +155,7 @@ def visit_edit(request, pk):
         return redirect(visit)
     form = forms.VisitContentForm(request.POST)
     if form.is_valid():
-        saved = _apply(
+        saved = apply(
             form,
             lambda: visit_services.visit_update(
                 visit=visit, actor=request.user, data=form.content()
@@ -174,7 +174,7 @@ def visit_end(request, pk):
     visit = _visit_for_change(request, pk)
     form = forms.EndForm(request.POST)
     latitude, longitude = form.location() if form.is_valid() else (None, None)
-    _flash(
+    flash(
         request,
         lambda: visit_services.visit_end(
             visit=visit, actor=request.user, latitude=latitude, longitude=longitude
@@ -192,7 +192,7 @@ def visit_sign(request, pk, role):
     visit = _visit_for_change(request, pk)
     form = forms.SignatureForm(request.POST, role=role)
     if form.is_valid():
-        signed = _apply(
+        signed = apply(
             form,
             lambda: visit_services.visit_sign(
                 visit=visit,
@@ -224,7 +224,7 @@ def visit_suggestion_add(request, pk):
     visit = _visit_for_change(request, pk)
     form = forms.SuggestionForm(request.POST)
     if form.is_valid():
-        suggestion = _apply(
+        suggestion = apply(
             form,
             lambda: suggestions.suggestion_add(
                 visit=visit, actor=request.user, text=form.cleaned_data["text"]
@@ -237,7 +237,7 @@ def visit_suggestion_add(request, pk):
                 % {"date": f"{suggestion.due_on:%Y-%m-%d}"},
             )
             return redirect(f"{visit.get_absolute_url()}#suggestions")
-    _form_errors_to_messages(request, form)
+    form_errors_to_messages(request, form)
     return redirect(f"{visit.get_absolute_url()}#suggestions")
 
 
@@ -252,7 +252,7 @@ def visit_correct(request, pk):
         request.POST or None, initial=forms.CorrectionForm.initial_from(visit)
     )
     if request.method == "POST" and form.is_valid():
-        correction = _apply(
+        correction = apply(
             form,
             lambda: visit_services.visit_correct(
                 visit=visit,
@@ -271,19 +271,11 @@ def visit_correct(request, pk):
 
 @login_required
 def visit_pdf(request, pk):
-    from visits.pdf import visit_pdf as render_pdf
+    from visits.pdf import visit_document
 
     visit = selectors.visit_detail(user=request.user, pk=pk)
-    try:
-        data = render_pdf(visit=visit)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(visit)
-    audit.record("pdf", obj=visit, summary=str(visit))
-    response = HttpResponse(data, content_type="application/pdf")
-    filename = f"visit-{visit.pk}-{timezone.localtime(visit.arrived_at):%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = flash(request, lambda: visit_document(visit=visit))
+    return pdf_response(document) if document else redirect(visit)
 
 
 @login_or_token_required
@@ -293,7 +285,7 @@ def signature_image(request, pk, role):
     signature = Signature.objects.filter(visit=visit, role=role).first()
     if signature is None:
         raise Http404("No such signature")
-    return _image_response(signature.image)
+    return file_response(signature.image)
 
 
 @login_required
@@ -310,7 +302,7 @@ def visit_list(request):
         queryset = (
             queryset.filter(customer_id=customer_id) if customer_id.isdigit() else queryset.none()
         )
-    page = _page(request, queryset, VISITS_PER_PAGE, KeysFirstPaginator)
+    page = paginate(request, queryset, VISITS_PER_PAGE, paginator=KeysFirstPaginator)
     heading = by_role(
         user,
         admin=_("All visits"),

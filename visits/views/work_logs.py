@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm import business_dates
+from crm.web import apply, flash, form_errors_to_messages, manager_required, paginate
 from visits import access, forms, selectors
 from visits.models import (
     WorkLog,
 )
 from visits.services import work_logs
-from visits.views.common import _apply, _flash, _form_errors_to_messages, _page, manager_required
+from visits.views.common import ROWS_PER_PAGE
 
 
 @login_required
@@ -25,7 +26,7 @@ def work_log_list(request):
     kind = request.GET.get("kind", "")
     if kind not in WorkLog.Kind.values:
         kind = ""
-    page = _page(request, selectors.work_log_list(user=user, kind=kind or None))
+    page = paginate(request, selectors.work_log_list(user=user, kind=kind or None), ROWS_PER_PAGE)
     return render(
         request,
         "visits/work_log_list.html",
@@ -50,7 +51,7 @@ def work_log_write(request):
         initial["content"] = existing.content
     form = forms.WorkLogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        log = _apply(
+        log = apply(
             form,
             lambda: work_logs.work_log_write(
                 actor=user,
@@ -94,7 +95,7 @@ def work_log_comment(request, pk):
         raise PermissionDenied
     form = forms.CommentForm(request.POST)
     if form.is_valid():
-        _flash(
+        flash(
             request,
             lambda: work_logs.work_log_comment(
                 log=log, actor=request.user, text=form.cleaned_data["text"]
@@ -102,5 +103,5 @@ def work_log_comment(request, pk):
             _("Comment sent."),
         )
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect("visits:work_log_detail", pk=log.pk)
