@@ -314,6 +314,20 @@ def may_apply_regrading(user, proposal):
     return proposal.is_downgrade and supervises(user, region_id=proposal.customer.region_id)
 
 
+def may_close_regrading(user, run):
+    """Apply the whole run (closing it) or discard it: the admin's, like starting one."""
+    return may_start_regrading(user)
+
+
+def may_confirm_region_downgrades(user, run):
+    """A regional manager with downgrades of their region in ``run``; the run stays open."""
+    return (
+        not sees_all(user)
+        and user.is_active
+        and regrading_applicable(user, run.proposals.all()).exists()
+    )
+
+
 # The role questions the rest of the code asks, by what they mean ------------------------
 
 

@@ -4,15 +4,16 @@
 and the address) is kept by ``AuditRequestMiddleware`` so code far from the
 view - services, signal handlers - can record with it. Logins, failed logins
 (in the browser and at the API's token login, which says so with its device)
-and logouts, grade and manager changes, imports and every workflow event row
-(visits, complaints, reports) are recorded by the receivers below; views record
-exports and PDF downloads with ``record()``.
+and logouts, grade and manager changes and imports are recorded by the
+receivers below. Every workflow event row is recorded by the code that writes
+it: ``crm.transitions.record`` calls ``record_transition()`` in the same
+transaction (no receiver guesses it from an event model's foreign keys). Views
+record exports and PDF downloads with ``record()``.
 """
 
 import contextvars
 import logging
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
@@ -20,9 +21,6 @@ from django.db.models.signals import post_save
 logger = logging.getLogger(__name__)
 
 _request = contextvars.ContextVar("audit_request", default=None)
-
-# Workflow event models, recorded as transitions.
-EVENT_MODELS = ("visits.VisitEvent", "complaints.ComplaintEvent", "reports.ReportEvent")
 
 
 class AuditRequestMiddleware:
@@ -147,27 +145,16 @@ def _on_sales_import(sender, instance, created, raw=False, **kwargs):
         )
 
 
-def _parent(instance):
-    """The object a workflow event belongs to: its first foreign key that isn't a user."""
-    user_model = get_user_model()
-    for field in instance._meta.concrete_fields:
-        if field.many_to_one and field.related_model is not user_model:
-            return getattr(instance, field.name)
-    return None
+def record_transition(event, *, obj):
+    """The audit entry of one workflow event row (of ``obj``), written by its writer.
 
-
-def _on_workflow_event(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    actor = getattr(instance, "actor", None)
-    parts = [getattr(instance, "action", "")]
-    if getattr(instance, "from_status", "") or getattr(instance, "to_status", ""):
-        parts.append(
-            f"{getattr(instance, 'from_status', '')} → {getattr(instance, 'to_status', '')}"
-        )
-    record(
-        "transition", actor=actor, obj=_parent(instance), summary=" ".join(p for p in parts if p)
-    )
+    ``crm.transitions.record`` calls it for every event it appends; the summary
+    is the event's action and its move (``submit draft → submitted``).
+    """
+    parts = [event.action]
+    if event.from_status or event.to_status:
+        parts.append(f"{event.from_status} → {event.to_status}")
+    return record("transition", actor=event.actor, obj=obj, summary=" ".join(p for p in parts if p))
 
 
 def connect():
@@ -177,9 +164,3 @@ def connect():
     post_save.connect(_on_grade_change, sender="crm.GradeChange", dispatch_uid="audit_grade")
     post_save.connect(_on_assignment, sender="crm.Assignment", dispatch_uid="audit_assignment")
     post_save.connect(_on_sales_import, sender="crm.SalesImport", dispatch_uid="audit_import")
-    for label in EVENT_MODELS:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
-        post_save.connect(_on_workflow_event, sender=model, dispatch_uid=f"audit_{label}")

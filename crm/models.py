@@ -308,6 +308,52 @@ class GradeChange(models.Model):
         return f"{self.customer_id}: {self.old_grade_id} → {self.new_grade_id}"
 
 
+class NetworkStatusChange(models.Model):
+    """Append-only history of a customer leaving (退网) and rejoining (入网) the network.
+
+    The customer's ``exited_on`` and ``exit_reason`` describe the exit it is in
+    now; a rejoining clears them, and the earlier exit stays here.
+    """
+
+    class Action(models.TextChoices):
+        EXITED = "exited", _("Exited the network")
+        REJOINED = "rejoined", _("Rejoined the network")
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="network_changes",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Customer.NetworkStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=10, choices=Customer.NetworkStatus.choices
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Empty on the rows written from the archive as it was before this history.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-at", "-id"]
+        verbose_name = _("network status change")
+        verbose_name_plural = _("network status changes")
+
+    def __str__(self):
+        return f"{self.customer_id} {self.action} {self.date}"
+
+
 class Assignment(models.Model):
     """Append-only history of who manages a customer."""
 
@@ -490,6 +536,10 @@ class RegradingRun(models.Model):
 
 
 class RegradingProposal(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+
     run = models.ForeignKey(
         RegradingRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="proposals"
     )
@@ -519,6 +569,43 @@ class RegradingProposal(models.Model):
     @property
     def is_downgrade(self):
         return self.old_grade is not None and self.new_grade.rank > self.old_grade.rank
+
+    @property
+    def state(self):
+        """The proposal's state for its transition table (``crm.workflows``)."""
+        return self.State.APPLIED if self.applied else self.State.PENDING
+
+
+class RegradingRunEvent(models.Model):
+    """Append-only trail of a regrading run: started, downgrades confirmed, applied, discarded."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", _("Started")
+        REGION_APPLIED = "region_applied", _("Downgrades of a region applied")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+
+    run = models.ForeignKey(
+        RegradingRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=RegradingRun.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=RegradingRun.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("regrading run event")
+        verbose_name_plural = _("regrading run events")
+
+    def __str__(self):
+        return f"{self.run_id} {self.action}"
 
 
 class CalendarDay(models.Model):

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from crm import access
 from crm.access import works_customers
 from crm.filters import CustomerFilter
-from crm.models import Assignment, Customer, GradeChange, SalesRecord
+from crm.models import Assignment, Customer, GradeChange, NetworkStatusChange, SalesRecord
 from crm.ordering import found_rows_order
 
 
@@ -31,6 +31,7 @@ def customer_detail(*, user, pk):
             "assignments",
             queryset=Assignment.objects.select_related("from_manager", "to_manager", "changed_by"),
         ),
+        Prefetch("network_changes", queryset=NetworkStatusChange.objects.select_related("actor")),
     )
     return access.customer_for_user(user, pk, queryset=queryset)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm import access, audit, official_calendar
+from crm import access, audit, official_calendar, workflows
 from crm.access import has_role, leads_region, sees_all
 from crm.errors import ConflictError, DomainError
 from crm.models import (
@@ -27,13 +27,16 @@ from crm.models import (
     Customer,
     Grade,
     GradeChange,
+    NetworkStatusChange,
     Region,
     RegradingProposal,
     RegradingRun,
+    RegradingRunEvent,
     SalesImport,
     SalesRecord,
     User,
 )
+from crm.transitions import claim, record
 
 # Fields a customer's own manager may change. Assignment, region, grade and
 # network status go through their own services, with history.
@@ -212,33 +215,64 @@ def customer_change_grade(*, customer, actor, grade, reason, source=GradeChange.
     return locked
 
 
+def _network_conflict(customer, step):
+    if customer.network_status == Customer.NetworkStatus.EXITED:
+        return _("The customer has already exited the network.")
+    return _("The customer is already in the network.")
+
+
+def _network_claim(customer, name, actor):
+    return claim(
+        Customer,
+        customer.pk,
+        workflows.NETWORK_TRANSITIONS[name],
+        actor=actor,
+        field=workflows.NETWORK_FIELD,
+        conflict=_network_conflict,
+    )
+
+
 def customer_exit_network(*, customer, actor, exited_on, reason):
-    """Record that the customer left the network (退网). The customer is kept."""
-    if not access.can_supervise_customer(actor, customer):
-        raise PermissionDenied
+    """Record that the customer left the network (退网). The customer is kept.
+
+    The step is claimed on the locked row, not the caller's copy: of two exits
+    sent at once, the second waits, finds the customer already exited and is
+    told so (409). The exit is a ``NetworkStatusChange`` row of the history.
+    """
     with transaction.atomic():
-        # The state is read from the locked row, not from the caller's copy: of
-        # two exits sent at once, the second waits, finds the customer already
-        # exited and is told so (409), like any other transition.
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
-        if locked.network_status == Customer.NetworkStatus.EXITED:
-            raise ConflictError(_("The customer has already exited the network."))
+        locked = _network_claim(customer, "exit", actor)
+        old = locked.network_status
         locked.network_status = Customer.NetworkStatus.EXITED
         locked.exited_on = exited_on
         locked.exit_reason = (reason or "").strip()
         locked.full_clean()
         locked.save(update_fields=["network_status", "exited_on", "exit_reason", "updated_at"])
+        record(
+            NetworkStatusChange,
+            locked,
+            actor=actor,
+            action=NetworkStatusChange.Action.EXITED,
+            from_status=old,
+            field=workflows.NETWORK_FIELD,
+            date=exited_on,
+            reason=locked.exit_reason,
+        )
     return locked
 
 
 def customer_rejoin_network(*, customer, actor, joined_on):
-    """Bring an exited customer back into the network (入网)."""
-    if not access.can_supervise_customer(actor, customer):
-        raise PermissionDenied
+    """Bring an exited customer back into the network (入网).
+
+    The customer's current-exit fields are cleared; the exit stays in its
+    network history, followed by this rejoining.
+    """
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
-        if locked.network_status == Customer.NetworkStatus.ACTIVE:
-            raise ConflictError(_("The customer is already in the network."))
+        locked = _network_claim(customer, "rejoin", actor)
+        if locked.exited_on and joined_on < locked.exited_on:
+            raise ValidationError(
+                {"joined_on": _("The rejoining date cannot be before the exit date.")}
+            )
+        old = locked.network_status
         locked.network_status = Customer.NetworkStatus.ACTIVE
         locked.joined_on = joined_on
         locked.exited_on = None
@@ -246,6 +280,15 @@ def customer_rejoin_network(*, customer, actor, joined_on):
         locked.full_clean()
         locked.save(
             update_fields=["network_status", "joined_on", "exited_on", "exit_reason", "updated_at"]
+        )
+        record(
+            NetworkStatusChange,
+            locked,
+            actor=actor,
+            action=NetworkStatusChange.Action.REJOINED,
+            from_status=old,
+            field=workflows.NETWORK_FIELD,
+            date=joined_on,
         )
     return locked
 
@@ -323,37 +366,48 @@ def regrading_propose(*, actor, as_of=None):
                     )
                 )
         RegradingProposal.objects.bulk_create(proposals, batch_size=2000)
+        _run_event(run, actor, RegradingRunEvent.Action.STARTED, "", len(proposals))
     return run
+
+
+def _run_event(run, actor, action, from_status, count):
+    """The run's event row; its note counts what the step proposed or applied."""
+    if count is None:
+        note = ""
+    elif action == RegradingRunEvent.Action.STARTED:
+        note = ngettext(
+            "%(count)s proposed grade change", "%(count)s proposed grade changes", count
+        ) % {"count": count}
+    else:
+        note = ngettext("%(count)s grade applied", "%(count)s grades applied", count) % {
+            "count": count
+        }
+    return record(
+        RegradingRunEvent, run, actor=actor, action=action, from_status=from_status, note=note
+    )
 
 
 def regrading_apply(*, run, actor, proposal_ids=None):
     """Apply the chosen proposals of a run (all ``actor`` may apply when ``proposal_ids`` is None).
 
-    An admin applies any proposal, and applying closes the run: a second click
-    finds it done. A regional manager applies the downgrades of their region's
-    customers (SPEC: "an admin (or the regional manager for downgrades)
-    confirms"); the run stays open for the other regions and for an admin.
-    Each applied change lands in the grade history with the actor and the
-    period as the reason.
+    1. Claim the run's step (``crm.workflows.RUN_TRANSITIONS``) on the locked
+       row: an admin's "apply" closes the run, so a second click or a discard
+       meanwhile finds it applied (409); a regional manager's "apply_region"
+       leaves it open for the other regions and for an admin, who waits for it.
+    2. Select the proposals the actor may apply (``crm.access.regrading_applicable``:
+       an admin any, a regional manager the downgrades of their region's
+       customers; SPEC: "an admin (or the regional manager for downgrades)
+       confirms"); asking for another is refused (403).
+    3. Each applied change lands in the grade history with the actor and the
+       period as the reason; the run gets its event row.
     """
     if not access.may_see_regrading(actor):
         raise PermissionDenied
-    closes = access.may_start_regrading(actor)
+    name = "apply" if access.may_close_regrading(actor, run) else "apply_region"
+    step = workflows.RUN_TRANSITIONS[name]
     with transaction.atomic():
-        if closes:
-            claimed = RegradingRun.objects.filter(
-                pk=run.pk, status=RegradingRun.Status.PROPOSED
-            ).update(status=RegradingRun.Status.APPLIED, applied_at=timezone.now())
-        else:
-            # Held until the end: an admin closing the run meanwhile waits for it.
-            claimed = len(
-                RegradingRun.objects.select_for_update()
-                .filter(pk=run.pk, status=RegradingRun.Status.PROPOSED)
-                .values_list("pk", flat=True)
-            )
-        if claimed != 1:
-            raise DomainError(_("This regrading run has already been applied or discarded."))
-        allowed = access.regrading_applicable(actor, run.proposals.all())
+        locked = claim(RegradingRun, run.pk, step, actor=actor)
+        allowed = access.regrading_applicable(actor, locked.proposals.all())
         if proposal_ids is not None:
             wanted = set(proposal_ids)
             found = set(allowed.filter(pk__in=wanted).values_list("pk", flat=True))
@@ -376,8 +430,8 @@ def regrading_apply(*, run, actor, proposal_ids=None):
                     source=GradeChange.Source.REGRADING,
                     reason=reason
                     % {
-                        "start": f"{run.period_start:%Y-%m}",
-                        "end": f"{run.period_end:%Y-%m}",
+                        "start": f"{locked.period_start:%Y-%m}",
+                        "end": f"{locked.period_end:%Y-%m}",
                         "amount": f"{proposal.annual_amount:,.2f}",
                     },
                     changed_by=actor,
@@ -387,18 +441,29 @@ def regrading_apply(*, run, actor, proposal_ids=None):
         Customer.objects.bulk_update(customers, ["grade"], batch_size=2000)
         GradeChange.objects.bulk_create(changes, batch_size=2000)
         RegradingProposal.objects.bulk_update(proposals, ["applied"], batch_size=2000)
+        old = locked.status
+        if step.target is not None:
+            locked.status = step.target
+            locked.applied_at = timezone.now()
+            locked.save(update_fields=["status", "applied_at"])
+        action = (
+            RegradingRunEvent.Action.APPLIED
+            if step.target is not None
+            else RegradingRunEvent.Action.REGION_APPLIED
+        )
+        _run_event(locked, actor, action, old, len(proposals))
     run.refresh_from_db()
     return run
 
 
 def regrading_discard(*, run, actor):
-    if not access.may_start_regrading(actor):
-        raise PermissionDenied
-    claimed = RegradingRun.objects.filter(pk=run.pk, status=RegradingRun.Status.PROPOSED).update(
-        status=RegradingRun.Status.DISCARDED
-    )
-    if claimed != 1:
-        raise DomainError(_("This regrading run has already been applied or discarded."))
+    """Discard an open run: no grade changes (the admin's, like starting one)."""
+    with transaction.atomic():
+        locked = claim(RegradingRun, run.pk, workflows.RUN_TRANSITIONS["discard"], actor=actor)
+        old = locked.status
+        locked.status = RegradingRun.Status.DISCARDED
+        locked.save(update_fields=["status"])
+        _run_event(locked, actor, RegradingRunEvent.Action.DISCARDED, old, None)
     run.refresh_from_db()
     return run
 

@@ -10,7 +10,8 @@ access rule of the app, checked against the row as stored). Then
    (``ConflictError`` naming the state it is in now → 409), so of two clicks
    or two reviewers exactly one wins;
 2. it writes the change and ``record(...)`` writes the append-only event row
-   in the same transaction;
+   and its audit entry (``crm.audit.record_transition``) in the same
+   transaction;
 3. pages, the API and templates ask ``allowed(TRANSITIONS, user, obj)`` which
    steps to offer, so no view repeats the table.
 
@@ -24,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+from crm import audit
 from crm.errors import ConflictError
 
 
@@ -109,21 +111,28 @@ def record(
     field: str = "status",
     **extra,
 ):
-    """Append the event row of ``obj`` (its foreign key to ``obj``'s model is found).
+    """Append the event row of ``obj`` and its audit entry, in the caller's transaction.
 
-    ``to_status`` defaults to the state ``obj`` is in now.
+    The event row's foreign key to ``obj``'s model is found; ``to_status``
+    defaults to the state ``obj`` is in now. ``comment`` is written when given
+    (an event model whose text is named otherwise passes it in ``extra``). The
+    audit trail's "transition" entry is written here, explicitly: an event row
+    created any other way is not audited.
     """
     link = next(
         f.name
         for f in event_model._meta.fields
         if isinstance(f, models.ForeignKey) and f.related_model is type(obj)
     )
-    return event_model.objects.create(
+    if comment:
+        extra["comment"] = comment
+    event = event_model.objects.create(
         **{link: obj},
         actor=actor,
         action=action,
         from_status=from_status,
         to_status=getattr(obj, field) if to_status is None else to_status,
-        comment=comment,
         **extra,
     )
+    audit.record_transition(event, obj=obj)
+    return event

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints.selectors import complaints_for_customer
-from crm import access, dashboard, forms, notifications, selectors, services
+from crm import access, dashboard, forms, notifications, selectors, services, workflows
 from crm.access import leads_region, sees_all, works_customers
 from crm.errors import DomainError
 from crm.models import (
@@ -39,6 +39,7 @@ from crm.sales_import import (
     sales_import_for_user,
     sales_import_scope,
 )
+from crm.transitions import allowed
 from crm.web import admin_required, apply, flash, paginate, supervisor_required
 from visits.access import customer_visit_scope
 from visits.selectors import manager_today
@@ -181,6 +182,12 @@ def customer_detail(request, pk):
             "sales_total": sum(row.amount for row in sales),
             "can_edit": access.can_edit_customer(request.user, customer),
             "can_supervise": access.can_supervise_customer(request.user, customer),
+            "network_steps": allowed(
+                workflows.NETWORK_TRANSITIONS,
+                request.user,
+                customer,
+                field=workflows.NETWORK_FIELD,
+            ),
             "visits": list(
                 customer_visit_scope(request.user, customer)
                 .select_related("manager")
@@ -457,8 +464,12 @@ def regrading_detail(request, pk):
         "applicable": row.get("applicable", 0),
     }
     page = paginate(request, proposals, PROPOSALS_PER_PAGE)
+    # The buttons and checkboxes are the steps the tables allow (crm.workflows).
+    steps = allowed(workflows.RUN_TRANSITIONS, user, run)
     for proposal in page.object_list:
-        proposal.may_apply = not proposal.applied and access.may_apply_regrading(user, proposal)
+        proposal.may_apply = bool(steps) and "apply" in allowed(
+            workflows.PROPOSAL_TRANSITIONS, user, proposal, field="state"
+        )
     return render(
         request,
         "crm/regrading_detail.html",
@@ -466,17 +477,15 @@ def regrading_detail(request, pk):
             "run": run,
             "page": page,
             "counts": counts,
-            "may_close": access.may_start_regrading(user),
+            "steps": steps,
+            "events": run.events.select_related("actor"),
         },
     )
 
 
 def _regrading_decide(request, run):
     user = request.user
-    if (
-        not access.may_start_regrading(user)
-        and not access.regrading_applicable(user, run.proposals.all()).exists()
-    ):
+    if not any(step.who(user, run) for step in workflows.RUN_TRANSITIONS.values()):
         # A regional manager whose region has no downgrade in the run: nothing to confirm.
         raise PermissionDenied
     action = request.POST.get("action")
