@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm import access, services
+from crm import access, services, workflows
 from crm.access import sees_all
 from crm.business_dates import BusinessDateSerializerField
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
+from crm.transitions import allowed
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -122,6 +123,10 @@ class CustomerSerializer(serializers.ModelSerializer):
     key_account_class = serializers.ChoiceField(
         choices=Customer.KeyAccountClass.choices, allow_blank=True, read_only=True
     )
+    network_steps = serializers.SerializerMethodField(
+        help_text="The network-status steps the requesting user may take now: exit, rejoin "
+        "(each is a POST action: /exit/, /rejoin/)."
+    )
 
     class Meta:
         model = Customer
@@ -149,11 +154,23 @@ class CustomerSerializer(serializers.ModelSerializer):
             "joined_on",
             "exited_on",
             "exit_reason",
+            "network_steps",
             "contacts",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_network_steps(self, customer) -> list[str]:
+        # The table's answer, the same the customer page shows its buttons from.
+        return list(
+            allowed(
+                workflows.NETWORK_TRANSITIONS,
+                self.context["request"].user,
+                customer,
+                field=workflows.NETWORK_FIELD,
+            )
+        )
 
 
 class CustomerUpdateSerializer(serializers.ModelSerializer):

@@ -133,7 +133,7 @@ class CustomerViewSet(
 
     def _respond(self, customer):
         customer = self.get_queryset().get(pk=customer.pk)
-        return Response(s.CustomerSerializer(customer).data)
+        return Response(s.CustomerSerializer(customer, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.ReassignSerializer, responses=s.CustomerSerializer)
     @action(detail=True, methods=["post"])

@@ -178,3 +178,37 @@ def test_the_migration_gives_each_exited_customer_its_current_exit(manager):
         "exited",
     )
     assert (row.date, row.reason, row.actor) == (EXIT_DAY, "合同到期", None)
+
+
+def test_the_api_lists_the_steps_the_table_allows(api_login, manager, regional_manager, customer):
+    url = f"/api/customers/{customer.pk}/"
+    assert api_login(regional_manager).get(url).json()["network_steps"] == ["exit"]
+    assert api_login(manager).get(url).json()["network_steps"] == []
+    # The step not listed is refused.
+    refused = api_login(manager).post(
+        f"{url}exit/", {"exited_on": "2026-03-02", "reason": "停业"}, format="json"
+    )
+    assert refused.status_code == 403
+
+    exited = api_login(regional_manager).post(
+        f"{url}exit/", {"exited_on": "2026-03-02", "reason": "停业"}, format="json"
+    )
+
+    assert exited.status_code == 200
+    assert exited.json()["network_steps"] == ["rejoin"]
+    listed = api_login(regional_manager).get("/api/customers/").json()["results"]
+    assert [row["network_steps"] for row in listed if row["id"] == customer.pk] == [["rejoin"]]
+
+
+def test_the_rejoin_form_names_the_exit_it_ends(login, regional_manager, customer):
+    services.customer_exit_network(
+        customer=customer, actor=regional_manager, exited_on=EXIT_DAY, reason="店铺装修停业"
+    )
+
+    page = login(regional_manager).get(
+        reverse("customer_rejoin_network", args=[customer.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    html = page.content.decode()
+    current = html[html.index('class="current-exit"') :]
+    assert "03/02/2026" in current[:200] and "店铺装修停业" in current[:200]
