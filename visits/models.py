@@ -456,6 +456,10 @@ class SuggestionQuerySet(models.QuerySet):
 class Suggestion(models.Model):
     """A customer's suggestion recorded on a visit; answered within 3 working days."""
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting an answer")
+        ANSWERED = "answered", _("Answered")
+
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="suggestions"
     )
@@ -465,6 +469,9 @@ class Suggestion(models.Model):
     text = models.TextField(_("suggestion"), max_length=2000)
     due_on = models.DateField(_("answer due on"))
     answer = models.TextField(_("answer"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         User, verbose_name=_("answered by"), on_delete=models.PROTECT, null=True, related_name="+"
@@ -643,3 +650,75 @@ class WorkLogComment(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class WorkflowEvent(models.Model):
+    """Append-only trail of a workflow's transitions: who, when, from, to, why.
+
+    Written by ``crm.transitions.record`` in the transaction of the change.
+    """
+
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status} → {self.to_status}"
+
+
+class PriceViolationEvent(WorkflowEvent):
+    violation = models.ForeignKey(
+        PriceViolation,
+        verbose_name=_("price violation"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=PriceViolation.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=PriceViolation.Status.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("price violation event")
+        verbose_name_plural = _("price violation events")
+
+
+class UnlicensedReportEvent(WorkflowEvent):
+    report = models.ForeignKey(
+        UnlicensedReport,
+        verbose_name=_("unlicensed operation report"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=UnlicensedReport.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=UnlicensedReport.Status.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("unlicensed operation report event")
+        verbose_name_plural = _("unlicensed operation report events")
+
+
+class SuggestionEvent(WorkflowEvent):
+    suggestion = models.ForeignKey(
+        Suggestion,
+        verbose_name=_("customer suggestion"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Suggestion.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Suggestion.Status.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("customer suggestion event")
+        verbose_name_plural = _("customer suggestion events")

@@ -13,16 +13,20 @@ from crm.api.fields import ProtectedFileField, UserNameField
 from crm.api.serializers import UserSummarySerializer
 from crm.business_dates import BusinessDateSerializerField
 from crm.models import Grade
+from crm.transitions import allowed
 from visits import access
 from visits.models import (
     PlannedVisit,
     PriceViolation,
+    PriceViolationEvent,
     PromotionReceipt,
     ScheduleChange,
     ScheduleComment,
     Signature,
     Suggestion,
+    SuggestionEvent,
     UnlicensedReport,
+    UnlicensedReportEvent,
     Visit,
     VisitEvent,
     WeeklySchedule,
@@ -30,6 +34,48 @@ from visits.models import (
     WorkLogComment,
 )
 from visits.services.visits import VISIT_CONTENT_FIELDS
+from visits.transitions import (
+    SCHEDULE_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
+    UNLICENSED_TRANSITIONS,
+    VIOLATION_TRANSITIONS,
+    VISIT_TRANSITIONS,
+)
+
+
+class StepsMixin(serializers.Serializer):
+    """``steps``: what the requesting user may do next, the table's answer (as on the page)."""
+
+    transitions = {}
+    steps = serializers.SerializerMethodField(
+        help_text="The steps the requesting user may take now (each is a POST action)."
+    )
+
+    def get_steps(self, obj) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return list(allowed(self.transitions, request.user, obj))
+
+
+def _workflow_event_serializer(event_model):
+    """The event rows of a workflow: who, when, from, to, comment."""
+
+    class Meta:
+        model = event_model
+        fields = ["action", "from_status", "to_status", "actor", "comment", "at"]
+        read_only_fields = fields
+
+    return type(
+        f"{event_model.__name__}Serializer",
+        (serializers.ModelSerializer,),
+        {"actor": UserNameField(nullable=False), "Meta": Meta, "__module__": __name__},
+    )
+
+
+PriceViolationEventSerializer = _workflow_event_serializer(PriceViolationEvent)
+UnlicensedReportEventSerializer = _workflow_event_serializer(UnlicensedReportEvent)
+SuggestionEventSerializer = _workflow_event_serializer(SuggestionEvent)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -156,6 +202,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "customer_code",
             "text",
             "due_on",
+            "status",
             "answer",
             "answered_at",
             "answered_by",
@@ -164,7 +211,18 @@ class SuggestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VisitSerializer(VisitListSerializer):
+class SuggestionDetailSerializer(StepsMixin, SuggestionSerializer):
+    transitions = SUGGESTION_TRANSITIONS
+    events = SuggestionEventSerializer(many=True, read_only=True)
+
+    class Meta(SuggestionSerializer.Meta):
+        fields = [*SuggestionSerializer.Meta.fields, "events", "steps"]
+        read_only_fields = fields
+
+
+class VisitSerializer(StepsMixin, VisitListSerializer):
+    transitions = VISIT_TRANSITIONS
+
     signatures = SignatureSerializer(many=True, read_only=True)
     events = VisitEventSerializer(many=True, read_only=True)
     suggestions = SuggestionSerializer(many=True, read_only=True)
@@ -180,6 +238,7 @@ class VisitSerializer(VisitListSerializer):
             "suggestions",
             "corrections",
             "events",
+            "steps",
             "created_at",
             "updated_at",
         ]
@@ -324,7 +383,9 @@ class ScheduleCommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScheduleSerializer(ScheduleListSerializer):
+class ScheduleSerializer(StepsMixin, ScheduleListSerializer):
+    transitions = SCHEDULE_TRANSITIONS
+
     entries = PlannedVisitSerializer(many=True, read_only=True)
     changes = ScheduleChangeSerializer(many=True, read_only=True)
     comments = ScheduleCommentSerializer(many=True, read_only=True)
@@ -334,6 +395,7 @@ class ScheduleSerializer(ScheduleListSerializer):
             "entries",
             "changes",
             "comments",
+            "steps",
         ]
         read_only_fields = fields
 
@@ -435,6 +497,15 @@ class PriceViolationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PriceViolationDetailSerializer(StepsMixin, PriceViolationSerializer):
+    transitions = VIOLATION_TRANSITIONS
+    events = PriceViolationEventSerializer(many=True, read_only=True)
+
+    class Meta(PriceViolationSerializer.Meta):
+        fields = [*PriceViolationSerializer.Meta.fields, "events", "steps"]
+        read_only_fields = fields
+
+
 class DowngradeSerializer(serializers.Serializer):
     grade = serializers.SlugRelatedField(
         slug_field="code",
@@ -520,6 +591,15 @@ class UnlicensedReportSerializer(serializers.ModelSerializer):
             "closed_at",
             "created_at",
         ]
+
+
+class UnlicensedReportDetailSerializer(StepsMixin, UnlicensedReportSerializer):
+    transitions = UNLICENSED_TRANSITIONS
+    events = UnlicensedReportEventSerializer(many=True, read_only=True)
+
+    class Meta(UnlicensedReportSerializer.Meta):
+        fields = [*UnlicensedReportSerializer.Meta.fields, "events", "steps"]
+        read_only_fields = fields
 
 
 class UnlicensedReportTextSerializer(UnlicensedReportSerializer):

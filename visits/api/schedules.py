@@ -40,7 +40,9 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _respond(self, schedule, code=status.HTTP_200_OK):
         schedule = selectors.schedule_detail_queryset().get(pk=schedule.pk)
-        return Response(s.ScheduleSerializer(schedule).data, status=code)
+        return Response(
+            s.ScheduleSerializer(schedule, context={"request": self.request}).data, status=code
+        )
 
     def _own(self):
         schedule = self.get_object()

@@ -27,7 +27,13 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if self.action == "list" and wanted not in ("", "true", "false", "1", "0"):
             raise serializers.ValidationError({"open": [_("Give true or false.")]})
         open_only = wanted in ("1", "true")
-        return selectors.suggestion_list(user=self.request.user, open_only=open_only)
+        rows = selectors.suggestion_list(user=self.request.user, open_only=open_only)
+        return rows if self.action == "list" else rows.prefetch_related("events__actor")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.SuggestionSerializer
+        return s.SuggestionDetailSerializer
 
     @extend_schema(
         parameters=[
@@ -37,7 +43,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.SuggestionAnswerSerializer, responses=s.SuggestionSerializer)
+    @extend_schema(request=s.SuggestionAnswerSerializer, responses=s.SuggestionDetailSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         suggestion = self.get_object()
@@ -45,4 +51,5 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         suggestion = suggestions.suggestion_answer(
             suggestion=suggestion, actor=request.user, answer=data["answer"]
         )
-        return Response(s.SuggestionSerializer(suggestion).data)
+        suggestion = self.get_queryset().get(pk=suggestion.pk)
+        return Response(s.SuggestionDetailSerializer(suggestion, context={"request": request}).data)

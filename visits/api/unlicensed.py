@@ -32,7 +32,13 @@ class UnlicensedViewSet(
             return UnlicensedReport.objects.none()
         wanted = self.request.query_params.get("status")
         wanted = wanted if wanted in UnlicensedReport.Status.values else None
-        return selectors.unlicensed_list(user=self.request.user, status=wanted)
+        rows = selectors.unlicensed_list(user=self.request.user, status=wanted)
+        return rows if self.action == "list" else rows.prefetch_related("events__actor")
+
+    def get_serializer_class(self):
+        if self.action in ("list", "create"):
+            return s.UnlicensedReportSerializer
+        return s.UnlicensedReportDetailSerializer
 
     # A photo comes only in a multipart upload; JSON and form bodies carry the text.
     @extend_schema(
@@ -57,7 +63,7 @@ class UnlicensedViewSet(
             self.permission_denied(self.request, message=_("Only the regional manager handles it."))
         return report
 
-    @extend_schema(request=s.ForwardSerializer, responses=s.UnlicensedReportSerializer)
+    @extend_schema(request=s.ForwardSerializer, responses=s.UnlicensedReportDetailSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         report = self._handled()
@@ -65,9 +71,11 @@ class UnlicensedViewSet(
         report = unlicensed.unlicensed_forward(
             report=report, actor=request.user, note=data.get("note", "")
         )
-        return Response(s.UnlicensedReportSerializer(report, context={"request": request}).data)
+        return Response(
+            s.UnlicensedReportDetailSerializer(report, context={"request": request}).data
+        )
 
-    @extend_schema(request=s.OutcomeSerializer, responses=s.UnlicensedReportSerializer)
+    @extend_schema(request=s.OutcomeSerializer, responses=s.UnlicensedReportDetailSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         report = self._handled()
@@ -75,4 +83,6 @@ class UnlicensedViewSet(
         report = unlicensed.unlicensed_record_outcome(
             report=report, actor=request.user, outcome=data["outcome"]
         )
-        return Response(s.UnlicensedReportSerializer(report, context={"request": request}).data)
+        return Response(
+            s.UnlicensedReportDetailSerializer(report, context={"request": request}).data
+        )

@@ -27,7 +27,13 @@ class PriceViolationViewSet(
             return PriceViolation.objects.none()
         wanted = self.request.query_params.get("status")
         wanted = wanted if wanted in PriceViolation.Status.values else None
-        return selectors.violation_list(user=self.request.user, status=wanted)
+        rows = selectors.violation_list(user=self.request.user, status=wanted)
+        return rows if self.action == "list" else rows.prefetch_related("events__actor")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.PriceViolationSerializer
+        return s.PriceViolationDetailSerializer
 
     def _decidable(self):
         violation = self.get_object()
@@ -38,14 +44,16 @@ class PriceViolationViewSet(
         return violation
 
     def _respond(self, violation):
-        violation = selectors.violation_list(user=self.request.user).get(pk=violation.pk)
-        return Response(s.PriceViolationSerializer(violation).data)
+        violation = self.get_queryset().get(pk=violation.pk)
+        return Response(
+            s.PriceViolationDetailSerializer(violation, context={"request": self.request}).data
+        )
 
     @extend_schema(parameters=[OpenApiParameter("status", str)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.DowngradeSerializer, responses=s.PriceViolationSerializer)
+    @extend_schema(request=s.DowngradeSerializer, responses=s.PriceViolationDetailSerializer)
     @action(detail=True, methods=["post"])
     def downgrade(self, request, pk=None):
         violation = self._decidable()
@@ -58,7 +66,7 @@ class PriceViolationViewSet(
         )
         return self._respond(violation)
 
-    @extend_schema(request=s.DismissSerializer, responses=s.PriceViolationSerializer)
+    @extend_schema(request=s.DismissSerializer, responses=s.PriceViolationDetailSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         violation = self._decidable()

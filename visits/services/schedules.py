@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from crm import workdays
 from crm.access import works_customers
-from crm.errors import ConflictError, DomainError, check_length
+from crm.errors import DomainError, check_length
 from crm.models import Customer, User
 from crm.notifications import notify
+from crm.transitions import claim
 from visits import access, selectors
 from visits.models import (
     PlannedVisit,
@@ -22,6 +23,7 @@ from visits.models import (
     WeeklySchedule,
 )
 from visits.services.common import _require, _url
+from visits.transitions import SCHEDULE_TRANSITIONS
 
 
 def _check_monday(week_start):
@@ -184,12 +186,12 @@ def schedule_submit(*, schedule, actor):
     """Draft → submitted, once; the region's manager is told."""
     _require(access.can_edit_schedule(actor, schedule))
     with transaction.atomic():
-        claimed = WeeklySchedule.objects.filter(
-            pk=schedule.pk, status=WeeklySchedule.Status.DRAFT
-        ).update(status=WeeklySchedule.Status.SUBMITTED, submitted_at=timezone.now())
-        if claimed != 1:
-            raise ConflictError(_("This schedule has already been submitted."))
+        current = claim(WeeklySchedule, schedule.pk, SCHEDULE_TRANSITIONS["submit"], actor=actor)
+        current.status = WeeklySchedule.Status.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.save(update_fields=["status", "submitted_at"])
         schedule.refresh_from_db()
+        # The submission's event row: after it every change is kept too.
         _record_change(schedule, actor, ScheduleChange.Action.SUBMIT)
         for supervisor in access.regional_managers_of(actor.region_id):
             notify(
@@ -203,7 +205,7 @@ def schedule_submit(*, schedule, actor):
 
 
 def schedule_comment(*, schedule, actor, text):
-    _require(access.can_comment_schedule(actor, schedule))
+    _require(SCHEDULE_TRANSITIONS["comment"].who(actor, schedule))
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a comment.")})

@@ -6,15 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import workdays
-from crm.errors import ConflictError, check_length
-from crm.models import Customer
+from crm.errors import check_length
+from crm.transitions import claim, record
 from visits import access
 from visits.models import (
     Suggestion,
-    Visit,
+    SuggestionEvent,
 )
 from visits.services.common import _require
-from visits.services.visits import EDITABLE_STATUSES, _event, _locked_error
+from visits.services.visits import _event
+from visits.transitions import SUGGESTION_TRANSITIONS, claim_visit
 
 SUGGESTION_ANSWER_WORKING_DAYS = 3
 
@@ -25,20 +26,19 @@ def suggestion_add(*, visit, actor, text):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the customer's suggestion.")})
-    visit = Visit.objects.select_related("customer").get(pk=visit.pk)
-    _require(access.can_edit_visit(actor, visit))
-    if visit.status not in EDITABLE_STATUSES:
-        raise _locked_error(visit)
-    day = timezone.localdate(visit.arrived_at)
-    suggestion = Suggestion(
-        visit=visit,
-        customer=visit.customer,
-        text=text,
-        due_on=workdays.add_working_days(day, SUGGESTION_ANSWER_WORKING_DAYS),
-    )
-    suggestion.full_clean(exclude=["answered_by", "answered_at"])
     with transaction.atomic():
+        # Recorded on an open visit only: the visit's "edit" step.
+        visit = claim_visit(visit, "edit", actor=actor)
+        day = timezone.localdate(visit.arrived_at)
+        suggestion = Suggestion(
+            visit=visit,
+            customer=visit.customer,
+            text=text,
+            due_on=workdays.add_working_days(day, SUGGESTION_ANSWER_WORKING_DAYS),
+        )
+        suggestion.full_clean(exclude=["answered_by", "answered_at"])
         suggestion.save()
+        record(SuggestionEvent, suggestion, actor=actor, action="add")
         # The event names the suggestion; its whole text is on the suggestion.
         _event(visit, actor, "suggestion", comment=text[:200])
     return suggestion
@@ -50,14 +50,27 @@ def suggestion_answer(*, suggestion, actor, answer):
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer given to the customer.")})
-    # The customer as stored now: reassigned since the page was read, it is not
-    # the actor's to answer any more.
-    _require(access.is_current_manager(actor, Customer.objects.get(pk=suggestion.customer_id)))
     check_length(Suggestion, "answer", answer)
-    claimed = Suggestion.objects.filter(pk=suggestion.pk, answered_at__isnull=True).update(
-        answer=answer, answered_at=timezone.now(), answered_by=actor
-    )
-    if claimed != 1:
-        raise ConflictError(_("This suggestion has already been answered."))
+    with transaction.atomic():
+        # The customer as stored now (the step's "who"): reassigned since the
+        # page was read, it is not the actor's to answer any more.
+        current = claim(
+            Suggestion.objects.select_related("customer"),
+            suggestion.pk,
+            SUGGESTION_TRANSITIONS["answer"],
+            actor=actor,
+        )
+        current.status = Suggestion.Status.ANSWERED
+        current.answer = answer
+        current.answered_at = timezone.now()
+        current.answered_by = actor
+        current.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        record(
+            SuggestionEvent,
+            current,
+            actor=actor,
+            action="answer",
+            from_status=Suggestion.Status.OPEN,
+        )
     suggestion.refresh_from_db()
     return suggestion

@@ -6,13 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import works_in_region
-from crm.errors import ConflictError, check_length
+from crm.errors import check_length
 from crm.notifications import notify
+from crm.transitions import claim, record
 from visits import access, images
 from visits.models import (
     UnlicensedReport,
+    UnlicensedReportEvent,
 )
 from visits.services.common import _require, _url
+from visits.transitions import UNLICENSED_TRANSITIONS
 
 
 def unlicensed_report(*, actor, address, description, photo=None):
@@ -43,22 +46,42 @@ def unlicensed_report(*, actor, address, description, photo=None):
     return report
 
 
+def _step(report, name, actor, comment, **changes):
+    """Claim step ``name`` of the report, store ``changes`` and the event row."""
+    step = UNLICENSED_TRANSITIONS[name]
+    current = claim(UnlicensedReport, report.pk, step, actor=actor)
+    from_status = current.status
+    current.status = step.target
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.save(update_fields=["status", *changes])
+    record(
+        UnlicensedReportEvent,
+        current,
+        actor=actor,
+        action=name,
+        from_status=from_status,
+        comment=comment,
+    )
+    return current
+
+
 def unlicensed_forward(*, report, actor, note=""):
     """Forwarded to the monopoly department."""
     if not access.can_handle_unlicensed(actor, report):
         raise PermissionDenied
     note = (note or "").strip()
     check_length(UnlicensedReport, "forward_note", note, key="note")
-    claimed = UnlicensedReport.objects.filter(
-        pk=report.pk, status=UnlicensedReport.Status.REPORTED
-    ).update(
-        status=UnlicensedReport.Status.FORWARDED,
-        forwarded_at=timezone.now(),
-        forwarded_by=actor,
-        forward_note=note,
-    )
-    if claimed != 1:
-        raise ConflictError(_("This report has already been forwarded."))
+    with transaction.atomic():
+        _step(
+            report,
+            "forward",
+            actor,
+            note,
+            forwarded_at=timezone.now(),
+            forwarded_by=actor,
+            forward_note=note,
+        )
     report.refresh_from_db()
     return report
 
@@ -70,12 +93,8 @@ def unlicensed_record_outcome(*, report, actor, outcome):
     if not outcome:
         raise ValidationError({"outcome": _("Write the outcome.")})
     check_length(UnlicensedReport, "outcome", outcome)
-    claimed = UnlicensedReport.objects.filter(
-        pk=report.pk, status=UnlicensedReport.Status.FORWARDED
-    ).update(status=UnlicensedReport.Status.CLOSED, outcome=outcome, closed_at=timezone.now())
-    if claimed != 1:
-        if report.status == UnlicensedReport.Status.REPORTED:
-            raise ConflictError(_("Forward the report to the monopoly department first."))
-        raise ConflictError(_("The outcome has already been recorded."))
+    with transaction.atomic():
+        # The event names the step; the outcome's whole text is on the report.
+        _step(report, "outcome", actor, "", outcome=outcome, closed_at=timezone.now())
     report.refresh_from_db()
     return report

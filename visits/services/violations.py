@@ -6,18 +6,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import services as crm_services
-from crm.errors import ConflictError, check_length
+from crm.errors import check_length
 from crm.models import Customer, Grade, GradeChange
+from crm.transitions import claim, record
 from visits import access
 from visits.models import (
     PriceViolation,
+    PriceViolationEvent,
 )
+from visits.transitions import VIOLATION_TRANSITIONS
 
 
 def _next_worse_grade(grade):
     if grade is None:
         return None
     return Grade.objects.filter(rank__gt=grade.rank).order_by("rank").first()
+
+
+def _decide(violation, name, actor, note):
+    """Claim step ``name`` of the violation, store the decision and its event row."""
+    step = VIOLATION_TRANSITIONS[name]
+    current = claim(PriceViolation, violation.pk, step, actor=actor)
+    from_status = current.status
+    current.status = step.target
+    current.decided_by = actor
+    current.decided_at = timezone.now()
+    current.decision_note = note
+    current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record(
+        PriceViolationEvent,
+        current,
+        actor=actor,
+        action=name,
+        from_status=from_status,
+        comment=note,
+    )
+    return current
 
 
 def price_violation_downgrade(*, violation, actor, grade=None, note=""):
@@ -46,16 +70,7 @@ def price_violation_downgrade(*, violation, actor, grade=None, note=""):
     if note:
         reason = f"{reason}: {note}"
     with transaction.atomic():
-        claimed = PriceViolation.objects.filter(
-            pk=violation.pk, status=PriceViolation.Status.OPEN
-        ).update(
-            status=PriceViolation.Status.DOWNGRADED,
-            decided_by=actor,
-            decided_at=timezone.now(),
-            decision_note=note,
-        )
-        if claimed != 1:
-            raise ConflictError(_("This violation has already been decided."))
+        _decide(violation, "downgrade", actor, note)
         crm_services.customer_change_grade(
             customer=customer,
             actor=actor,
@@ -76,15 +91,7 @@ def price_violation_dismiss(*, violation, actor, note=""):
     if not note:
         raise ValidationError({"note": _("Say why the violation is dismissed.")})
     check_length(PriceViolation, "decision_note", note, key="note")
-    claimed = PriceViolation.objects.filter(
-        pk=violation.pk, status=PriceViolation.Status.OPEN
-    ).update(
-        status=PriceViolation.Status.DISMISSED,
-        decided_by=actor,
-        decided_at=timezone.now(),
-        decision_note=note,
-    )
-    if claimed != 1:
-        raise ConflictError(_("This violation has already been decided."))
+    with transaction.atomic():
+        _decide(violation, "dismiss", actor, note)
     violation.refresh_from_db()
     return violation

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import works_customers
-from crm.errors import ConflictError, DomainError, check_length
+from crm.errors import ConflictError, check_length
 from crm.models import Customer
 from crm.notifications import notify
 from crm.transitions import record
@@ -22,9 +22,9 @@ from visits.models import (
     Signature,
     Visit,
     VisitEvent,
-    VisitLocked,
 )
-from visits.services.common import _lock_for_writing, _require, _url
+from visits.services.common import _require, _url
+from visits.transitions import VISIT_TRANSITIONS, claim_visit, refusal
 
 # A clock a few minutes fast on the phone is not a visit in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
@@ -41,7 +41,6 @@ VISIT_CONTENT_FIELDS = (
     "latitude",
     "longitude",
 )
-EDITABLE_STATUSES = (Visit.Status.IN_PROGRESS, Visit.Status.ENDED)
 
 
 def _event(visit, actor, action, from_status="", to_status="", comment=""):
@@ -127,14 +126,6 @@ def visit_start(
     return visit
 
 
-def _locked_error(visit):
-    if visit.status == Visit.Status.LOCKED:
-        return VisitLocked(
-            _("This visit record is locked by the customer's signature; record a correction.")
-        )
-    return ConflictError(_("The manager has signed this visit record; it can no longer change."))
-
-
 def visit_update(*, visit, actor, data):
     """Fill in the checklist, stock and order suggestion, findings, opinions, revisit date.
 
@@ -147,9 +138,7 @@ def visit_update(*, visit, actor, data):
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
     with transaction.atomic():
-        current = _lock_for_writing(visit, actor)
-        if current.status not in EDITABLE_STATUSES:
-            raise _locked_error(current)
+        current = claim_visit(visit, "edit", actor=actor)
         for name, value in data.items():
             setattr(current, name, "" if value is None and name.endswith("_note") else value)
         _validate_content(current)
@@ -179,11 +168,7 @@ def visit_end(*, visit, actor, departed_at=None, latitude=None, longitude=None):
     departed_at = departed_at or timezone.now()
     _check_time(departed_at, "departed_at")
     with transaction.atomic():
-        current = _lock_for_writing(visit, actor)
-        if current.status != Visit.Status.IN_PROGRESS:
-            if current.status == Visit.Status.LOCKED:
-                raise _locked_error(current)
-            raise ConflictError(_("This visit has already ended."))
+        current = claim_visit(visit, "end", actor=actor)
         current.departed_at = departed_at
         if latitude is not None and longitude is not None:
             current.latitude, current.longitude = latitude, longitude
@@ -247,9 +232,7 @@ def visit_sign(*, visit, actor, role, image, signer_name=""):
     check_length(Signature, "signer_name", signer_name)
     content, digest = images.signature_png(image)
     with transaction.atomic():
-        current = _lock_for_writing(visit, actor)
-        if current.status != from_status:
-            raise _sign_order_error(current, role)
+        current = claim_visit(visit, f"sign_{role}", actor=actor)
         manager_digest = ""
         if role == Signature.Role.CUSTOMER:
             manager_digest = current.signatures.get(role=Signature.Role.MANAGER).image_sha256
@@ -280,18 +263,6 @@ def visit_sign(*, visit, actor, role, image, signer_name=""):
             _report_violation(current, actor)
     current.refresh_from_db()
     return current
-
-
-def _sign_order_error(visit, role):
-    if visit.status == Visit.Status.LOCKED:
-        return VisitLocked(_("This visit record is already signed by the customer and locked."))
-    if role == Signature.Role.CUSTOMER:
-        if visit.status == Visit.Status.MANAGER_SIGNED:
-            return ConflictError(_("The customer has already signed."))
-        return ConflictError(_("The manager signs first; then the customer confirms."))
-    if visit.status == Visit.Status.IN_PROGRESS:
-        return ConflictError(_("End the visit before signing it."))
-    return ConflictError(_("The manager has already signed this record."))
 
 
 def visit_verify(*, visit, reload=True):
@@ -358,9 +329,10 @@ def visit_correct(*, visit, actor, data, reason):
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
     original = Visit.objects.select_related("customer").get(pk=visit.pk)
-    _require(access.can_edit_visit(actor, original))
-    if original.status != Visit.Status.LOCKED:
-        raise DomainError(_("Only a locked record is corrected; edit this one directly."))
+    step = VISIT_TRANSITIONS["correct"]
+    _require(step.who(actor, original))
+    if not step.starts_from(original):
+        raise refusal(original, "correct")
     copied = {
         name: getattr(original, name)
         for name in (

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from crm.access import (
     works_in_region,
 )
+from crm.transitions import allowed
 from crm.web import (
     apply,
     file_response,
@@ -24,6 +25,7 @@ from visits.models import (
     UnlicensedReport,
 )
 from visits.services import unlicensed
+from visits.transitions import UNLICENSED_TRANSITIONS
 from visits.views.common import ROWS_PER_PAGE
 
 
@@ -75,14 +77,16 @@ def _unlicensed_for_user(user, pk):
 @login_required
 def unlicensed_detail(request, pk):
     report = _unlicensed_for_user(request.user, pk)
-    can_handle = access.can_handle_unlicensed(request.user, report)
+    steps = allowed(UNLICENSED_TRANSITIONS, request.user, report)
     return render(
         request,
         "visits/unlicensed_detail.html",
         {
             "report": report,
-            "can_forward": can_handle and report.status == UnlicensedReport.Status.REPORTED,
-            "can_close": can_handle and report.status == UnlicensedReport.Status.FORWARDED,
+            "steps": steps,
+            "can_forward": "forward" in steps,
+            "can_close": "outcome" in steps,
+            "events": report.events.select_related("actor"),
             "forward_form": forms.ForwardForm(),
             "outcome_form": forms.OutcomeForm(),
         },

@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import GradeChange
+from crm.transitions import allowed
 from crm.web import apply, paginate
 from visits import access, forms, selectors
 from visits.models import (
     PriceViolation,
 )
 from visits.services import violations
+from visits.transitions import VIOLATION_TRANSITIONS
 from visits.views.common import ROWS_PER_PAGE
 
 
@@ -45,10 +47,12 @@ def _violation_for_user(user, pk):
 @login_required
 def violation_detail(request, pk, downgrade_form=None, dismiss_form=None):
     violation = _violation_for_user(request.user, pk)
-    can_decide = access.can_decide_violation(request.user, violation)
+    steps = allowed(VIOLATION_TRANSITIONS, request.user, violation)
     context = {
         "violation": violation,
-        "can_decide": can_decide and violation.status == PriceViolation.Status.OPEN,
+        "steps": steps,
+        "can_decide": bool(steps),
+        "events": violation.events.select_related("actor"),
         "grade_changes": GradeChange.objects.filter(customer=violation.customer)
         .select_related("old_grade", "new_grade", "changed_by")
         .order_by("-changed_at", "-id")[:20],

@@ -14,6 +14,7 @@ from crm.access import (
     by_role,
 )
 from crm.pagination import KeysFirstPaginator
+from crm.transitions import allowed
 from crm.web import (
     apply,
     file_response,
@@ -33,6 +34,7 @@ from visits.models import (
 )
 from visits.services import suggestions
 from visits.services import visits as visit_services
+from visits.transitions import VISIT_TRANSITIONS, refusal
 from visits.views.schedules import _schedule_url
 
 VISITS_PER_PAGE = 30
@@ -94,12 +96,15 @@ def visit_special(request):
 def _visit_context(request, visit, **forms_given):
     user = request.user
     can_edit = access.can_edit_visit(user, visit)
-    editable = can_edit and visit.status in visit_services.EDITABLE_STATUSES
+    # What the user may do next is the table's answer, here as in the API.
+    steps = allowed(VISIT_TRANSITIONS, user, visit)
+    editable = "edit" in steps
     signatures = {s.role: s for s in visit.signatures.all()}
     context = {
         "visit": visit,
         "can_edit": can_edit,
         "editable": editable,
+        "steps": steps,
         "can_answer": access.is_current_manager(user, visit.customer),
         # Its author reads the record as history once the customer has gone.
         "customer_gone": visit.manager_id == user.pk and not can_edit,
@@ -116,14 +121,14 @@ def _visit_context(request, visit, **forms_given):
             initial=forms.VisitContentForm.initial_from(visit)
         )
         context["suggestion_form"] = forms_given.get("suggestion_form") or forms.SuggestionForm()
-    if can_edit and visit.status == Visit.Status.IN_PROGRESS:
+    if "end" in steps:
         context["end_form"] = forms.EndForm()
-    if can_edit and visit.status == Visit.Status.ENDED:
+    if "sign_manager" in steps:
         context["sign_form"] = forms_given.get("sign_form") or forms.SignatureForm(
             role="manager", initial={"signer_name": str(user)}
         )
         context["sign_role"] = "manager"
-    if can_edit and visit.status == Visit.Status.MANAGER_SIGNED:
+    if "sign_customer" in steps:
         context["sign_form"] = forms_given.get("sign_form") or forms.SignatureForm(role="customer")
         context["sign_role"] = "customer"
     if visit.status in (Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED):
@@ -150,8 +155,8 @@ def _visit_for_change(request, pk):
 def visit_edit(request, pk):
     """Save the record's content; refused once the manager has signed."""
     visit = _visit_for_change(request, pk)
-    if visit.status not in visit_services.EDITABLE_STATUSES:
-        messages.error(request, visit_services._locked_error(visit).message)
+    if "edit" not in allowed(VISIT_TRANSITIONS, request.user, visit):
+        messages.error(request, refusal(visit, "edit").message)
         return redirect(visit)
     form = forms.VisitContentForm(request.POST)
     if form.is_valid():
@@ -245,8 +250,8 @@ def visit_suggestion_add(request, pk):
 def visit_correct(request, pk):
     """A locked record is corrected by a new record linked to it."""
     visit = _visit_for_change(request, pk)
-    if visit.status != Visit.Status.LOCKED:
-        messages.error(request, _("Only a locked record is corrected; edit this one directly."))
+    if "correct" not in allowed(VISIT_TRANSITIONS, request.user, visit):
+        messages.error(request, refusal(visit, "correct").message)
         return redirect(visit)
     form = forms.CorrectionForm(
         request.POST or None, initial=forms.CorrectionForm.initial_from(visit)

@@ -1,0 +1,170 @@
+"""The workflows of the visits app as tables: which step, from which states, to which, by whom.
+
+The services claim each step through ``crm.transitions.claim`` (the row
+locked, who acts checked on it, the loser of a race told the state it is in
+now); the detail pages, the API's ``steps`` and the templates offer exactly
+``allowed(TABLE, user, obj)``. What locks a visit is ``VISIT_TRANSITIONS``:
+its content changes only in ``EDITABLE_STATUSES``, and ``refusal`` words why a
+step is refused, for the services and the pages alike.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from crm.errors import ConflictError, DomainError
+from crm.transitions import Step, claim
+from visits import access
+from visits.models import (
+    PriceViolation,
+    Suggestion,
+    UnlicensedReport,
+    Visit,
+    VisitLocked,
+    WeeklySchedule,
+)
+
+V = Visit.Status
+# The manager fills in the record until they sign it; their signature ends
+# the editing and the customer's locks the record for good.
+EDITABLE_STATUSES = (V.IN_PROGRESS, V.ENDED)
+
+VISIT_TRANSITIONS = {
+    "edit": Step(
+        source=EDITABLE_STATUSES, target=None, who=access.can_edit_visit, label=_lazy("edit")
+    ),
+    "end": Step(
+        source={V.IN_PROGRESS}, target=V.ENDED, who=access.can_edit_visit, label=_lazy("end")
+    ),
+    "sign_manager": Step(
+        source={V.ENDED},
+        target=V.MANAGER_SIGNED,
+        who=access.can_edit_visit,
+        label=_lazy("sign as the manager"),
+    ),
+    "sign_customer": Step(
+        source={V.MANAGER_SIGNED},
+        target=V.LOCKED,
+        who=access.can_edit_visit,
+        label=_lazy("sign as the customer"),
+    ),
+    # A locked record is never edited: the correction is a new record.
+    "correct": Step(
+        source={V.LOCKED}, target=None, who=access.can_edit_visit, label=_lazy("correct")
+    ),
+}
+
+
+def refusal(visit, name):
+    """The error that refuses step ``name`` on ``visit`` in its present state."""
+    status = visit.status
+    if name == "correct":
+        # Not a race lost: the record was never locked (400, as for bad input).
+        return DomainError(_("Only a locked record is corrected; edit this one directly."))
+    if status == V.LOCKED:
+        return VisitLocked(
+            _("This visit record is locked by the customer's signature; record a correction.")
+        )
+    if name == "end":
+        return ConflictError(_("This visit has already ended."))
+    if name == "sign_customer":
+        if status == V.IN_PROGRESS:
+            return ConflictError(_("End the visit before signing it."))
+        return ConflictError(_("The manager signs first; then the customer confirms."))
+    if name == "sign_manager":
+        if status == V.IN_PROGRESS:
+            return ConflictError(_("End the visit before signing it."))
+        return ConflictError(_("The manager has already signed this record."))
+    return ConflictError(_("The manager has signed this visit record; it can no longer change."))
+
+
+def _refuse(visit, step):
+    name = next(key for key, value in VISIT_TRANSITIONS.items() if value is step)
+    raise refusal(visit, name)
+
+
+def claim_visit(visit, name, *, actor):
+    """Lock the stored visit (with its customer as stored now) and claim step ``name``.
+
+    403 unless ``actor`` may still write it; a ``VisitLocked`` 409 from
+    ``refusal`` when the record is past that step.
+    """
+    return claim(
+        Visit.objects.select_related("customer"),
+        visit.pk,
+        VISIT_TRANSITIONS[name],
+        actor=actor,
+        conflict=_refuse,
+    )
+
+
+S = WeeklySchedule.Status
+
+SCHEDULE_TRANSITIONS = {
+    # Planned visits are added, moved and removed before and after submission;
+    # after it every change is kept (``ScheduleChange``).
+    "plan": Step(
+        source={S.DRAFT, S.SUBMITTED},
+        target=None,
+        who=access.can_edit_schedule,
+        label=_lazy("change the plan"),
+    ),
+    "submit": Step(
+        source={S.DRAFT}, target=S.SUBMITTED, who=access.can_edit_schedule, label=_lazy("submit")
+    ),
+    "comment": Step(
+        source={S.DRAFT, S.SUBMITTED},
+        target=None,
+        who=access.can_comment_schedule,
+        label=_lazy("comment"),
+    ),
+}
+
+P = PriceViolation.Status
+
+VIOLATION_TRANSITIONS = {
+    "downgrade": Step(
+        source={P.OPEN},
+        target=P.DOWNGRADED,
+        who=access.can_decide_violation,
+        label=_lazy("downgrade the customer"),
+    ),
+    "dismiss": Step(
+        source={P.OPEN}, target=P.DISMISSED, who=access.can_decide_violation, label=_lazy("dismiss")
+    ),
+}
+
+U = UnlicensedReport.Status
+
+UNLICENSED_TRANSITIONS = {
+    "forward": Step(
+        source={U.REPORTED},
+        target=U.FORWARDED,
+        who=access.can_handle_unlicensed,
+        label=_lazy("forward"),
+    ),
+    "outcome": Step(
+        source={U.FORWARDED},
+        target=U.CLOSED,
+        who=access.can_handle_unlicensed,
+        label=_lazy("record the outcome"),
+    ),
+}
+
+A = Suggestion.Status
+
+
+def _answers(user, suggestion):
+    # The answer is owed by the customer's manager as stored now.
+    return access.can_answer_suggestion(user, suggestion) and access.is_current_manager(
+        user, suggestion.customer
+    )
+
+
+SUGGESTION_TRANSITIONS = {
+    "answer": Step(
+        source={A.OPEN},
+        target=A.ANSWERED,
+        who=_answers,
+        label=_lazy("answer"),
+    ),
+}
