@@ -1,12 +1,30 @@
-"""Filters for the customer list, shared by the browser page and the API."""
+"""Filters for the customer list, shared by the browser page and the API; ``IdFilter``
+for every list filtered by a row's id."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from crm import access
 from crm.models import Customer, Grade, Region, User
 from crm.ordering import found_rows_order
+
+# The largest id the database holds (a bigint); larger ones overflowed the query.
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number from 1 (``1.5``, ``x`` or ``1e9`` are refused, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class CustomerFilter(django_filters.FilterSet):

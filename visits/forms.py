@@ -4,12 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from crm.access import customer_scope, manager_filter_choices, sees_all, works_customers
+from crm.access import customer_scope
 from crm.business_dates import BusinessDateFormField
-from crm.forms import follow_region
-from crm.models import Customer, Grade, Region, User
+from crm.models import Customer, Grade
 from visits import images
-from visits.models import CHECKLIST, Visit, WorkLog
+from visits.models import CHECKLIST, WorkLog
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = {"class": "form-control"}
@@ -219,62 +218,6 @@ class SuggestionForm(forms.Form):
 
 class SuggestionAnswerForm(forms.Form):
     answer = _text(2000, label=_("Answer given to the customer"), required=True, rows=2)
-
-
-class VisitFilterForm(forms.Form):
-    date_from = BusinessDateFormField(label=_("From"), required=False, widget=DATE_INPUT)
-    date_to = BusinessDateFormField(label=_("To"), required=False, widget=DATE_INPUT)
-    q = forms.CharField(
-        label=_("Customer"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={**TEXT, "placeholder": _("Code or name"), "type": "search"}),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *Visit.Status.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=[("", _("Any kind")), *Visit.Kind.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        required=False,
-        queryset=Region.objects.order_by("code"),
-        to_field_name="code",
-        empty_label=_("Any region"),
-        widget=forms.Select(attrs=SELECT),
-    )
-    manager = forms.ModelChoiceField(
-        label=_("Manager"),
-        required=False,
-        queryset=User.objects.none(),
-        empty_label=_("Any manager"),
-        widget=forms.Select(attrs=SELECT),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not sees_all(user):
-            del self.fields["region"]
-        if works_customers(user):
-            del self.fields["manager"]
-            return
-        self.fields["manager"].queryset = manager_filter_choices(user, self.data)
-        if sees_all(user):
-            follow_region(self)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end is before the start."))
-        return data
 
 
 # Price violations --------------------------------------------------------------------

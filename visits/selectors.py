@@ -12,6 +12,7 @@ from crm.access import sees_all, user_scope, works_customers
 from crm.models import Customer, Grade, User
 from crm.ordering import found_rows_order
 from visits import access
+from visits.filters import VisitFilter
 from visits.models import (
     PlannedVisit,
     PriceViolation,
@@ -89,26 +90,16 @@ def customers_due(*, manager_ids, until):
 # Visits -------------------------------------------------------------------------------
 
 
-def visit_list(*, user, filters=None):
-    """The visits ``user`` may see, newest first; customer, grade and manager included."""
-    filters = filters or {}
+def visit_list(*, user, filters=None, request=None):
+    """The ``VisitFilter`` over the visits ``user`` may see, newest first (``.qs`` holds
+    the rows); customer, grade and manager come in the same query."""
     queryset = access.visit_scope(user).select_related(
         "customer", "customer__grade", "manager", "planned_visit"
     )
-    if filters.get("status"):
-        queryset = queryset.filter(status=filters["status"])
-    if filters.get("kind"):
-        queryset = queryset.filter(kind=filters["kind"])
-    if filters.get("customer"):
-        queryset = queryset.filter(customer_id=filters["customer"])
-    if filters.get("manager"):
-        queryset = queryset.filter(manager_id=filters["manager"])
-    if filters.get("region"):
-        queryset = queryset.filter(customer__region=filters["region"])
-    if filters.get("date_from"):
-        queryset = queryset.filter(arrived_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        queryset = queryset.filter(arrived_at__date__lte=filters["date_to"])
+    return VisitFilter(filters, queryset=_newest_first(user, queryset), request=request)
+
+
+def _newest_first(user, queryset):
     if works_customers(user):
         # A manager's visits are about 2,000 of 1,000,000: sort those rather
         # than walk the newest-first index of all visits (crm.ordering).

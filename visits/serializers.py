@@ -447,17 +447,6 @@ class RegionWeekSerializer(serializers.Serializer):
         }
 
 
-class VisitListQuerySerializer(serializers.Serializer):
-    """The filters of the visit list API."""
-
-    status = serializers.ChoiceField(choices=Visit.Status.choices, required=False)
-    kind = serializers.ChoiceField(choices=Visit.Kind.choices, required=False)
-    customer = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
-    manager = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
-    date_from = BusinessDateSerializerField(required=False)
-    date_to = BusinessDateSerializerField(required=False)
-
-
 class RegionWeekQuerySerializer(serializers.Serializer):
     week_start = BusinessDateSerializerField()
     region = serializers.CharField(required=False)

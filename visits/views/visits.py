@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -296,18 +295,9 @@ def signature_image(request, pk, role):
 @login_required
 def visit_list(request):
     user = request.user
-    form = forms.VisitFilterForm(request.GET or None, user=user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.visit_list(user=user, filters=filters)
-    q = (filters.get("q") or "").strip()
-    if q:
-        queryset = queryset.filter(Q(customer__code__iexact=q) | Q(customer__name__icontains=q))
-    customer_id = request.GET.get("customer", "")
-    if customer_id:
-        queryset = (
-            queryset.filter(customer_id=customer_id) if customer_id.isdigit() else queryset.none()
-        )
-    page = paginate(request, queryset, VISITS_PER_PAGE, paginator=KeysFirstPaginator)
+    # A bad value is an error on the filter form; the others still filter.
+    filterset = selectors.visit_list(user=user, filters=request.GET or None, request=request)
+    page = paginate(request, filterset.qs, VISITS_PER_PAGE, paginator=KeysFirstPaginator)
     heading = by_role(
         user,
         admin=_("All visits"),
@@ -318,5 +308,10 @@ def visit_list(request):
     return render(
         request,
         "visits/visit_list.html",
-        {"form": form, "page": page, "heading": heading, "filtered": bool(filters)},
+        {
+            "form": filterset.form,
+            "page": page,
+            "heading": heading,
+            "filtered": any(value for value in filterset.data.values()),
+        },
     )

@@ -1,0 +1,94 @@
+"""One FilterSet per list, shared by the page and the API.
+
+The same query parameters find the same rows on the page and from the API; a
+bad value is a form error on the page (200, never a 500) and a 400 naming
+the parameter from the API.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _page_ids(client, url, params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return sorted(row.pk for row in response.context["page"].object_list)
+
+
+def _api_ids(client, url, params):
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return sorted(row["id"] for row in response.json()["results"])
+
+
+# Visits ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def visits(manager):
+    peace = factories.CustomerFactory(manager=manager, name="和平便利店", code="C10001")
+    river = factories.CustomerFactory(manager=manager, name="江边烟酒", code="C10002")
+    return {
+        "peace": factories.VisitFactory(customer=peace, arrived="2026-10-09 10:00"),
+        "peace_locked": factories.VisitFactory(
+            customer=peace, arrived="2026-10-12 10:00", signed=True
+        ),
+        "river": factories.VisitFactory(customer=river, arrived="2026-10-13 10:00"),
+    }
+
+
+VISITS_PAGE = reverse("visits:visit_list")
+VISITS_API = "/api/visits/records/"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "和平"}, ["peace", "peace_locked"]),
+        ({"q": "C10002"}, ["river"]),
+        ({"q": "和平", "status": "locked"}, ["peace_locked"]),
+        ({"date_from": "2026-10-12", "date_to": "2026-10-12"}, ["peace_locked"]),
+        ({"kind": "special", "date_to": "2026-10-10"}, ["peace"]),
+    ],
+)
+def test_visits_page_and_api_find_the_same_rows(
+    visits, manager, login, api_login, params, expected
+):
+    rows = sorted(visits[name].pk for name in expected)
+    assert _page_ids(login(manager), VISITS_PAGE, params) == rows
+    assert _api_ids(api_login(manager), VISITS_API, params) == rows
+
+
+def test_visits_by_customer_id_on_page_and_api(visits, manager, login, api_login):
+    customer = visits["river"].customer_id
+    rows = [visits["river"].pk]
+    assert _page_ids(login(manager), VISITS_PAGE, {"customer": customer}) == rows
+    assert _api_ids(api_login(manager), VISITS_API, {"customer": customer}) == rows
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"date_from": "x"}, "date_from"),
+        ({"date_from": "2026-10-12", "date_to": "2026-10-01"}, "date_to"),
+        ({"status": "nonsense"}, "status"),
+        ({"customer": "abc"}, "customer"),
+        ({"customer": "1.5"}, "customer"),
+    ],
+)
+def test_bad_visit_filters_are_field_errors(visits, manager, login, api_login, params, field):
+    api = api_login(manager).get(VISITS_API, params)
+    assert api.status_code == 400
+    assert field in api.json()
+    page = login(manager).get(VISITS_PAGE, params)
+    assert page.status_code == 200
+    assert page.context["form"].errors[field]

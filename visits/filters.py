@@ -1,0 +1,113 @@
+"""The filters of the visits lists, one FilterSet per list for the page and the API alike.
+
+The page shows the FilterSet's form (a bad value is a form error); the API
+declares it as ``filterset_class`` (a bad value is a 400 with the field's
+messages). The same parameters find the same rows in both.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.access import manager_filter_choices, sees_all, works_customers
+from crm.business_dates import BusinessDateFilter
+from crm.filters import IdFilter
+from crm.forms import follow_region
+from crm.models import Region, User
+from visits.models import Visit
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+SELECT = {"class": "form-select"}
+
+
+class _DateRangeForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end is before the start."))
+        return data
+
+
+class VisitFilter(django_filters.FilterSet):
+    """The visit list: by day, customer (code or name, or id), status, kind, region, manager.
+
+    An admin filters by region too; a manager's list is their own, so it has
+    no manager filter.
+    """
+
+    date_from = BusinessDateFilter(
+        label=_("From"), field_name="arrived_at", lookup_expr="date__gte", widget=DATE_INPUT
+    )
+    date_to = BusinessDateFilter(
+        label=_("To"), field_name="arrived_at", lookup_expr="date__lte", widget=DATE_INPUT
+    )
+    q = django_filters.CharFilter(
+        label=_("Customer"),
+        method="filter_customer_text",
+        max_length=100,
+        help_text=_("A customer's code, or part of their name"),
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("Code or name"), "type": "search"}
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Visit.Status.choices,
+        empty_label=_("Any status"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=Visit.Kind.choices,
+        empty_label=_("Any kind"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="customer__region",
+        to_field_name="code",
+        queryset=Region.objects.order_by("code"),
+        empty_label=_("Any region"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    manager = django_filters.ModelChoiceFilter(
+        label=_("Manager"),
+        queryset=User.objects.none(),
+        empty_label=_("Any manager"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    customer = IdFilter(label=_("Customer id"), field_name="customer_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Visit
+        fields = ["date_from", "date_to", "q", "status", "kind", "region", "manager", "customer"]
+        form = _DateRangeForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        if not sees_all(user):
+            del self.filters["region"]
+        if works_customers(user):
+            del self.filters["manager"]
+        else:
+            self.filters["manager"].queryset = manager_filter_choices(user, self.data)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            user = getattr(self.request, "user", None)
+            if user is not None and sees_all(user):
+                follow_region(form)
+        return self._form
+
+    def filter_customer_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(customer__code__iexact=value) | Q(customer__name__icontains=value))
