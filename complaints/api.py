@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from complaints import access, selectors, services
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
 from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
@@ -201,14 +202,14 @@ class ComplaintViewSet(
     there is no update or delete: the trail is kept."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_class = ComplaintFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Complaint.objects.none()
         if self.action == "list":
-            return selectors.complaint_list(
-                user=self.request.user, filters=self.request.query_params
-            ).qs
+            # Filtered by the page's ComplaintFilter (filterset_class): a bad value is a 400.
+            return selectors.complaint_list(user=self.request.user).qs
         return Complaint.objects.none()
 
     def get_object(self):

@@ -3,55 +3,12 @@ and loads related rows so a page costs the same few queries whatever its size.""
 
 import datetime
 
-import django_filters
-from django import forms
-from django.db.models import Prefetch, Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Prefetch
 
 from complaints.access import complaint_scope
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ComplaintEvent
 from crm.access import leads_region
-
-
-def _yes_no_filter(label, method):
-    """A yes / no filter whose empty choice reads "All", not "Unknown"."""
-    return django_filters.BooleanFilter(
-        label=label,
-        method=method,
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
-    )
-
-
-class ComplaintFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
-    customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
-    customer_id = django_filters.NumberFilter(label=_("Customer id"), field_name="customer_id")
-    product = django_filters.CharFilter(
-        label=_("Product"), field_name="product", lookup_expr="icontains"
-    )
-    overdue = _yes_no_filter(_("Overdue"), "filter_overdue")
-    to_decide = _yes_no_filter(_("To decide"), "filter_to_decide")
-
-    class Meta:
-        model = Complaint
-        fields = ["status", "customer", "customer_id", "product", "overdue", "to_decide"]
-
-    def filter_customer(self, queryset, name, value):
-        """A customer's code, or part of their name."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(customer__code__iexact=value) | Q(customer__name__icontains=value))
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(overdue=value)
-
-    def filter_to_decide(self, queryset, name, value):
-        if value:
-            return queryset.awaiting_decision()
-        return queryset
 
 
 def _base(user):

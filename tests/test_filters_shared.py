@@ -92,3 +92,57 @@ def test_bad_visit_filters_are_field_errors(visits, manager, login, api_login, p
     page = login(manager).get(VISITS_PAGE, params)
     assert page.status_code == 200
     assert page.context["form"].errors[field]
+
+
+# Complaints ----------------------------------------------------------------------------
+
+
+COMPLAINTS_PAGE = reverse("complaints:list")
+COMPLAINTS_API = "/api/complaints/"
+
+
+@pytest.fixture
+def complaints(manager):
+    peace = factories.CustomerFactory(manager=manager, name="和平便利店", code="C20001")
+    river = factories.CustomerFactory(manager=manager, name="江边烟酒", code="C20002")
+    return {
+        "peace": factories.ComplaintFactory(customer=peace),
+        "peace_submitted": factories.ComplaintFactory(customer=peace, stage="submitted"),
+        "river": factories.ComplaintFactory(customer=river),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"customer": "和平"}, ["peace", "peace_submitted"]),
+        ({"customer": "C20002"}, ["river"]),
+        ({"status": "submitted"}, ["peace_submitted"]),
+        ({"to_decide": "true"}, ["peace_submitted"]),
+    ],
+)
+def test_complaints_page_and_api_find_the_same_rows(
+    complaints, manager, login, api_login, params, expected
+):
+    rows = sorted(complaints[name].pk for name in expected)
+    assert _page_ids(login(manager), COMPLAINTS_PAGE, params) == rows
+    assert _api_ids(api_login(manager), COMPLAINTS_API, params) == rows
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"status": "nonsense"}, "status"),
+        ({"overdue": "perhaps"}, "overdue"),
+        ({"customer_id": "1.5"}, "customer_id"),
+    ],
+)
+def test_bad_complaint_filters_are_field_errors(
+    complaints, manager, login, api_login, params, field
+):
+    api = api_login(manager).get(COMPLAINTS_API, params)
+    assert api.status_code == 400
+    assert field in api.json()
+    page = login(manager).get(COMPLAINTS_PAGE, params)
+    assert page.status_code == 200
+    assert page.context["filter_form"].errors[field]

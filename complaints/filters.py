@@ -1,0 +1,53 @@
+"""The complaint list's filters, one FilterSet for the page and the API.
+
+The page shows its form (a bad value is a form error); the API declares it as
+``filterset_class`` (a bad value is a 400 with the parameter's messages).
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint
+from crm.filters import IdFilter
+
+
+def _yes_no_filter(label, method):
+    """A yes / no filter: ``true`` or ``false`` (another value is refused, not read as
+    "no filter"); its empty choice reads "All"."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        method=method,
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        empty_label=_("All"),
+    )
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
+    customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
+    customer_id = IdFilter(label=_("Customer id"), field_name="customer_id")
+    product = django_filters.CharFilter(
+        label=_("Product"), field_name="product", lookup_expr="icontains"
+    )
+    overdue = _yes_no_filter(_("Overdue"), "filter_overdue")
+    to_decide = _yes_no_filter(_("To decide"), "filter_to_decide")
+
+    class Meta:
+        model = Complaint
+        fields = ["status", "customer", "customer_id", "product", "overdue", "to_decide"]
+
+    def filter_customer(self, queryset, name, value):
+        """A customer's code, or part of their name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(customer__code__iexact=value) | Q(customer__name__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue=value == "true")
+
+    def filter_to_decide(self, queryset, name, value):
+        if value == "true":
+            return queryset.awaiting_decision()
+        return queryset
