@@ -11,9 +11,11 @@ from django.contrib import admin
 from crm.admin import KeepRecordsMixin
 from visits.models import (
     PriceViolation,
+    PriceViolationEvent,
     PromotionReceipt,
     Signature,
     UnlicensedReport,
+    UnlicensedReportEvent,
     Visit,
     VisitEvent,
     WeeklySchedule,
@@ -40,6 +42,18 @@ class SignatureInline(_ReadOnlyInline):
 
 class VisitEventInline(_ReadOnlyInline):
     model = VisitEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
+    readonly_fields = fields
+
+
+class PriceViolationEventInline(_ReadOnlyInline):
+    model = PriceViolationEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
+    readonly_fields = fields
+
+
+class UnlicensedReportEventInline(_ReadOnlyInline):
+    model = UnlicensedReportEvent
     fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
     readonly_fields = fields
 
@@ -87,6 +101,7 @@ class PriceViolationAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["customer", "decided_by"]
     readonly_fields = [f.name for f in PriceViolation._meta.fields]
+    inlines = [PriceViolationEventInline]
 
     def has_add_permission(self, request):
         return False
@@ -114,6 +129,7 @@ class UnlicensedReportAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_filter = ["status", "region"]
     list_select_related = ["region"]
     readonly_fields = ["status", "forwarded_at", "forwarded_by", "outcome", "closed_at"]
+    inlines = [UnlicensedReportEventInline]
 
     def has_add_permission(self, request):
         return False

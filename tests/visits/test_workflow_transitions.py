@@ -25,7 +25,7 @@ from visits.models import (
     Visit,
     WeeklySchedule,
 )
-from visits.services import schedules, suggestions, unlicensed
+from visits.services import schedules, suggestions, unlicensed, violations
 
 MONDAY = datetime.date(2026, 10, 12)
 
@@ -313,3 +313,33 @@ def test_a_suggestion_on_a_signed_visit_is_refused_as_an_edit(api_login, manager
     assert response.status_code == 409
     assert "can no longer change" in response.json()["detail"]
     assert not Suggestion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_schedule_page_offers_submit_as_the_api_does(login, api_login, manager):
+    schedule, _ = schedules.schedule_propose(manager=manager, week_start=MONDAY)
+    submit = reverse("visits:schedule_submit", args=[schedule.pk])
+    page_url = reverse("visits:schedule_detail", args=[schedule.pk])
+    api_url = f"/api/visits/schedules/{schedule.pk}/"
+
+    assert "submit" in api_login(manager).get(api_url).json()["steps"]
+    assert submit in _detail(login(manager).get(page_url))
+
+    schedules.schedule_submit(schedule=schedule, actor=manager)
+    assert "submit" not in api_login(manager).get(api_url).json()["steps"]
+    assert submit not in _detail(login(manager).get(page_url))
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_decision_trail_read_only(client, manager, customer, admin_user):
+    violation = _violation(manager, customer)
+    violations.price_violation_dismiss(violation=violation, actor=admin_user, note="误报")
+    client.force_login(admin_user)
+    page = client.get(
+        reverse("admin:visits_priceviolation_change", args=[violation.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 200
+    body = _detail(page)
+    assert "price violation events" in body.lower()
+    assert "误报" in body

@@ -18,6 +18,7 @@ from crm.access import (
     works_customers,
 )
 from crm.models import Region
+from crm.transitions import allowed
 from crm.web import apply, flash, form_errors_to_messages, manager_required, supervisor_required
 from visits import access, forms, selectors
 from visits.models import (
@@ -25,6 +26,7 @@ from visits.models import (
     ScheduleComment,
 )
 from visits.services import schedules
+from visits.transitions import SCHEDULE_TRANSITIONS
 from visits.views.common import _week_days, _week_param
 
 
@@ -53,7 +55,9 @@ def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
     days = _week_days(week_start)
     working = [d["date"] for d in days if d["working"]]
     today = timezone.localdate()
-    can_edit = schedule is not None and access.can_edit_schedule(user, schedule)
+    # What the user may do with the schedule: the table's answer, as in the API.
+    steps = allowed(SCHEDULE_TRANSITIONS, user, schedule) if schedule is not None else {}
+    can_edit = "plan" in steps
     if schedule is not None:
         by_day = {d["date"]: d for d in days}
         for entry in schedule.entries.all():
@@ -71,7 +75,8 @@ def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
         "can_edit": can_edit,
         "can_propose": works_customers(user) and owner.pk == user.pk and schedule is None,
         "is_own": owner.pk == user.pk,
-        "can_comment": schedule is not None and access.can_comment_schedule(user, schedule),
+        "can_comment": "comment" in steps,
+        "steps": steps,
         "comment_form": forms.CommentForm(),
         "move_form": forms.ScheduleMoveForm(days=working),
         "working_days": working,
