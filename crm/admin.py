@@ -26,6 +26,7 @@ from crm.models import (
     Customer,
     Grade,
     GradeChange,
+    NetworkStatusChange,
     Notification,
     Region,
     SalesImport,
@@ -154,6 +155,12 @@ class AssignmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class NetworkStatusChangeInline(ReadOnlyInline):
+    model = NetworkStatusChange
+    fields = ["date", "action", "from_status", "to_status", "reason", "actor", "at"]
+    readonly_fields = fields
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "customer_type", "region", "manager", "grade", "network_status"]
@@ -168,7 +175,7 @@ class CustomerAdmin(admin.ModelAdmin):
         for field in Customer._meta.concrete_fields
         if field.name not in services.PROFILE_FIELDS
     ]
-    inlines = [ContactInline, GradeChangeInline, AssignmentInline]
+    inlines = [ContactInline, GradeChangeInline, AssignmentInline, NetworkStatusChangeInline]
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data}

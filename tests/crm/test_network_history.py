@@ -212,3 +212,16 @@ def test_the_rejoin_form_names_the_exit_it_ends(login, regional_manager, custome
     html = page.content.decode()
     current = html[html.index('class="current-exit"') :]
     assert "03/02/2026" in current[:200] and "店铺装修停业" in current[:200]
+
+
+def test_the_admin_shows_the_network_history_read_only(client, admin_user, customer):
+    services.customer_exit_network(
+        customer=customer, actor=admin_user, exited_on=EXIT_DAY, reason="店铺装修停业"
+    )
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:crm_customer_change", args=[customer.pk]))
+
+    html = page.content.decode()
+    assert "店铺装修停业" in html
+    assert 'name="network_changes-0-reason"' not in html  # shown, not editable
