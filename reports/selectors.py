@@ -6,26 +6,22 @@ from django.db.models import Count, Q
 
 from crm.models import Region, User
 from reports import access, figures
+from reports.filters import ReportFilter
 from reports.models import MonthlyReport, ReportComment
 
 LIST_FIELDS_DEFERRED = ("figures", "forecast", "opinion_sources", "problems", "opinions")
 
 
-def report_list(*, user, month=None, status=None):
-    """Reports the user may see, newest month first; the big JSON fields deferred."""
+def report_list(*, user, filters=None, request=None):
+    """The ``ReportFilter`` over the reports the user may see, newest month first (``.qs``
+    holds the rows); the big JSON fields deferred."""
     queryset = (
         MonthlyReport.objects.select_related("manager", "region", "approved_by")
         .defer(*LIST_FIELDS_DEFERRED)
         .order_by("-month", "region__code", "manager__username")
     )
     queryset = access.report_scope(user, queryset)
-    if month:
-        queryset = queryset.filter(month=month)
-    if status == "overdue":
-        queryset = queryset.overdue()
-    elif status:
-        queryset = queryset.filter(status=status)
-    return queryset
+    return ReportFilter(filters, queryset=queryset, request=request)
 
 
 def report_detail(*, user, pk):

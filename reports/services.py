@@ -408,10 +408,3 @@ def reports_daily(*, today=None):
         )
         reminded += sent is not None
     return {"working_day": True, "reminded": reminded, "overdue": reports_mark_overdue(today=today)}
-
-
-def parse_month_arg(value):
-    try:
-        return figures.parse_month(value)
-    except (ValueError, AttributeError):
-        raise DomainError(_("Give the month as YYYY-MM."), field="month") from None

@@ -21,8 +21,9 @@ from crm.access import by_role, leads_region, sees_all
 from crm.errors import DomainError
 from crm.models import Region
 from crm.transitions import allowed
-from crm.web import admin_required, flash, paginate, pdf_response
+from crm.web import admin_required, flash, form_errors_to_messages, paginate, pdf_response
 from reports import access, charts, figures, forms, pdf, selectors, services
+from reports.filters import STATUS_CHOICES
 from reports.models import MonthlyReport, ReportComment
 from reports.transitions import TRANSITIONS
 
@@ -39,19 +40,16 @@ def _month_or_404(value):
 @login_required
 def report_list(request):
     """The reports the user may see: a manager's own, a region's, or all."""
-    month = None
-    if request.GET.get("month"):
-        try:
-            month = figures.parse_month(request.GET["month"])
-        except ValueError:
-            messages.error(request, _("Give the month as YYYY-MM."))
-    status = request.GET.get("status") or None
-    reports = selectors.report_list(user=request.user, month=month, status=status)
+    filterset = selectors.report_list(user=request.user, filters=request.GET or None)
+    # The template's own inputs: a bad value is shown as the field's message.
+    form_errors_to_messages(request, filterset.form)
+    chosen = filterset.form.cleaned_data if filterset.is_bound else {}
     context = {
-        "page": paginate(request, reports, REPORTS_PER_PAGE),
-        "month": month,
-        "status": status,
-        "statuses": [*MonthlyReport.Status.choices, ("overdue", _("Overdue"))],
+        "page": paginate(request, filterset.qs, REPORTS_PER_PAGE),
+        "filter_form": filterset.form,
+        "month": chosen.get("month"),
+        "status": chosen.get("status") or None,
+        "statuses": STATUS_CHOICES,
         "last_month": figures.month_key(services.last_month()),
     }
     return render(request, "reports/report_list.html", context)

@@ -146,3 +146,52 @@ def test_bad_complaint_filters_are_field_errors(
     page = login(manager).get(COMPLAINTS_PAGE, params)
     assert page.status_code == 200
     assert page.context["filter_form"].errors[field]
+
+
+# Monthly reports -------------------------------------------------------------------------
+
+
+REPORTS_PAGE = reverse("reports:report_list")
+REPORTS_API = "/api/reports/"
+
+
+@pytest.fixture
+def reports(manager, teammate):
+    import datetime
+
+    return {
+        "september": factories.ReportFactory(manager=manager, status="approved"),
+        "august": factories.ReportFactory(manager=manager, month=datetime.date(2026, 8, 1)),
+        "teammate": factories.ReportFactory(manager=teammate, status="submitted"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"month": "2026-09"}, ["september", "teammate"]),
+        ({"status": "submitted"}, ["teammate"]),
+        ({"month": "2026-08", "status": "draft"}, ["august"]),
+    ],
+)
+def test_reports_page_and_api_find_the_same_rows(
+    reports, regional_manager, login, api_login, params, expected
+):
+    rows = sorted(reports[name].pk for name in expected)
+    assert _page_ids(login(regional_manager), REPORTS_PAGE, params) == rows
+    assert _api_ids(api_login(regional_manager), REPORTS_API, params) == rows
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"month": "sept"}, "month"), ({"month": "2026-13"}, "month"), ({"status": "late"}, "status")],
+)
+def test_bad_report_filters_are_field_errors(
+    reports, regional_manager, login, api_login, params, field
+):
+    api = api_login(regional_manager).get(REPORTS_API, params)
+    assert api.status_code == 400
+    assert field in api.json()
+    page = login(regional_manager).get(REPORTS_PAGE, params)
+    assert page.status_code == 200
+    assert page.context["filter_form"].errors[field]

@@ -145,7 +145,7 @@ def test_the_daily_job_flags_the_returned_report_and_tells_the_regional_manager(
         assert services.reports_daily()["overdue"] == 2
         assert services.reports_daily()["overdue"] == 0
         flagged = set(MonthlyReport.objects.filter(overdue_at__isnull=False))
-        listed = set(selectors.report_list(user=regional_manager, status="overdue"))
+        listed = set(selectors.report_list(user=regional_manager, filters={"status": "overdue"}).qs)
     assert flagged == {returned, draft}
     assert listed == {returned}
     told = Notification.objects.filter(key__startswith="report-overdue:")
