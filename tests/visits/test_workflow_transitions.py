@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from crm.models import AuditEvent
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.races import fire_at_once, statuses
@@ -151,6 +152,12 @@ class TestEventRows:
         assert event.actor == regional_manager
         assert event.comment == "第二次"
         assert response.json()["events"][0]["to_status"] == "downgraded"
+        # The event writer also leaves the audit trail's entry, in the same transaction.
+        audit = AuditEvent.objects.get(
+            action="transition", object_type="visits.PriceViolation", object_id=str(violation.pk)
+        )
+        assert audit.summary == "downgrade open → downgraded"
+        assert audit.actor == regional_manager
 
     def test_forward_and_outcome_write_their_events(self, manager, regional_manager):
         report = _report(manager)
