@@ -43,6 +43,7 @@ from crm.models import (
     Customer,
     Grade,
     GradeChange,
+    NetworkStatusChange,
     Notification,
     Region,
     SalesRecord,
@@ -174,6 +175,7 @@ def delete_generated():
             SalesRecord.objects.filter(customer__in=customers),
             GradeChange.objects.filter(customer__in=customers),
             Assignment.objects.filter(customer__in=customers),
+            NetworkStatusChange.objects.filter(customer__in=customers),
         ):
             queryset._raw_delete(queryset.db)
         visit_models.PlannedVisit.objects.filter(customer__in=customers).delete()
@@ -313,6 +315,12 @@ def _customers(rng, writer, count, today, state):
         for row, grade in zip(rows, grade_of, strict=True)
     ]
     state["customer_names"] = {ids[row["code"]]: row["name"] for row in rows}
+    # An exited customer's history holds its exit, as the service would have written it.
+    state["exits"] = [
+        (ids[row["code"]], row["exited_on"], row["exit_reason"])
+        for row in rows
+        if row["network_status"] == "exited"
+    ]
     return count
 
 
@@ -338,9 +346,22 @@ def _histories(writer, state):
                 "changed_at": now,
             }
         )
+    exits = [
+        {
+            "customer_id": customer_id,
+            "action": "exited",
+            "from_status": "active",
+            "to_status": "exited",
+            "date": exited_on,
+            "reason": reason,
+            "at": now,
+        }
+        for customer_id, exited_on, reason in state.get("exits", [])
+    ]
     writer.insert(GradeChange, changes)
     writer.insert(Assignment, assignments)
-    return len(changes) + len(assignments)
+    writer.insert(NetworkStatusChange, exits)
+    return len(changes) + len(assignments) + len(exits)
 
 
 def _month_list(today, count):

@@ -142,3 +142,21 @@ def test_reset_leaves_other_data_alone(generated, manager):
     assert Customer.objects.filter(pk=mine.pk).exists()
     assert User.objects.filter(pk=manager.pk).exists()
     assert Customer.objects.filter(scale_data.GENERATED_CUSTOMERS).count() == 400
+
+
+def test_exited_customers_have_their_exit_in_the_network_history(generated):
+    from crm.models import NetworkStatusChange
+
+    exited = Customer.objects.filter(
+        scale_data.GENERATED_CUSTOMERS, network_status=Customer.NetworkStatus.EXITED
+    )
+    assert exited.exists()
+    rows = NetworkStatusChange.objects.filter(customer__in=exited)
+    assert sorted(rows.values_list("customer_id", "date", "reason")) == sorted(
+        exited.values_list("pk", "exited_on", "exit_reason")
+    )
+    # A reset deletes the history with the customers (it protects them otherwise).
+    _generate(reset=True)
+    assert not NetworkStatusChange.objects.exclude(
+        customer__in=Customer.objects.filter(scale_data.GENERATED_CUSTOMERS)
+    ).exists()
