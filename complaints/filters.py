@@ -5,11 +5,10 @@ The page shows its form (a bad value is a form error); the API declares it as
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from crm.filters import IdFilter
+from crm.filters import CustomerTextMixin, IdFilter, customer_text_filter
 
 
 def _yes_no_filter(label, method):
@@ -23,9 +22,9 @@ def _yes_no_filter(label, method):
     )
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(CustomerTextMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
-    customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
+    customer = customer_text_filter()
     customer_id = IdFilter(label=_("Customer id"), field_name="customer_id")
     product = django_filters.CharFilter(
         label=_("Product"), field_name="product", lookup_expr="icontains"
@@ -36,13 +35,6 @@ class ComplaintFilter(django_filters.FilterSet):
     class Meta:
         model = Complaint
         fields = ["status", "customer", "customer_id", "product", "overdue", "to_decide"]
-
-    def filter_customer(self, queryset, name, value):
-        """A customer's code, or part of their name."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(customer__code__iexact=value) | Q(customer__name__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue=value == "true")

@@ -3,12 +3,14 @@ for every list filtered by a row's id."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from crm import access
-from crm.models import Customer, Grade, Region, User
+from crm.business_dates import BusinessMonthFormField, parse_date
+from crm.models import Customer, Grade, Region, SalesRecord, User
 from crm.ordering import found_rows_order
 
 # The largest id the database holds (a bigint); larger ones overflowed the query.
@@ -101,3 +103,58 @@ class CustomerFilter(django_filters.FilterSet):
         # the code index for them (crm.ordering). A chosen column still wins:
         # the ordering filter runs after this one.
         return found.order_by(found_rows_order("code"))
+
+
+class _MonthOrDayField(BusinessMonthFormField):
+    """A month as YYYY-MM (the page's month input), or any day of it as YYYY-MM-DD."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if len(str(value).strip()) != 10:
+                raise
+            return parse_date(value).replace(day=1)
+
+
+@extend_schema_field({"type": "string", "example": "2026-10"})
+class MonthFilter(django_filters.DateFilter):
+    field_class = _MonthOrDayField
+
+
+def customer_text_filter(label=None):
+    """A customer's code (exactly), or part of their name: the lists' customer search
+    (with ``CustomerTextMixin`` on the FilterSet)."""
+    return django_filters.CharFilter(
+        label=label or _("Customer"),
+        method="filter_customer_text",
+        max_length=100,
+        help_text=_("A customer's code, or part of their name"),
+        widget=forms.TextInput(attrs={"placeholder": _("Code or name"), "type": "search"}),
+    )
+
+
+class CustomerTextMixin:
+    customer_field = "customer"
+
+    def filter_customer_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        prefix = self.customer_field
+        return queryset.filter(
+            Q(**{f"{prefix}__code__iexact": value}) | Q(**{f"{prefix}__name__icontains": value})
+        )
+
+
+class SalesFilter(CustomerTextMixin, django_filters.FilterSet):
+    """The sales list: a month (or a range of months) and a customer's code or name."""
+
+    month = MonthFilter(label=_("Month"), field_name="month")
+    month_from = MonthFilter(label=_("From month"), field_name="month", lookup_expr="gte")
+    month_to = MonthFilter(label=_("To month"), field_name="month", lookup_expr="lte")
+    customer = customer_text_filter()
+
+    class Meta:
+        model = SalesRecord
+        fields = ["month", "month_from", "month_to", "customer"]

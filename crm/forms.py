@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import access, services
 from crm.access import sees_all
-from crm.business_dates import BusinessDateFormField, BusinessMonthFormField
+from crm.business_dates import BusinessDateFormField
 from crm.models import CalendarDay, Contact, Customer, Grade, Region, User
 
 # Customer fields offered when creating a customer, besides the profile.
@@ -248,16 +248,6 @@ class SalesImportForm(StyledFormMixin, forms.Form):
         label=_("Sales file"),
         help_text=_("CSV (UTF-8 or GBK) or Excel .xlsx; the first row holds the column names."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-
-class SalesFilterForm(StyledFormMixin, forms.Form):
-    month = BusinessMonthFormField(label=_("Month"), required=False)
-    customer = forms.CharField(
-        label=_("Customer"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("Code or name")}),
     )
 
 

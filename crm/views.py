@@ -23,6 +23,7 @@ from complaints.selectors import complaints_for_customer
 from crm import access, dashboard, forms, notifications, selectors, services, workflows
 from crm.access import leads_region, sees_all, works_customers
 from crm.errors import DomainError
+from crm.filters import SalesFilter
 from crm.models import (
     CalendarDay,
     Customer,
@@ -596,22 +597,16 @@ def sales_import_template(request):
 
 @login_required
 def sales_list(request):
-    form = forms.SalesFilterForm(request.GET or None)
     records = selectors.sales_list(user=request.user).select_related(
         "customer__grade", "customer__manager"
     )
-    if form.is_valid():
-        if form.cleaned_data["month"]:
-            records = records.filter(month=form.cleaned_data["month"].replace(day=1))
-        text = form.cleaned_data["customer"].strip()
-        if text:
-            records = records.filter(
-                Q(customer__code__icontains=text) | Q(customer__name__icontains=text)
-            )
+    # The API's SalesFilter: a bad value is an error under its field.
+    filterset = SalesFilter(request.GET or None, queryset=records, request=request)
+    forms.style_form(filterset.form)
     return render(
         request,
         "crm/sales_list.html",
-        {"form": form, "page": paginate(request, records, SALES_PER_PAGE)},
+        {"form": filterset.form, "page": paginate(request, filterset.qs, SALES_PER_PAGE)},
     )
 
 

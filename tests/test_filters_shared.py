@@ -195,3 +195,52 @@ def test_bad_report_filters_are_field_errors(
     page = login(regional_manager).get(REPORTS_PAGE, params)
     assert page.status_code == 200
     assert page.context["filter_form"].errors[field]
+
+
+# Sales -------------------------------------------------------------------------------------
+
+
+SALES_PAGE = reverse("sales_list")
+SALES_API = "/api/sales/"
+
+
+@pytest.fixture
+def sales(manager):
+    import datetime
+
+    peace = factories.CustomerFactory(manager=manager, name="和平便利店", code="C30001")
+    river = factories.CustomerFactory(manager=manager, name="江边烟酒", code="C30002")
+    return {
+        "peace_aug": factories.SalesRecordFactory(customer=peace, month=datetime.date(2026, 8, 1)),
+        "peace_sep": factories.SalesRecordFactory(customer=peace, month=datetime.date(2026, 9, 1)),
+        "river_sep": factories.SalesRecordFactory(customer=river, month=datetime.date(2026, 9, 1)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"customer": "和平"}, ["peace_aug", "peace_sep"]),
+        ({"customer": "C30002"}, ["river_sep"]),
+        ({"month": "2026-09"}, ["peace_sep", "river_sep"]),
+        ({"month": "2026-08-01"}, ["peace_aug"]),
+        ({"customer": "和平", "month_from": "2026-09"}, ["peace_sep"]),
+    ],
+)
+def test_sales_page_and_api_find_the_same_rows(
+    sales, manager, login, api_login, params, expected
+):
+    rows = sorted(sales[name].pk for name in expected)
+    assert _page_ids(login(manager), SALES_PAGE, params) == rows
+    assert _api_ids(api_login(manager), SALES_API, params) == rows
+
+
+@pytest.mark.parametrize("params", [{"month": "2026-13"}, {"month_to": "x"}])
+def test_bad_sales_filters_are_field_errors(sales, manager, login, api_login, params):
+    (field,) = params
+    api = api_login(manager).get(SALES_API, params)
+    assert api.status_code == 400
+    assert field in api.json()
+    page = login(manager).get(SALES_PAGE, params)
+    assert page.status_code == 200
+    assert page.context["form"].errors[field]

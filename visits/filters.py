@@ -7,12 +7,11 @@ messages). The same parameters find the same rows in both.
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.access import manager_filter_choices, sees_all, works_customers
 from crm.business_dates import BusinessDateFilter
-from crm.filters import IdFilter
+from crm.filters import CustomerTextMixin, IdFilter, customer_text_filter
 from crm.forms import follow_region
 from crm.models import Region, User
 from visits.models import Visit
@@ -30,7 +29,7 @@ class _DateRangeForm(forms.Form):
         return data
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(CustomerTextMixin, django_filters.FilterSet):
     """The visit list: by day, customer (code or name, or id), status, kind, region, manager.
 
     An admin filters by region too; a manager's list is their own, so it has
@@ -43,15 +42,7 @@ class VisitFilter(django_filters.FilterSet):
     date_to = BusinessDateFilter(
         label=_("To"), field_name="arrived_at", lookup_expr="date__lte", widget=DATE_INPUT
     )
-    q = django_filters.CharFilter(
-        label=_("Customer"),
-        method="filter_customer_text",
-        max_length=100,
-        help_text=_("A customer's code, or part of their name"),
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "placeholder": _("Code or name"), "type": "search"}
-        ),
-    )
+    q = customer_text_filter()
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=Visit.Status.choices,
@@ -102,12 +93,7 @@ class VisitFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             user = getattr(self.request, "user", None)
+            form.fields["q"].widget.attrs["class"] = "form-control"
             if user is not None and sees_all(user):
                 follow_region(form)
         return self._form
-
-    def filter_customer_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(customer__code__iexact=value) | Q(customer__name__icontains=value))

@@ -23,11 +23,9 @@ from crm.api.pagination import BigTablePagination
 from crm.api.parsers import FormParser, MultiPartParser
 from crm.api.schema import BUSINESS_DATE
 from crm.business_dates import (
-    BusinessDateFilter,
-    BusinessDateFilterSetMixin,
     BusinessDateSerializerField,
 )
-from crm.filters import CustomerFilter
+from crm.filters import CustomerFilter, SalesFilter
 from crm.models import (
     CalendarDay,
     Contact,
@@ -267,16 +265,6 @@ class UserViewSet(
 
     def get_serializer_class(self):
         return s.UserCreateSerializer if self.action == "create" else s.UserSerializer
-
-
-class SalesFilter(BusinessDateFilterSetMixin, filters.FilterSet):
-    customer = filters.CharFilter(field_name="customer__code", label="customer code")
-    month_from = BusinessDateFilter(field_name="month", lookup_expr="gte")
-    month_to = BusinessDateFilter(field_name="month", lookup_expr="lte")
-
-    class Meta:
-        model = SalesRecord
-        fields = ["customer", "month", "month_from", "month_to"]
 
 
 class SalesViewSet(viewsets.ReadOnlyModelViewSet):
