@@ -652,6 +652,14 @@ class WorkLogComment(models.Model):
         return self.text[:40]
 
 
+def status_fields(status):
+    """An event row's ``from_status`` and ``to_status``, with the workflow's choices."""
+    return (
+        models.CharField(_("from"), max_length=20, choices=status.choices, blank=True),
+        models.CharField(_("to"), max_length=20, choices=status.choices),
+    )
+
+
 class WorkflowEvent(models.Model):
     """Append-only trail of a workflow's transitions: who, when, from, to, why.
 
@@ -680,10 +688,7 @@ class PriceViolationEvent(WorkflowEvent):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=PriceViolation.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=PriceViolation.Status.choices)
+    from_status, to_status = status_fields(PriceViolation.Status)
 
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("price violation event")
@@ -697,10 +702,7 @@ class UnlicensedReportEvent(WorkflowEvent):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=UnlicensedReport.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=UnlicensedReport.Status.choices)
+    from_status, to_status = status_fields(UnlicensedReport.Status)
 
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("unlicensed operation report event")
@@ -714,10 +716,7 @@ class SuggestionEvent(WorkflowEvent):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=Suggestion.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=Suggestion.Status.choices)
+    from_status, to_status = status_fields(Suggestion.Status)
 
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("customer suggestion event")

@@ -73,6 +73,25 @@ def _workflow_event_serializer(event_model):
     )
 
 
+def _one_row(serializer, transitions, event_serializer):
+    """``serializer`` for one row's page: with its event rows and ``steps``."""
+
+    class Meta(serializer.Meta):
+        fields = [*serializer.Meta.fields, "events", "steps"]
+        read_only_fields = fields
+
+    return type(
+        serializer.__name__.replace("Serializer", "DetailSerializer"),
+        (StepsMixin, serializer),
+        {
+            "transitions": transitions,
+            "events": event_serializer(many=True, read_only=True),
+            "Meta": Meta,
+            "__module__": __name__,
+        },
+    )
+
+
 PriceViolationEventSerializer = _workflow_event_serializer(PriceViolationEvent)
 UnlicensedReportEventSerializer = _workflow_event_serializer(UnlicensedReportEvent)
 SuggestionEventSerializer = _workflow_event_serializer(SuggestionEvent)
@@ -211,13 +230,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SuggestionDetailSerializer(StepsMixin, SuggestionSerializer):
-    transitions = SUGGESTION_TRANSITIONS
-    events = SuggestionEventSerializer(many=True, read_only=True)
-
-    class Meta(SuggestionSerializer.Meta):
-        fields = [*SuggestionSerializer.Meta.fields, "events", "steps"]
-        read_only_fields = fields
+SuggestionDetailSerializer = _one_row(
+    SuggestionSerializer, SUGGESTION_TRANSITIONS, SuggestionEventSerializer
+)
 
 
 class VisitSerializer(StepsMixin, VisitListSerializer):
@@ -486,13 +501,9 @@ class PriceViolationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PriceViolationDetailSerializer(StepsMixin, PriceViolationSerializer):
-    transitions = VIOLATION_TRANSITIONS
-    events = PriceViolationEventSerializer(many=True, read_only=True)
-
-    class Meta(PriceViolationSerializer.Meta):
-        fields = [*PriceViolationSerializer.Meta.fields, "events", "steps"]
-        read_only_fields = fields
+PriceViolationDetailSerializer = _one_row(
+    PriceViolationSerializer, VIOLATION_TRANSITIONS, PriceViolationEventSerializer
+)
 
 
 class DowngradeSerializer(serializers.Serializer):
@@ -582,13 +593,9 @@ class UnlicensedReportSerializer(serializers.ModelSerializer):
         ]
 
 
-class UnlicensedReportDetailSerializer(StepsMixin, UnlicensedReportSerializer):
-    transitions = UNLICENSED_TRANSITIONS
-    events = UnlicensedReportEventSerializer(many=True, read_only=True)
-
-    class Meta(UnlicensedReportSerializer.Meta):
-        fields = [*UnlicensedReportSerializer.Meta.fields, "events", "steps"]
-        read_only_fields = fields
+UnlicensedReportDetailSerializer = _one_row(
+    UnlicensedReportSerializer, UNLICENSED_TRANSITIONS, UnlicensedReportEventSerializer
+)
 
 
 class UnlicensedReportTextSerializer(UnlicensedReportSerializer):

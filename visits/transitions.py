@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from crm.errors import ConflictError, DomainError
-from crm.transitions import Step, claim
+from crm.transitions import Step, claim, record
 from visits import access
 from visits.models import (
     PriceViolation,
@@ -95,6 +95,23 @@ def claim_visit(visit, name, *, actor):
         actor=actor,
         conflict=_refuse,
     )
+
+
+def take(model_or_queryset, pk, table, name, *, actor, event=None, comment="", **changes):
+    """Claim step ``name`` of ``table`` on row ``pk``, store its state and ``changes``,
+    and append the ``event`` row. Call inside ``transaction.atomic()``; returns the row.
+    """
+    step = table[name]
+    current = claim(model_or_queryset, pk, step, actor=actor)
+    from_status = current.status
+    if step.target is not None:
+        changes["status"] = step.target
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.save(update_fields=list(changes))
+    if event is not None:
+        record(event, current, actor=actor, action=name, from_status=from_status, comment=comment)
+    return current
 
 
 S = WeeklySchedule.Status

@@ -13,7 +13,6 @@ from crm.access import works_customers
 from crm.errors import DomainError, check_length
 from crm.models import Customer, User
 from crm.notifications import notify
-from crm.transitions import claim
 from visits import access, selectors
 from visits.models import (
     PlannedVisit,
@@ -23,7 +22,7 @@ from visits.models import (
     WeeklySchedule,
 )
 from visits.services.common import _require, _url
-from visits.transitions import SCHEDULE_TRANSITIONS
+from visits.transitions import SCHEDULE_TRANSITIONS, take
 
 
 def _check_monday(week_start):
@@ -186,10 +185,14 @@ def schedule_submit(*, schedule, actor):
     """Draft → submitted, once; the region's manager is told."""
     _require(access.can_edit_schedule(actor, schedule))
     with transaction.atomic():
-        current = claim(WeeklySchedule, schedule.pk, SCHEDULE_TRANSITIONS["submit"], actor=actor)
-        current.status = WeeklySchedule.Status.SUBMITTED
-        current.submitted_at = timezone.now()
-        current.save(update_fields=["status", "submitted_at"])
+        take(
+            WeeklySchedule,
+            schedule.pk,
+            SCHEDULE_TRANSITIONS,
+            "submit",
+            actor=actor,
+            submitted_at=timezone.now(),
+        )
         schedule.refresh_from_db()
         # The submission's event row: after it every change is kept too.
         _record_change(schedule, actor, ScheduleChange.Action.SUBMIT)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from crm import workdays
 from crm.errors import check_length
-from crm.transitions import claim, record
+from crm.transitions import record
 from visits import access
 from visits.models import (
     Suggestion,
@@ -15,7 +15,7 @@ from visits.models import (
 )
 from visits.services.common import _require
 from visits.services.visits import _event
-from visits.transitions import SUGGESTION_TRANSITIONS, claim_visit
+from visits.transitions import SUGGESTION_TRANSITIONS, claim_visit, take
 
 SUGGESTION_ANSWER_WORKING_DAYS = 3
 
@@ -54,23 +54,16 @@ def suggestion_answer(*, suggestion, actor, answer):
     with transaction.atomic():
         # The customer as stored now (the step's "who"): reassigned since the
         # page was read, it is not the actor's to answer any more.
-        current = claim(
+        take(
             Suggestion.objects.select_related("customer"),
             suggestion.pk,
-            SUGGESTION_TRANSITIONS["answer"],
+            SUGGESTION_TRANSITIONS,
+            "answer",
             actor=actor,
-        )
-        current.status = Suggestion.Status.ANSWERED
-        current.answer = answer
-        current.answered_at = timezone.now()
-        current.answered_by = actor
-        current.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        record(
-            SuggestionEvent,
-            current,
-            actor=actor,
-            action="answer",
-            from_status=Suggestion.Status.OPEN,
+            event=SuggestionEvent,
+            answer=answer,
+            answered_at=timezone.now(),
+            answered_by=actor,
         )
     suggestion.refresh_from_db()
     return suggestion

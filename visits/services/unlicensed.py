@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 from crm.access import works_in_region
 from crm.errors import check_length
 from crm.notifications import notify
-from crm.transitions import claim, record
 from visits import access, images
 from visits.models import (
     UnlicensedReport,
     UnlicensedReportEvent,
 )
 from visits.services.common import _require, _url
-from visits.transitions import UNLICENSED_TRANSITIONS
+from visits.transitions import UNLICENSED_TRANSITIONS, take
 
 
 def unlicensed_report(*, actor, address, description, photo=None):
@@ -47,23 +46,17 @@ def unlicensed_report(*, actor, address, description, photo=None):
 
 
 def _step(report, name, actor, comment, **changes):
-    """Claim step ``name`` of the report, store ``changes`` and the event row."""
-    step = UNLICENSED_TRANSITIONS[name]
-    current = claim(UnlicensedReport, report.pk, step, actor=actor)
-    from_status = current.status
-    current.status = step.target
-    for field, value in changes.items():
-        setattr(current, field, value)
-    current.save(update_fields=["status", *changes])
-    record(
-        UnlicensedReportEvent,
-        current,
+    """Step ``name`` of the report: ``changes`` and the event row."""
+    return take(
+        UnlicensedReport,
+        report.pk,
+        UNLICENSED_TRANSITIONS,
+        name,
         actor=actor,
-        action=name,
-        from_status=from_status,
+        event=UnlicensedReportEvent,
         comment=comment,
+        **changes,
     )
-    return current
 
 
 def unlicensed_forward(*, report, actor, note=""):

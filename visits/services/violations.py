@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from crm import services as crm_services
 from crm.errors import check_length
 from crm.models import Customer, Grade, GradeChange
-from crm.transitions import claim, record
 from visits import access
 from visits.models import (
     PriceViolation,
     PriceViolationEvent,
 )
-from visits.transitions import VIOLATION_TRANSITIONS
+from visits.transitions import VIOLATION_TRANSITIONS, take
 
 
 def _next_worse_grade(grade):
@@ -24,24 +23,19 @@ def _next_worse_grade(grade):
 
 
 def _decide(violation, name, actor, note):
-    """Claim step ``name`` of the violation, store the decision and its event row."""
-    step = VIOLATION_TRANSITIONS[name]
-    current = claim(PriceViolation, violation.pk, step, actor=actor)
-    from_status = current.status
-    current.status = step.target
-    current.decided_by = actor
-    current.decided_at = timezone.now()
-    current.decision_note = note
-    current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    record(
-        PriceViolationEvent,
-        current,
+    """Step ``name`` of the violation: the decision and its event row."""
+    return take(
+        PriceViolation,
+        violation.pk,
+        VIOLATION_TRANSITIONS,
+        name,
         actor=actor,
-        action=name,
-        from_status=from_status,
+        event=PriceViolationEvent,
         comment=note,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note,
     )
-    return current
 
 
 def price_violation_downgrade(*, violation, actor, grade=None, note=""):
