@@ -17,11 +17,20 @@ from crm.ordering import found_rows_order
 ID_MAX = 2**63 - 1
 
 
+class _IdField(forms.IntegerField):
+    def to_python(self, value):
+        # ASCII digits only: int() also reads "١" or "𝟏", a second spelling of an id.
+        if value not in self.empty_values and not (str(value).isascii() and str(value).isdigit()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
 class IdFilter(django_filters.NumberFilter):
-    """A row's id: a whole number from 1 (``1.5``, ``x`` or ``1e9`` are refused, not a 500)."""
+    """A row's id: ASCII digits from 1 (``1.5``, ``x``, ``١`` or ``1e99`` are refused,
+    not a 500 and not a filter matching everything)."""
 
-    field_class = forms.IntegerField
+    field_class = _IdField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -111,10 +120,13 @@ class _MonthOrDayField(BusinessMonthFormField):
     def to_python(self, value):
         try:
             return super().to_python(value)
-        except ValidationError:
-            if len(str(value).strip()) != 10:
-                raise
-            return parse_date(value).replace(day=1)
+        except ValidationError as month_error:
+            try:
+                return parse_date(value).replace(day=1)
+            except ValidationError as day_error:
+                # A day out of the range says so; anything else is no month at all.
+                codes = {error.code for error in day_error.error_list}
+                raise (month_error if "invalid" in codes else day_error) from None
 
 
 @extend_schema_field({"type": "string", "example": "2026-10"})

@@ -157,6 +157,22 @@ def flash(request, action, success=None):
     return result if result is not None else True
 
 
+def list_filter(request, filterset_class, queryset):
+    """The list page's FilterSet (the one its API declares) over ``queryset``, bound to
+    the query; a bad value is shown as a message and filters nothing."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        form_errors_to_messages(request, filterset.form)
+    return filterset
+
+
+def chosen(filterset, name):
+    """The valid value of filter ``name`` (``""`` when none was given or it was bad)."""
+    if not filterset.is_bound:
+        return ""
+    return filterset.form.cleaned_data.get(name) or ""
+
+
 def form_errors_to_messages(request, form):
     """A form posted from a page that does not show it: its errors as messages."""
     for field, errors in form.errors.items():

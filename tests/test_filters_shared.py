@@ -244,3 +244,94 @@ def test_bad_sales_filters_are_field_errors(sales, manager, login, api_login, pa
     page = login(manager).get(SALES_PAGE, params)
     assert page.status_code == 200
     assert page.context["form"].errors[field]
+
+
+# Price violations, unlicensed operation, work logs ----------------------------------------
+
+
+def _violation(manager, customer, *, dismissed_by=None):
+    from visits.models import PriceViolation
+    from visits.services import violations
+
+    visit = factories.VisitFactory(
+        customer=customer,
+        stage="manager_signed",
+        price_checked=True,
+        price_checked_note="低于指导价销售",
+        price_violation=True,
+    )
+    violation = PriceViolation.objects.get(visit=visit)
+    if dismissed_by:
+        violations.price_violation_dismiss(violation=violation, actor=dismissed_by, note="误报")
+    return violation
+
+
+@pytest.fixture
+def worked(manager, regional_manager):
+    import datetime
+
+    from visits.models import WorkLog
+    from visits.services import unlicensed, work_logs
+
+    customer = factories.CustomerFactory(manager=manager)
+    reported = unlicensed.unlicensed_report(actor=manager, address="人民路 9 号", description="无证")
+    forwarded = unlicensed.unlicensed_report(actor=manager, address="人民路 10 号", description="无证")
+    unlicensed.unlicensed_forward(report=forwarded, actor=regional_manager, note="已转")
+    return {
+        "open_violation": _violation(manager, customer),
+        "dismissed_violation": _violation(manager, customer, dismissed_by=regional_manager),
+        "reported": reported,
+        "forwarded": forwarded,
+        "daily": work_logs.work_log_write(
+            actor=manager, kind=WorkLog.Kind.DAILY, day=datetime.date(2026, 10, 13), content="走访"
+        ),
+        "weekly": work_logs.work_log_write(
+            actor=manager, kind=WorkLog.Kind.WEEKLY, day=datetime.date(2026, 10, 12), content="周报"
+        ),
+    }
+
+
+LISTS = {
+    "violations": (reverse("visits:violation_list"), "/api/visits/price-violations/"),
+    "unlicensed": (reverse("visits:unlicensed_list"), "/api/visits/unlicensed/"),
+    "work_logs": (reverse("visits:work_log_list"), "/api/visits/work-logs/"),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "expected"),
+    [
+        ("violations", {"status": "dismissed"}, ["dismissed_violation"]),
+        ("violations", {}, ["open_violation", "dismissed_violation"]),
+        ("unlicensed", {"status": "forwarded"}, ["forwarded"]),
+        ("work_logs", {"kind": "weekly"}, ["weekly"]),
+    ],
+)
+def test_visit_workflow_lists_find_the_same_rows(
+    worked, regional_manager, login, api_login, name, params, expected
+):
+    page_url, api_url = LISTS[name]
+    rows = sorted(worked[key].pk for key in expected)
+    assert _page_ids(login(regional_manager), page_url, params) == rows
+    assert _api_ids(api_login(regional_manager), api_url, params) == rows
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("violations", {"status": "nonsense"}),
+        ("unlicensed", {"status": "nonsense"}),
+        ("work_logs", {"kind": "monthly"}),
+        ("work_logs", {"author": "١"}),
+    ],
+)
+def test_bad_visit_workflow_filters(worked, regional_manager, login, api_login, name, params):
+    """The API said nothing and listed everything; the page quietly showed all."""
+    page_url, api_url = LISTS[name]
+    (field,) = params
+    api = api_login(regional_manager).get(api_url, params)
+    assert api.status_code == 400
+    assert field in api.json()
+    page = login(regional_manager).get(page_url, params, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]

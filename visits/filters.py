@@ -14,7 +14,7 @@ from crm.business_dates import BusinessDateFilter
 from crm.filters import CustomerTextMixin, IdFilter, customer_text_filter
 from crm.forms import follow_region
 from crm.models import Region, User
-from visits.models import Visit
+from visits.models import PriceViolation, UnlicensedReport, Visit, WorkLog
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 SELECT = {"class": "form-select"}
@@ -97,3 +97,34 @@ class VisitFilter(CustomerTextMixin, django_filters.FilterSet):
             if user is not None and sees_all(user):
                 follow_region(form)
         return self._form
+
+
+class ViolationFilter(django_filters.FilterSet):
+    """The price violations: by status."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PriceViolation.Status.choices)
+
+    class Meta:
+        model = PriceViolation
+        fields = ["status"]
+
+
+class UnlicensedFilter(django_filters.FilterSet):
+    """The unlicensed-operation reports: by status."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=UnlicensedReport.Status.choices)
+
+    class Meta:
+        model = UnlicensedReport
+        fields = ["status"]
+
+
+class WorkLogFilter(django_filters.FilterSet):
+    """The work logs: by kind (daily log or weekly summary) and author."""
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=WorkLog.Kind.choices)
+    author = IdFilter(label=_("Author"), field_name="author_id")
+
+    class Meta:
+        model = WorkLog
+        fields = ["kind", "author"]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from visits import access, selectors
 from visits import serializers as s
 from visits.api.common import PARSERS, _validated
+from visits.filters import UnlicensedFilter
 from visits.models import (
     UnlicensedReport,
 )
@@ -26,13 +27,13 @@ class UnlicensedViewSet(
 
     serializer_class = s.UnlicensedReportSerializer
     parser_classes = PARSERS
+    filterset_class = UnlicensedFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return UnlicensedReport.objects.none()
-        wanted = self.request.query_params.get("status")
-        wanted = wanted if wanted in UnlicensedReport.Status.values else None
-        rows = selectors.unlicensed_list(user=self.request.user, status=wanted)
+        # Filtered by the page's UnlicensedFilter (filterset_class): a bad value is a 400.
+        rows = selectors.unlicensed_list(user=self.request.user)
         return rows if self.action == "list" else rows.prefetch_related("events__actor")
 
     def get_serializer_class(self):

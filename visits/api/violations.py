@@ -1,7 +1,7 @@
 """API of price violations, under /api/visits/price-violations/."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from visits import access, selectors
 from visits import serializers as s
 from visits.api.common import _validated
+from visits.filters import ViolationFilter
 from visits.models import (
     PriceViolation,
 )
@@ -21,13 +22,13 @@ class PriceViolationViewSet(
     """Price violations found on visits; the regional manager downgrades or dismisses."""
 
     serializer_class = s.PriceViolationSerializer
+    filterset_class = ViolationFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PriceViolation.objects.none()
-        wanted = self.request.query_params.get("status")
-        wanted = wanted if wanted in PriceViolation.Status.values else None
-        rows = selectors.violation_list(user=self.request.user, status=wanted)
+        # Filtered by the page's ViolationFilter (filterset_class): a bad value is a 400.
+        rows = selectors.violation_list(user=self.request.user)
         return rows if self.action == "list" else rows.prefetch_related("events__actor")
 
     def get_serializer_class(self):
@@ -48,10 +49,6 @@ class PriceViolationViewSet(
         return Response(
             s.PriceViolationDetailSerializer(violation, context={"request": self.request}).data
         )
-
-    @extend_schema(parameters=[OpenApiParameter("status", str)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.DowngradeSerializer, responses=s.PriceViolationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -1,7 +1,7 @@
 """API of work logs, under /api/visits/work-logs/."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from crm.access import works_customers
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import ID_PARAM, _id_param, _validated
+from visits.api.common import _validated
+from visits.filters import WorkLogFilter
 from visits.models import (
     WorkLog,
 )
@@ -27,13 +28,13 @@ class WorkLogViewSet(
     Posting a log for a day that already has one rewrites it (the author's only).
     """
 
+    filterset_class = WorkLogFilter
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WorkLog.objects.none()
-        params = self.request.query_params
-        author = _id_param(self.request, "author") if self.action == "list" else None
-        kind = params.get("kind") if params.get("kind") in WorkLog.Kind.values else None
-        return selectors.work_log_list(user=self.request.user, author=author, kind=kind)
+        # Filtered by the page's WorkLogFilter (filterset_class): a bad value is a 400.
+        return selectors.work_log_list(user=self.request.user)
 
     def get_serializer_class(self):
         return s.WorkLogListSerializer if self.action == "list" else s.WorkLogSerializer
@@ -42,15 +43,6 @@ class WorkLogViewSet(
         log = selectors.work_log_detail(user=self.request.user, pk=log.pk)
         neighbours = selectors.work_log_neighbours(user=self.request.user, log=log)
         return Response(s.WorkLogSerializer(log, context={"neighbours": neighbours}).data, code)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("author", ID_PARAM),
-            OpenApiParameter("kind", str),
-        ],
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, pk=None):
         return self._respond(selectors.work_log_detail(user=request.user, pk=pk))

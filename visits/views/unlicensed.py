@@ -14,13 +14,16 @@ from crm.access import (
 from crm.transitions import allowed
 from crm.web import (
     apply,
+    chosen,
     file_response,
     flash,
     form_errors_to_messages,
+    list_filter,
     login_or_token_required,
     paginate,
 )
 from visits import access, forms, selectors
+from visits.filters import UnlicensedFilter
 from visits.models import (
     UnlicensedReport,
 )
@@ -31,16 +34,17 @@ from visits.views.common import ROWS_PER_PAGE
 
 @login_required
 def unlicensed_list(request):
-    status = request.GET.get("status", "")
-    if status not in UnlicensedReport.Status.values:
-        status = ""
-    page = paginate(
-        request, selectors.unlicensed_list(user=request.user, status=status or None), ROWS_PER_PAGE
-    )
+    rows = selectors.unlicensed_list(user=request.user)
+    filterset = list_filter(request, UnlicensedFilter, rows)
+    page = paginate(request, filterset.qs, ROWS_PER_PAGE)
     return render(
         request,
         "visits/unlicensed_list.html",
-        {"page": page, "status": status, "statuses": UnlicensedReport.Status.choices},
+        {
+            "page": page,
+            "status": chosen(filterset, "status"),
+            "statuses": UnlicensedReport.Status.choices,
+        },
     )
 
 

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from crm.models import GradeChange
 from crm.transitions import allowed
-from crm.web import apply, paginate
+from crm.web import apply, chosen, list_filter, paginate
 from visits import access, forms, selectors
+from visits.filters import ViolationFilter
 from visits.models import (
     PriceViolation,
 )
@@ -23,16 +24,16 @@ from visits.views.common import ROWS_PER_PAGE
 @login_required
 def violation_list(request):
     user = request.user
-    status = request.GET.get("status", "")
-    if status not in PriceViolation.Status.values:
-        status = ""
-    page = paginate(
-        request, selectors.violation_list(user=user, status=status or None), ROWS_PER_PAGE
-    )
+    filterset = list_filter(request, ViolationFilter, selectors.violation_list(user=user))
+    page = paginate(request, filterset.qs, ROWS_PER_PAGE)
     return render(
         request,
         "visits/violation_list.html",
-        {"page": page, "status": status, "statuses": PriceViolation.Status.choices},
+        {
+            "page": page,
+            "status": chosen(filterset, "status"),
+            "statuses": PriceViolation.Status.choices,
+        },
     )
 
 

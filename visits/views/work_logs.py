@@ -11,8 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm import business_dates
-from crm.web import apply, flash, form_errors_to_messages, manager_required, paginate
+from crm.web import (
+    apply,
+    chosen,
+    flash,
+    form_errors_to_messages,
+    list_filter,
+    manager_required,
+    paginate,
+)
 from visits import access, forms, selectors
+from visits.filters import WorkLogFilter
 from visits.models import (
     WorkLog,
 )
@@ -23,14 +32,12 @@ from visits.views.common import ROWS_PER_PAGE
 @login_required
 def work_log_list(request):
     user = request.user
-    kind = request.GET.get("kind", "")
-    if kind not in WorkLog.Kind.values:
-        kind = ""
-    page = paginate(request, selectors.work_log_list(user=user, kind=kind or None), ROWS_PER_PAGE)
+    filterset = list_filter(request, WorkLogFilter, selectors.work_log_list(user=user))
+    page = paginate(request, filterset.qs, ROWS_PER_PAGE)
     return render(
         request,
         "visits/work_log_list.html",
-        {"page": page, "kind": kind, "kinds": WorkLog.Kind.choices},
+        {"page": page, "kind": chosen(filterset, "kind"), "kinds": WorkLog.Kind.choices},
     )
 
 
