@@ -349,6 +349,7 @@ SPECTACULAR_SETTINGS = {
         "SignatureRoleEnum": "visits.models.Signature.Role",
         "PriceViolationStatusEnum": "visits.models.PriceViolation.Status",
         "UnlicensedReportStatusEnum": "visits.models.UnlicensedReport.Status",
+        "SuggestionStatusEnum": "visits.models.Suggestion.Status",
         "WorkLogKindEnum": "visits.models.WorkLog.Kind",
         "ComplaintKindEnum": "complaints.models.Complaint.Kind",
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
