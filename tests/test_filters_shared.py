@@ -335,3 +335,22 @@ def test_bad_visit_workflow_filters(worked, regional_manager, login, api_login, 
     page = login(regional_manager).get(page_url, params, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert [m.level_tag for m in page.context["messages"]] == ["error"]
+
+
+def test_suggestions_and_promotions_filters_on_page_and_api(manager, login, api_login):
+    from visits.services import suggestions
+
+    customer = factories.CustomerFactory(manager=manager)
+    visit = factories.VisitFactory(customer=customer)
+    waiting = suggestions.suggestion_add(visit=visit, actor=manager, text="希望上午送货")
+    answered = suggestions.suggestion_add(visit=visit, actor=manager, text="希望多送")
+    suggestions.suggestion_answer(suggestion=answered, actor=manager, answer="可以")
+    page = reverse("visits:suggestion_list")
+    api = "/api/visits/suggestions/"
+    assert _page_ids(login(manager), page, {"open": "true"}) == [waiting.pk]
+    assert _api_ids(api_login(manager), api, {"open": "true"}) == [waiting.pk]
+    assert _page_ids(login(manager), page, {"show": "all"}) == sorted([waiting.pk, answered.pk])
+    assert _api_ids(api_login(manager), api, {}) == sorted([waiting.pk, answered.pk])
+    assert api_login(manager).get(api, {"open": "maybe"}).status_code == 400
+    assert api_login(manager).get("/api/visits/promotions/", {"customer": "x"}).status_code == 400
+    assert login(manager).get(reverse("visits:promotion_list"), {"customer": "x"}).status_code == 200

@@ -14,7 +14,14 @@ from crm.business_dates import BusinessDateFilter
 from crm.filters import CustomerTextMixin, IdFilter, customer_text_filter
 from crm.forms import follow_region
 from crm.models import Region, User
-from visits.models import PriceViolation, UnlicensedReport, Visit, WorkLog
+from visits.models import (
+    PriceViolation,
+    PromotionReceipt,
+    Suggestion,
+    UnlicensedReport,
+    Visit,
+    WorkLog,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 SELECT = {"class": "form-select"}
@@ -128,3 +135,30 @@ class WorkLogFilter(django_filters.FilterSet):
     class Meta:
         model = WorkLog
         fields = ["kind", "author"]
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    """The suggestions: ``open`` (true or 1) keeps those still to answer."""
+
+    open = django_filters.ChoiceFilter(
+        label=_("To answer"),
+        choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
+        method="filter_open",
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ["open"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open() if value in ("true", "1") else queryset
+
+
+class PromotionFilter(django_filters.FilterSet):
+    """The promotional items handed out: by customer."""
+
+    customer = IdFilter(label=_("Customer id"), field_name="customer_id")
+
+    class Meta:
+        model = PromotionReceipt
+        fields = ["customer"]

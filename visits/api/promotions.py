@@ -1,14 +1,14 @@
 """API of promotional-material receipts, under /api/visits/promotions/."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from crm.access import works_customers
 from visits import selectors
 from visits import serializers as s
-from visits.api.common import ID_PARAM, PARSERS, _id_param, _validated
+from visits.api.common import PARSERS, _validated
+from visits.filters import PromotionFilter
 from visits.models import (
     PromotionReceipt,
 )
@@ -25,16 +25,13 @@ class PromotionViewSet(
 
     serializer_class = s.PromotionReceiptSerializer
     parser_classes = PARSERS
+    filterset_class = PromotionFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PromotionReceipt.objects.none()
-        customer = _id_param(self.request, "customer") if self.action == "list" else None
-        return selectors.promotion_list(user=self.request.user, customer=customer)
-
-    @extend_schema(parameters=[OpenApiParameter("customer", ID_PARAM)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        # Filtered by the page's PromotionFilter (filterset_class): a bad value is a 400.
+        return selectors.promotion_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         if not works_customers(request.user):

@@ -6,8 +6,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from crm.web import apply, file_response, login_or_token_required, manager_required, paginate
+from crm.web import (
+    apply,
+    file_response,
+    list_filter,
+    login_or_token_required,
+    manager_required,
+    paginate,
+)
 from visits import access, forms, selectors
+from visits.filters import PromotionFilter
 from visits.models import (
     PromotionReceipt,
 )
@@ -17,11 +25,8 @@ from visits.views.common import ROWS_PER_PAGE
 
 @login_required
 def promotion_list(request):
-    customer = request.GET.get("customer")
-    customer = customer if customer and customer.isdigit() else None
-    page = paginate(
-        request, selectors.promotion_list(user=request.user, customer=customer), ROWS_PER_PAGE
-    )
+    rows = selectors.promotion_list(user=request.user)
+    page = paginate(request, list_filter(request, PromotionFilter, rows).qs, ROWS_PER_PAGE)
     return render(request, "visits/promotion_list.html", {"page": page})
 
 

@@ -14,6 +14,7 @@ from crm.access import (
 )
 from crm.web import flash, form_errors_to_messages, paginate, safe_next
 from visits import access, forms, selectors
+from visits.filters import SuggestionFilter
 from visits.models import (
     Suggestion,
 )
@@ -25,9 +26,13 @@ from visits.views.common import ROWS_PER_PAGE
 def suggestion_list(request):
     user = request.user
     show = request.GET.get("show", "open")
-    page = paginate(
-        request, selectors.suggestion_list(user=user, open_only=show != "all"), ROWS_PER_PAGE
-    )
+    # The API's SuggestionFilter; the page's tabs ("To answer", "All") set ``open``.
+    query = request.GET.copy()
+    query.setdefault("open", "false" if show == "all" else "true")
+    filterset = SuggestionFilter(query, queryset=selectors.suggestion_list(user=user))
+    if not filterset.is_valid():
+        form_errors_to_messages(request, filterset.form)
+    page = paginate(request, filterset.qs, ROWS_PER_PAGE)
     today = timezone.localdate()
     revisits = []
     if works_customers(user):
