@@ -124,12 +124,12 @@ def visit_detail(*, user, pk):
     return access.visit_for_user(user, pk, queryset=visit_detail_queryset())
 
 
-def suggestion_list(*, user, open_only=False):
+def suggestion_list(*, user):
+    """The suggestions ``user`` may see, the nearest limit first (``SuggestionFilter``
+    filters them for the page and the API)."""
     queryset = access.suggestion_scope(user).select_related(
         "customer", "visit", "visit__manager", "answered_by"
     )
-    if open_only:
-        queryset = queryset.open()
     return queryset.order_by("due_on", "id")
 
 
@@ -142,30 +142,22 @@ def violation_list(*, user, status=None):
     return queryset.order_by("-created_at", "-id")
 
 
-def promotion_list(*, user, customer=None):
+def promotion_list(*, user):
     queryset = access.promotion_scope(user).select_related("customer", "manager")
-    if customer:
-        queryset = queryset.filter(customer_id=customer)
     return queryset.order_by("-handed_at", "-id")
 
 
-def unlicensed_list(*, user, status=None):
+def unlicensed_list(*, user):
     queryset = access.unlicensed_scope(user).select_related("region", "reporter", "forwarded_by")
-    if status:
-        queryset = queryset.filter(status=status)
     return queryset.order_by("-created_at", "-id")
 
 
-def work_log_list(*, user, author=None, kind=None):
+def work_log_list(*, user):
     queryset = (
         access.work_log_scope(user)
         .select_related("author")
         .annotate(comment_count=Count("comments"))
     )
-    if author:
-        queryset = queryset.filter(author_id=author)
-    if kind:
-        queryset = queryset.filter(kind=kind)
     return queryset.order_by("-day", "-id")
 
 
