@@ -30,6 +30,17 @@ def _api_ids(client, url, params):
     return sorted(row["id"] for row in response.json()["results"])
 
 
+def _refused(page_client, api_client, urls, params, field, form="form"):
+    """The API answers 400 naming ``field``; the page shows the form with its error."""
+    page_url, api_url = urls
+    api = api_client.get(api_url, params)
+    assert api.status_code == 400
+    assert field in api.json()
+    page = page_client.get(page_url, params)
+    assert page.status_code == 200
+    assert page.context[form].errors[field]
+
+
 # Visits ------------------------------------------------------------------------------
 
 
@@ -86,12 +97,8 @@ def test_visits_by_customer_id_on_page_and_api(visits, manager, login, api_login
     ],
 )
 def test_bad_visit_filters_are_field_errors(visits, manager, login, api_login, params, field):
-    api = api_login(manager).get(VISITS_API, params)
-    assert api.status_code == 400
-    assert field in api.json()
-    page = login(manager).get(VISITS_PAGE, params)
-    assert page.status_code == 200
-    assert page.context["form"].errors[field]
+    urls = (VISITS_PAGE, VISITS_API)
+    _refused(login(manager), api_login(manager), urls, params, field)
 
 
 # Complaints ----------------------------------------------------------------------------
@@ -140,12 +147,8 @@ def test_complaints_page_and_api_find_the_same_rows(
 def test_bad_complaint_filters_are_field_errors(
     complaints, manager, login, api_login, params, field
 ):
-    api = api_login(manager).get(COMPLAINTS_API, params)
-    assert api.status_code == 400
-    assert field in api.json()
-    page = login(manager).get(COMPLAINTS_PAGE, params)
-    assert page.status_code == 200
-    assert page.context["filter_form"].errors[field]
+    urls = (COMPLAINTS_PAGE, COMPLAINTS_API)
+    _refused(login(manager), api_login(manager), urls, params, field, form="filter_form")
 
 
 # Monthly reports -------------------------------------------------------------------------
@@ -189,12 +192,15 @@ def test_reports_page_and_api_find_the_same_rows(
 def test_bad_report_filters_are_field_errors(
     reports, regional_manager, login, api_login, params, field
 ):
-    api = api_login(regional_manager).get(REPORTS_API, params)
-    assert api.status_code == 400
-    assert field in api.json()
-    page = login(regional_manager).get(REPORTS_PAGE, params)
-    assert page.status_code == 200
-    assert page.context["filter_form"].errors[field]
+    urls = (REPORTS_PAGE, REPORTS_API)
+    _refused(
+        login(regional_manager),
+        api_login(regional_manager),
+        urls,
+        params,
+        field,
+        form="filter_form",
+    )
 
 
 # Sales -------------------------------------------------------------------------------------
@@ -227,9 +233,7 @@ def sales(manager):
         ({"customer": "和平", "month_from": "2026-09"}, ["peace_sep"]),
     ],
 )
-def test_sales_page_and_api_find_the_same_rows(
-    sales, manager, login, api_login, params, expected
-):
+def test_sales_page_and_api_find_the_same_rows(sales, manager, login, api_login, params, expected):
     rows = sorted(sales[name].pk for name in expected)
     assert _page_ids(login(manager), SALES_PAGE, params) == rows
     assert _api_ids(api_login(manager), SALES_API, params) == rows
@@ -238,12 +242,7 @@ def test_sales_page_and_api_find_the_same_rows(
 @pytest.mark.parametrize("params", [{"month": "2026-13"}, {"month_to": "x"}])
 def test_bad_sales_filters_are_field_errors(sales, manager, login, api_login, params):
     (field,) = params
-    api = api_login(manager).get(SALES_API, params)
-    assert api.status_code == 400
-    assert field in api.json()
-    page = login(manager).get(SALES_PAGE, params)
-    assert page.status_code == 200
-    assert page.context["form"].errors[field]
+    _refused(login(manager), api_login(manager), (SALES_PAGE, SALES_API), params, field)
 
 
 # Price violations, unlicensed operation, work logs ----------------------------------------
@@ -274,8 +273,12 @@ def worked(manager, regional_manager):
     from visits.services import unlicensed, work_logs
 
     customer = factories.CustomerFactory(manager=manager)
-    reported = unlicensed.unlicensed_report(actor=manager, address="人民路 9 号", description="无证")
-    forwarded = unlicensed.unlicensed_report(actor=manager, address="人民路 10 号", description="无证")
+    reported = unlicensed.unlicensed_report(
+        actor=manager, address="人民路 9 号", description="无证"
+    )
+    forwarded = unlicensed.unlicensed_report(
+        actor=manager, address="人民路 10 号", description="无证"
+    )
     unlicensed.unlicensed_forward(report=forwarded, actor=regional_manager, note="已转")
     return {
         "open_violation": _violation(manager, customer),
@@ -353,4 +356,6 @@ def test_suggestions_and_promotions_filters_on_page_and_api(manager, login, api_
     assert _api_ids(api_login(manager), api, {}) == sorted([waiting.pk, answered.pk])
     assert api_login(manager).get(api, {"open": "maybe"}).status_code == 400
     assert api_login(manager).get("/api/visits/promotions/", {"customer": "x"}).status_code == 400
-    assert login(manager).get(reverse("visits:promotion_list"), {"customer": "x"}).status_code == 200
+    assert (
+        login(manager).get(reverse("visits:promotion_list"), {"customer": "x"}).status_code == 200
+    )
