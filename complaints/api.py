@@ -21,6 +21,7 @@ from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
 from crm.access import customer_scope, works_customers
 from crm.api.fields import ProtectedFileField
+from crm.api.input import validated
 from crm.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm.business_dates import BusinessDateSerializerField
 from crm.models import Customer
@@ -186,12 +187,6 @@ class PhotoUploadSerializer(serializers.Serializer):
     photo = serializers.FileField()
 
 
-def _validated(serializer_class, request):
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class ComplaintViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -233,7 +228,7 @@ class ComplaintViewSet(
     def create(self, request, *args, **kwargs):
         if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers open complaints."))
-        data = _validated(OpenSerializer, request)
+        data = validated(OpenSerializer, request)
         complaint = services.complaint_open(actor=request.user, **data)
         return self._respond(complaint, status.HTTP_201_CREATED)
 
@@ -245,7 +240,7 @@ class ComplaintViewSet(
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         complaint = access.complaint_for_user(request.user, pk)
-        data = _validated(PhotoUploadSerializer, request)
+        data = validated(PhotoUploadSerializer, request)
         photo = services.complaint_add_photo(
             complaint=complaint, actor=request.user, upload=data["photo"]
         )
@@ -256,7 +251,7 @@ class ComplaintViewSet(
 
     def _step(self, request, pk, serializer_class, service):
         complaint = access.complaint_for_user(request.user, pk)
-        data = _validated(serializer_class, request)
+        data = validated(serializer_class, request)
         complaint = service(complaint=complaint, actor=request.user, **data)
         return self._respond(complaint)
 

@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.input import validated
 from crm.api.schema import error
 from crm.transitions import allowed
 from crm.web import pdf_response
@@ -175,11 +176,6 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_serializer_class(self):
         return ReportListSerializer if self.action == "list" else ReportDetailSerializer
 
-    def _data(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def _respond(self, report):
         report = self.get_queryset().get(pk=report.pk)
         return Response(ReportDetailSerializer(report, context={"request": self.request}).data)
@@ -187,7 +183,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=SectionsSerializer, responses=ReportDetailSerializer)
     def partial_update(self, request, pk=None):
         report = self.get_object()
-        data = self._data(SectionsSerializer)
+        data = validated(SectionsSerializer, request)
         return self._respond(
             services.report_update_sections(report=report, actor=request.user, data=data)
         )
@@ -208,7 +204,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         report = self.get_object()
-        data = self._data(ApproveSerializer)
+        data = validated(ApproveSerializer, request)
         return self._respond(
             services.report_approve(
                 report=report, actor=request.user, comment=data.get("comment", "")
@@ -219,7 +215,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"], url_path="return")
     def return_report(self, request, pk=None):
         report = self.get_object()
-        data = self._data(ReturnSerializer)
+        data = validated(ReturnSerializer, request)
         return self._respond(
             services.report_return(
                 report=report,

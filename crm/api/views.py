@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from crm import access, selectors, services, workdays
 from crm.access import sees_all
 from crm.api import serializers as s
+from crm.api.input import validated
 from crm.api.pagination import BigTablePagination
 from crm.api.parsers import FormParser, MultiPartParser
 from crm.api.schema import BUSINESS_DATE
@@ -137,7 +138,7 @@ class CustomerViewSet(
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         customer = self._supervised(request)
-        data = self._validated(s.ReassignSerializer, request)
+        data = validated(s.ReassignSerializer, request)
         customer = services.customer_reassign(
             customer=customer,
             actor=request.user,
@@ -151,7 +152,7 @@ class CustomerViewSet(
     @action(detail=True, methods=["post"], url_path="grade")
     def change_grade(self, request, pk=None):
         customer = self._supervised(request)
-        data = self._validated(s.GradeChangeSerializer, request)
+        data = validated(s.GradeChangeSerializer, request)
         customer = services.customer_change_grade(
             customer=customer, actor=request.user, grade=data["grade"], reason=data["reason"]
         )
@@ -161,7 +162,7 @@ class CustomerViewSet(
     @action(detail=True, methods=["post"], url_path="exit")
     def exit_network(self, request, pk=None):
         customer = self._supervised(request)
-        data = self._validated(s.ExitSerializer, request)
+        data = validated(s.ExitSerializer, request)
         customer = services.customer_exit_network(
             customer=customer,
             actor=request.user,
@@ -174,16 +175,11 @@ class CustomerViewSet(
     @action(detail=True, methods=["post"], url_path="rejoin")
     def rejoin_network(self, request, pk=None):
         customer = self._supervised(request)
-        data = self._validated(s.RejoinSerializer, request)
+        data = validated(s.RejoinSerializer, request)
         customer = services.customer_rejoin_network(
             customer=customer, actor=request.user, joined_on=data["joined_on"]
         )
         return self._respond(customer)
-
-    def _validated(self, serializer_class, request):
-        serializer = serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class GradeViewSet(viewsets.ModelViewSet):

@@ -13,12 +13,6 @@ ID_MAX = 2**63 - 1
 ID_PARAM = {"type": "integer", "minimum": 0, "maximum": ID_MAX}
 
 
-def _validated(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _id_param(request, name):
     """An id from the query: None when absent; anything but digits is a 400.
 

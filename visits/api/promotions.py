@@ -5,9 +5,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from crm.access import works_customers
+from crm.api.input import validated
 from visits import selectors
 from visits import serializers as s
-from visits.api.common import PARSERS, _validated
+from visits.api.common import PARSERS
 from visits.filters import PromotionFilter
 from visits.models import (
     PromotionReceipt,
@@ -36,7 +37,7 @@ class PromotionViewSet(
     def create(self, request, *args, **kwargs):
         if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers hand out items."))
-        data = _validated(s.PromotionReceiptSerializer, request)
+        data = validated(s.PromotionReceiptSerializer, request)
         receipt = promotions.promotion_record(actor=request.user, **data)
         receipt = self.get_queryset().get(pk=receipt.pk)
         return Response(

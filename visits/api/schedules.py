@@ -8,11 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.access import sees_all, works_customers
+from crm.api.input import validated
 from crm.api.schema import BUSINESS_DATE, error
 from crm.models import Region
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import ID_PARAM, _date_param, _id_param, _validated
+from visits.api.common import ID_PARAM, _date_param, _id_param
 from visits.models import (
     PlannedVisit,
     WeeklySchedule,
@@ -78,7 +79,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """The week's schedule proposed from grade intervals; the existing one if there is one."""
         if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers plan visits."))
-        data = _validated(s.ProposeSerializer, request)
+        data = validated(s.ProposeSerializer, request)
         schedule, created = schedules.schedule_propose(
             manager=request.user, week_start=data["week_start"]
         )
@@ -88,7 +89,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def add(self, request, pk=None):
         schedule = self._own()
-        data = _validated(s.EntryAddSerializer, request)
+        data = validated(s.EntryAddSerializer, request)
         schedules.schedule_add_visit(schedule=schedule, actor=request.user, **data)
         return self._respond(schedule, status.HTTP_201_CREATED)
 
@@ -96,7 +97,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         schedule = self._own()
-        data = _validated(s.EntryMoveSerializer, request)
+        data = validated(s.EntryMoveSerializer, request)
         entry = self._entry(schedule, data["entry"])
         schedules.schedule_move_visit(
             entry=entry, actor=request.user, planned_date=data["planned_date"]
@@ -107,7 +108,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         schedule = self._own()
-        data = _validated(s.EntryRemoveSerializer, request)
+        data = validated(s.EntryRemoveSerializer, request)
         schedules.schedule_remove_visit(
             entry=self._entry(schedule, data["entry"]), actor=request.user
         )
@@ -126,7 +127,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         schedule = self.get_object()
         if not access.can_comment_schedule(request.user, schedule):
             self.permission_denied(request, message=_("Only the regional manager comments."))
-        data = _validated(s.CommentSerializer, request)
+        data = validated(s.CommentSerializer, request)
         schedules.schedule_comment(schedule=schedule, actor=request.user, text=data["text"])
         return self._respond(schedule, status.HTTP_201_CREATED)
 

@@ -5,9 +5,9 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.input import validated
 from visits import selectors
 from visits import serializers as s
-from visits.api.common import _validated
 from visits.filters import SuggestionFilter
 from visits.models import (
     Suggestion,
@@ -37,7 +37,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         suggestion = self.get_object()
-        data = _validated(s.SuggestionAnswerSerializer, request)
+        data = validated(s.SuggestionAnswerSerializer, request)
         suggestion = suggestions.suggestion_answer(
             suggestion=suggestion, actor=request.user, answer=data["answer"]
         )

@@ -6,9 +6,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import PARSERS, _validated
+from visits.api.common import PARSERS
 from visits.filters import UnlicensedFilter
 from visits.models import (
     UnlicensedReport,
@@ -51,7 +52,7 @@ class UnlicensedViewSet(
         responses={201: s.UnlicensedReportSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = _validated(s.UnlicensedReportSerializer, request)
+        data = validated(s.UnlicensedReportSerializer, request)
         report = unlicensed.unlicensed_report(actor=request.user, **data)
         return Response(
             s.UnlicensedReportSerializer(report, context={"request": request}).data,
@@ -68,7 +69,7 @@ class UnlicensedViewSet(
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         report = self._handled()
-        data = _validated(s.ForwardSerializer, request)
+        data = validated(s.ForwardSerializer, request)
         report = unlicensed.unlicensed_forward(
             report=report, actor=request.user, note=data.get("note", "")
         )
@@ -80,7 +81,7 @@ class UnlicensedViewSet(
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         report = self._handled()
-        data = _validated(s.OutcomeSerializer, request)
+        data = validated(s.OutcomeSerializer, request)
         report = unlicensed.unlicensed_record_outcome(
             report=report, actor=request.user, outcome=data["outcome"]
         )

@@ -6,9 +6,9 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import _validated
 from visits.filters import ViolationFilter
 from visits.models import (
     PriceViolation,
@@ -54,7 +54,7 @@ class PriceViolationViewSet(
     @action(detail=True, methods=["post"])
     def downgrade(self, request, pk=None):
         violation = self._decidable()
-        data = _validated(s.DowngradeSerializer, request)
+        data = validated(s.DowngradeSerializer, request)
         violation = violations.price_violation_downgrade(
             violation=violation,
             actor=request.user,
@@ -67,7 +67,7 @@ class PriceViolationViewSet(
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         violation = self._decidable()
-        data = _validated(s.DismissSerializer, request)
+        data = validated(s.DismissSerializer, request)
         violation = violations.price_violation_dismiss(
             violation=violation, actor=request.user, note=data["note"]
         )

@@ -6,11 +6,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.input import validated
 from crm.api.pagination import KeysFirstPagination
 from crm.web import pdf_response
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import PARSERS, _validated
+from visits.api.common import PARSERS
 from visits.filters import VisitFilter
 from visits.models import (
     Visit,
@@ -54,7 +55,7 @@ class VisitViewSet(
     @extend_schema(request=s.VisitStartSerializer, responses={201: s.VisitSerializer})
     def create(self, request):
         """Start a visit on arrival: a planned visit, or a special visit with its reason."""
-        data = _validated(s.VisitStartSerializer, request)
+        data = validated(s.VisitStartSerializer, request)
         visit = visit_services.visit_start(actor=request.user, **data)
         return self._respond(visit, status.HTTP_201_CREATED)
 
@@ -62,7 +63,7 @@ class VisitViewSet(
     def partial_update(self, request, pk=None):
         """Fill in the checklist and the rest while the visit is open."""
         visit = self.get_object()
-        data = _validated(s.VisitContentSerializer, request, partial=True)
+        data = validated(s.VisitContentSerializer, request, partial=True)
         visit = visit_services.visit_update(visit=visit, actor=request.user, data=data)
         return self._respond(visit)
 
@@ -74,7 +75,7 @@ class VisitViewSet(
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         visit = self.get_object()
-        data = _validated(s.VisitEndSerializer, request)
+        data = validated(s.VisitEndSerializer, request)
         visit = visit_services.visit_end(visit=visit, actor=request.user, **data)
         return self._respond(visit)
 
@@ -89,7 +90,7 @@ class VisitViewSet(
     def sign(self, request, pk=None):
         """The manager signs, then the customer; the customer's signature locks the record."""
         visit = self.get_object()
-        data = _validated(s.VisitSignSerializer, request)
+        data = validated(s.VisitSignSerializer, request)
         visit = visit_services.visit_sign(
             visit=visit,
             actor=request.user,
@@ -104,7 +105,7 @@ class VisitViewSet(
     def correct(self, request, pk=None):
         """A correction of a locked record: a new record linked to it, to be signed again."""
         visit = self.get_object()
-        data = dict(_validated(s.VisitCorrectSerializer, request, partial=True))
+        data = dict(validated(s.VisitCorrectSerializer, request, partial=True))
         reason = data.pop("reason", "")
         correction = visit_services.visit_correct(
             visit=visit, actor=request.user, data=data, reason=reason
@@ -116,7 +117,7 @@ class VisitViewSet(
     def suggestions(self, request, pk=None):
         """Record a customer suggestion; it is due for an answer in 3 working days."""
         visit = self.get_object()
-        data = _validated(s.SuggestionCreateSerializer, request)
+        data = validated(s.SuggestionCreateSerializer, request)
         suggestion = suggestions.suggestion_add(visit=visit, actor=request.user, text=data["text"])
         return Response(s.SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
 

@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.access import works_customers
+from crm.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import _validated
 from visits.filters import WorkLogFilter
 from visits.models import (
     WorkLog,
@@ -50,7 +50,7 @@ class WorkLogViewSet(
     def create(self, request, *args, **kwargs):
         if not works_customers(request.user):
             self.permission_denied(request, message=_("Only customer managers write work logs."))
-        data = _validated(s.WorkLogSerializer, request)
+        data = validated(s.WorkLogSerializer, request)
         log = work_logs.work_log_write(actor=request.user, **data)
         return self._respond(log, status.HTTP_201_CREATED)
 
@@ -60,6 +60,6 @@ class WorkLogViewSet(
         log = selectors.work_log_detail(user=request.user, pk=pk)
         if not access.can_comment_work_log(request.user, log):
             self.permission_denied(request, message=_("Only the author's supervisors comment."))
-        data = _validated(s.CommentSerializer, request)
+        data = validated(s.CommentSerializer, request)
         work_logs.work_log_comment(log=log, actor=request.user, text=data["text"])
         return self._respond(log, status.HTTP_201_CREATED)
