@@ -359,3 +359,13 @@ def test_suggestions_and_promotions_filters_on_page_and_api(manager, login, api_
     assert (
         login(manager).get(reverse("visits:promotion_list"), {"customer": "x"}).status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"manager": "x"}, "manager"), ({"week_start": "2026-02-30"}, "week_start")],
+)
+def test_schedule_api_filters_refuse_bad_values(regional_manager, api_login, params, field):
+    response = api_login(regional_manager).get("/api/visits/schedules/", params)
+    assert response.status_code == 400
+    assert field in response.json()

@@ -20,6 +20,7 @@ from visits.models import (
     Suggestion,
     UnlicensedReport,
     Visit,
+    WeeklySchedule,
     WorkLog,
 )
 
@@ -162,3 +163,14 @@ class PromotionFilter(django_filters.FilterSet):
     class Meta:
         model = PromotionReceipt
         fields = ["customer"]
+
+
+class ScheduleFilter(django_filters.FilterSet):
+    """The weekly schedules: by week (its Monday) and manager."""
+
+    week_start = BusinessDateFilter(label=_("Week"), field_name="week_start")
+    manager = IdFilter(label=_("Manager"), field_name="manager_id")
+
+    class Meta:
+        model = WeeklySchedule
+        fields = ["week_start", "manager"]

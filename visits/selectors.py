@@ -194,16 +194,12 @@ def work_log_neighbours(*, user, log):
 # Schedules ----------------------------------------------------------------------------
 
 
-def schedule_list(*, user, week_start=None, manager=None):
+def schedule_list(*, user):
     queryset = (
         access.schedule_scope(user)
         .select_related("manager", "manager__region")
         .annotate(entry_count=Count("entries", distinct=True))
     )
-    if week_start:
-        queryset = queryset.filter(week_start=week_start)
-    if manager:
-        queryset = queryset.filter(manager_id=manager)
     return queryset.order_by("-week_start", "manager__username")
 
 

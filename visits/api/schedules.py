@@ -13,7 +13,7 @@ from crm.api.schema import BUSINESS_DATE, error
 from crm.models import Region
 from visits import access, selectors
 from visits import serializers as s
-from visits.api.common import ID_PARAM, _date_param, _id_param
+from visits.filters import ScheduleFilter
 from visits.models import (
     PlannedVisit,
     WeeklySchedule,
@@ -24,16 +24,14 @@ from visits.services import schedules
 class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Weekly schedules (客户访问日程表): propose, adjust, submit; regional managers comment."""
 
+    filterset_class = ScheduleFilter
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WeeklySchedule.objects.none()
         if self.action == "list":
-            params = self.request.query_params
-            return selectors.schedule_list(
-                user=self.request.user,
-                week_start=_date_param(params.get("week_start")),
-                manager=_id_param(self.request, "manager"),
-            )
+            # Filtered by ScheduleFilter (filterset_class): a bad value is a 400.
+            return selectors.schedule_list(user=self.request.user)
         return access.schedule_scope(self.request.user, selectors.schedule_detail_queryset())
 
     def get_serializer_class(self):
@@ -60,15 +58,6 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise serializers.ValidationError(
                 {"entry": [_("No such planned visit in this schedule.")]}
             ) from None
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("week_start", BUSINESS_DATE),
-            OpenApiParameter("manager", ID_PARAM),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request=s.ProposeSerializer,
