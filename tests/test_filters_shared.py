@@ -369,3 +369,12 @@ def test_schedule_api_filters_refuse_bad_values(regional_manager, api_login, par
     response = api_login(regional_manager).get("/api/visits/schedules/", params)
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_customers_page_and_api_share_customer_filter(manager, login, api_login):
+    peace = factories.CustomerFactory(manager=manager, name="和平便利店", code="C40001")
+    factories.CustomerFactory(manager=manager, name="江边烟酒", code="C40002")
+    page = reverse("customer_list")
+    assert _page_ids(login(manager), page, {"q": "和平"}) == [peace.pk]
+    assert _api_ids(api_login(manager), "/api/customers/", {"q": "和平"}) == [peace.pk]
+    assert api_login(manager).get("/api/customers/", {"grade": "Z9"}).status_code == 400
