@@ -69,8 +69,9 @@ def log_out_everywhere(request):
     return redirect("account")
 
 
-@role_required(sees_all, refused=Http404)
+@login_required
 @require_POST
+@role_required(sees_all, refused=Http404)
 def user_tokens_revoke(request, pk):
     """An admin revokes all API tokens of a user (button on the admin's user page).
 
