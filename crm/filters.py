@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from crm import access
+from crm.api.schema import BUSINESS_MONTH
 from crm.business_dates import BusinessMonthFormField, parse_date
 from crm.models import Customer, Grade, Region, SalesRecord, User
 from crm.ordering import found_rows_order
@@ -129,7 +130,8 @@ class _MonthOrDayField(BusinessMonthFormField):
                 raise (month_error if "invalid" in codes else day_error) from None
 
 
-@extend_schema_field({"type": "string", "example": "2026-10"})
+# Documented as a month (YYYY-MM); a day of it (YYYY-MM-DD) is read as its month too.
+@extend_schema_field(BUSINESS_MONTH)
 class MonthFilter(django_filters.DateFilter):
     field_class = _MonthOrDayField
 

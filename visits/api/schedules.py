@@ -120,7 +120,9 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         schedules.schedule_comment(schedule=schedule, actor=request.user, text=data["text"])
         return self._respond(schedule, status.HTTP_201_CREATED)
 
+    # Its own query, not the list's ScheduleFilter.
     @extend_schema(
+        filters=False,
         parameters=[
             OpenApiParameter("week_start", BUSINESS_DATE, required=True),
             OpenApiParameter("region", str, description="region code (admins)"),
