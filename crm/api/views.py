@@ -182,47 +182,51 @@ class CustomerViewSet(
         return self._respond(customer)
 
 
-class GradeViewSet(viewsets.ModelViewSet):
+class ServiceWritesMixin:
+    """A model viewset whose writes call the services the pages use.
+
+    The serializer only reads the fields; ``<entity>_create``, ``_update`` and
+    ``_delete`` of ``crm.services`` validate the whole row (as the page does),
+    save it and audit the delete. The services are looked up when called.
+    """
+
+    entity = None  # "grade" → services.grade_create(…), grade_update(grade=…, …)
+    keyword = None  # the instance's keyword in update and delete, when not ``entity``
+
+    def _service(self, step):
+        return getattr(services, f"{self.entity}_{step}")
+
+    def perform_create(self, serializer):
+        serializer.instance = self._service("create")(
+            actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = self._service("update")(
+            **{self.keyword or self.entity: serializer.instance},
+            actor=self.request.user,
+            data=serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance):
+        self._service("delete")(**{self.keyword or self.entity: instance}, actor=self.request.user)
+
+
+class GradeViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     """The grading scheme: everyone reads it, admins edit it."""
 
     queryset = Grade.objects.order_by("rank")
     serializer_class = s.GradeSerializer
     permission_classes = [ReadOrAdmin]
     pagination_class = None
-
-    # The serializer only reads the fields; the service validates the whole
-    # grade (as the grade page does) and saves it.
-    def perform_create(self, serializer):
-        serializer.instance = services.grade_create(
-            actor=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.grade_update(
-            grade=serializer.instance, actor=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.grade_delete(grade=instance, actor=self.request.user)
+    entity = "grade"
 
 
-class RegionViewSet(viewsets.ModelViewSet):
+class RegionViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     queryset = Region.objects.order_by("code")
     serializer_class = s.RegionSerializer
     permission_classes = [ReadOrAdmin]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.region_create(
-            actor=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.region_update(
-            region=serializer.instance, actor=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.region_delete(region=instance, actor=self.request.user)
+    entity = "region"
 
 
 class UserFilter(filters.FilterSet):
@@ -340,26 +344,15 @@ class CalendarFilter(filters.FilterSet):
         fields = ["year", "kind"]
 
 
-class CalendarViewSet(viewsets.ModelViewSet):
+class CalendarViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     """Holidays and make-up working days; everyone reads, admins maintain."""
 
     queryset = CalendarDay.objects.order_by("date")
     serializer_class = s.CalendarDaySerializer
     permission_classes = [ReadOrAdmin]
     filterset_class = CalendarFilter
-
-    def perform_create(self, serializer):
-        serializer.instance = services.calendar_day_create(
-            actor=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.calendar_day_update(
-            day=serializer.instance, actor=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.calendar_day_delete(day=instance, actor=self.request.user)
+    entity = "calendar_day"
+    keyword = "day"
 
     @extend_schema(
         parameters=[
