@@ -378,3 +378,8 @@ def test_customers_page_and_api_share_customer_filter(manager, login, api_login)
     assert _page_ids(login(manager), page, {"q": "和平"}) == [peace.pk]
     assert _api_ids(api_login(manager), "/api/customers/", {"q": "和平"}) == [peace.pk]
     assert api_login(manager).get("/api/customers/", {"grade": "Z9"}).status_code == 400
+
+
+def test_a_page_number_is_not_a_filter(visits, manager, login):
+    assert login(manager).get(VISITS_PAGE, {"page": "1"}).context["filtered"] is False
+    assert login(manager).get(VISITS_PAGE, {"q": "和平"}).context["filtered"] is True

@@ -312,6 +312,6 @@ def visit_list(request):
             "form": filterset.form,
             "page": page,
             "heading": heading,
-            "filtered": any(value for value in filterset.data.values()),
+            "filtered": any(filterset.data.get(name) for name in filterset.filters),
         },
     )
