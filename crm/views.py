@@ -251,104 +251,68 @@ def customer_edit(request, pk):
     )
 
 
-def _customer_action(request, pk, *, form_class, form_kwargs=None, perform, title, submit, done):
-    """A supervisor's action on one customer: a small form, one service call, a message."""
-    customer = access.customer_for_user(
-        request.user,
-        pk,
-        queryset=Customer.objects.select_related("region", "manager", "grade"),
-        supervise=True,
-    )
-    form = form_class(request.POST or None, **(form_kwargs or {}))
-    posted = request.method == "POST" and form.is_valid()
-    if posted and apply(form, lambda: perform(customer, form.cleaned_data)) is not None:
-        messages.success(request, done % {"customer": customer})
-        return redirect(customer)
-    return render(
-        request,
-        "crm/customer_action.html",
-        {"customer": customer, "form": form, "title": title, "submit": submit},
-    )
+def _customer_action(service, form_class, *, title, submit, done, form_takes_user=False):
+    """A supervisor's action on one customer: a small form whose fields are the
+    arguments of ``crm.services.<service>`` (looked up when called), one call, a message."""
 
+    @login_required
+    def view(request, pk):
+        customer = access.customer_for_user(
+            request.user,
+            pk,
+            queryset=Customer.objects.select_related("region", "manager", "grade"),
+            supervise=True,
+        )
+        form_kwargs = {"user": request.user} if form_takes_user else {}
+        form = form_class(request.POST or None, **form_kwargs)
 
-@login_required
-def customer_reassign(request, pk):
-    def perform(customer, data):
-        return services.customer_reassign(
-            customer=customer,
-            actor=request.user,
-            manager=data["manager"],
-            region=data.get("region"),
-            reason=data["reason"],
+        def perform():
+            return getattr(services, service)(
+                customer=customer, actor=request.user, **form.cleaned_data
+            )
+
+        if request.method == "POST" and form.is_valid() and apply(form, perform) is not None:
+            messages.success(request, done % {"customer": customer})
+            return redirect(customer)
+        return render(
+            request,
+            "crm/customer_action.html",
+            {"customer": customer, "form": form, "title": title, "submit": submit},
         )
 
-    return _customer_action(
-        request,
-        pk,
-        form_class=forms.ReassignForm,
-        form_kwargs={"user": request.user},
-        perform=perform,
-        title=_("Reassign customer"),
-        submit=_("Reassign"),
-        done=_("Customer %(customer)s reassigned."),
-    )
+    view.__name__ = view.__qualname__ = service
+    return view
 
 
-@login_required
-def customer_change_grade(request, pk):
-    def perform(customer, data):
-        return services.customer_change_grade(
-            customer=customer, actor=request.user, grade=data["grade"], reason=data["reason"]
-        )
-
-    return _customer_action(
-        request,
-        pk,
-        form_class=forms.GradeChangeForm,
-        perform=perform,
-        title=_("Change grade"),
-        submit=_("Change grade"),
-        done=_("The grade of %(customer)s was changed."),
-    )
-
-
-@login_required
-def customer_exit_network(request, pk):
-    def perform(customer, data):
-        return services.customer_exit_network(
-            customer=customer,
-            actor=request.user,
-            exited_on=data["exited_on"],
-            reason=data["reason"],
-        )
-
-    return _customer_action(
-        request,
-        pk,
-        form_class=forms.ExitNetworkForm,
-        perform=perform,
-        title=_("Exit the network"),
-        submit=_("Record exit"),
-        done=_("%(customer)s has exited the network."),
-    )
-
-
-@login_required
-def customer_rejoin_network(request, pk):
-    def perform(customer, data):
-        return services.customer_rejoin_network(
-            customer=customer, actor=request.user, joined_on=data["joined_on"]
-        )
-
-    return _customer_action(
-        request,
-        pk,
-        form_class=forms.RejoinNetworkForm,
-        perform=perform,
-        title=_("Rejoin the network"),
-        submit=_("Record rejoining"),
-        done=_("%(customer)s is back in the network."),
-    )
+customer_reassign = _customer_action(
+    "customer_reassign",
+    forms.ReassignForm,
+    form_takes_user=True,
+    title=_("Reassign customer"),
+    submit=_("Reassign"),
+    done=_("Customer %(customer)s reassigned."),
+)
+customer_change_grade = _customer_action(
+    "customer_change_grade",
+    forms.GradeChangeForm,
+    title=_("Change grade"),
+    submit=_("Change grade"),
+    done=_("The grade of %(customer)s was changed."),
+)
+customer_exit_network = _customer_action(
+    "customer_exit_network",
+    forms.ExitNetworkForm,
+    title=_("Exit the network"),
+    submit=_("Record exit"),
+    done=_("%(customer)s has exited the network."),
+)
+customer_rejoin_network = _customer_action(
+    "customer_rejoin_network",
+    forms.RejoinNetworkForm,
+    title=_("Rejoin the network"),
+    submit=_("Record rejoining"),
+    done=_("%(customer)s is back in the network."),
+)
 
 
 # Grading scheme ------------------------------------------------------------------------
