@@ -54,7 +54,9 @@ def _report(manager):
     )
 
 
-@pytest.mark.parametrize("make", [_visit, _complaint, _report], ids=["visit", "complaint", "report"])
+@pytest.mark.parametrize(
+    "make", [_visit, _complaint, _report], ids=["visit", "complaint", "report"]
+)
 def test_page_and_api_give_the_same_file(make, manager, login, api_login):
     document, page_url, api_url, filename, disposition = make(manager)
     page = login(manager).get(page_url)
