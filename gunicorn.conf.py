@@ -8,7 +8,7 @@ deployment changes are read from the environment.
 import logging
 import os
 
-wsgi_app = "crm.wsgi:application"
+wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 worker_class = "sync"
@@ -21,8 +21,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 def post_worker_init(worker):
     """Load WeasyPrint and the fonts in each web worker as it starts, so the
-    first PDF a user downloads is as quick as the next (see crm.pdf.warm_up)."""
-    from crm.pdf import warm_up
+    first PDF a user downloads is as quick as the next (see core.pdf.warm_up)."""
+    from core.pdf import warm_up
 
     try:
         seconds = warm_up()

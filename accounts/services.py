@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from crm import audit
-from crm.sessions import end_sessions
+from core import audit
+from core.sessions import end_sessions
 
 DEVICE_MAX_LENGTH = ApiToken._meta.get_field("device").max_length
 

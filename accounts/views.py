@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import PasswordChangeForm
 from accounts.models import ApiToken
+from core.web import role_required
 from crm.access import sees_all
-from crm.web import role_required
 
 
 @login_required

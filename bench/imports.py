@@ -47,7 +47,7 @@ def _peak_mib():
 
 def _setup_django():
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -259,7 +259,7 @@ def main():
         **os.environ,
         "DATABASE_URL": args.database_url,
         "CRM_VAR_DIR": str(WORK / "var"),
-        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     os.environ.update(env)
     _setup_django()

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -30,8 +30,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from crm import scale_data, workdays  # noqa: E402
-from crm.models import Customer, Notification, SalesRecord, User  # noqa: E402
+from core import workdays
+from core.models import Notification
+from crm.models import Customer, SalesRecord, User
+from demo import scale_data
 
 IMPORT_ROWS = 10000
 
@@ -114,8 +116,8 @@ def prepare(part, parts):
 
 def pdf(start="warm"):
     """One report PDF in a process started as the web and Celery workers start
-    (``warm``: crm.pdf.warm_up first), or in a bare process (``cold``)."""
-    from crm.pdf import warm_up
+    (``warm``: core.pdf.warm_up first), or in a bare process (``cold``)."""
+    from core.pdf import warm_up
     from reports.models import MonthlyReport
     from reports.pdf import report_pdf
 

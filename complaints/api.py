@@ -19,14 +19,14 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
 from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
+from core.api.fields import ProtectedFileField
+from core.api.input import validated
+from core.api.parsers import FormParser, JSONParser, MultiPartParser
+from core.business_dates import BusinessDateSerializerField
+from core.transitions import allowed
+from core.web import pdf_response
 from crm.access import customer_scope, works_customers
-from crm.api.fields import ProtectedFileField
-from crm.api.input import validated
-from crm.api.parsers import FormParser, JSONParser, MultiPartParser
-from crm.business_dates import BusinessDateSerializerField
 from crm.models import Customer
-from crm.transitions import allowed
-from crm.web import pdf_response
 
 
 class ComplaintSignatureSerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import images
 from complaints.models import Complaint, ComplaintSettings
-from crm.business_dates import BusinessDateFormField
+from core.business_dates import BusinessDateFormField
 from crm.models import Customer
 
 

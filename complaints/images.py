@@ -1,13 +1,13 @@
-"""The complaints app's photo limit over ``crm.images``.
+"""The complaints app's photo limit over ``core.images``.
 
 The browser's file name and claimed type are ignored; the stored name is
-generated (``crm.uploads.GeneratedName``) from the format Pillow recognised.
+generated (``core.uploads.GeneratedName``) from the format Pillow recognised.
 ``COMPLAINTS_PHOTO_MAX_BYTES`` overrides the limit (read at call time).
 """
 
 from django.conf import settings
 
-from crm import images
+from core import images
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import GeneratedName
 from crm.models import Customer
-from crm.uploads import GeneratedName
 
 
 class ComplaintSettings(models.Model):

@@ -1,12 +1,12 @@
 """The printable complaint form (商品及服务质量信息反馈单) with both customer signatures.
 
-Rendered by ``crm.pdf.render_pdf`` (it fetches only the product's own static
-and media files); the page and the API answer it with ``crm.web.pdf_response``.
+Rendered by ``core.pdf.render_pdf`` (it fetches only the product's own static
+and media files); the page and the API answer it with ``core.web.pdf_response``.
 """
 
 from django.utils import timezone
 
-from crm.pdf import Document, render_pdf
+from core.pdf import Document, render_pdf
 
 
 def complaint_document(complaint):

@@ -3,11 +3,11 @@
 Browser views, the API, admin and Celery tasks all call these. Each transition
 
 1. runs in one transaction and claims its step of ``complaints.transitions``
-   (``crm.transitions.claim``: the row locked, who acts checked on it - 403 -
+   (``core.transitions.claim``: the row locked, who acts checked on it - 403 -
    and the state it starts from - 409 naming the state now), so two clicks or
    two regional managers cannot both win,
 2. validates its input, stamps who and when, sets the next step's
-   working-day deadline, and writes a ``ComplaintEvent`` (``crm.transitions.record``),
+   working-day deadline, and writes a ``ComplaintEvent`` (``core.transitions.record``),
 3. notifies whoever must act next (e-mail goes out after commit).
 """
 
@@ -27,13 +27,13 @@ from complaints.models import (
     ComplaintSignature,
 )
 from complaints.transitions import TRANSITIONS
-from crm import workdays
+from core import workdays
+from core.errors import check_length
+from core.images import checked_signature
+from core.notifications import notify
+from core.transitions import claim, record
 from crm.access import sees_all
-from crm.errors import check_length
-from crm.images import checked_signature
 from crm.models import Customer, User
-from crm.notifications import notify
-from crm.transitions import claim, record
 
 S = Complaint.Status
 A = ComplaintEvent.Action

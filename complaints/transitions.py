@@ -1,6 +1,6 @@
 """The complaint workflow as one table: which step, from which states, to which, by whom.
 
-The services claim each step through ``crm.transitions.claim``; the detail
+The services claim each step through ``core.transitions.claim``; the detail
 page and the API offer exactly ``allowed(TRANSITIONS, user, complaint)``.
 """
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import access
 from complaints.models import Complaint
-from crm.transitions import Step
+from core.transitions import Step
 
 S = Complaint.Status
 

@@ -19,19 +19,17 @@ from complaints import access, forms, selectors, services
 from complaints.models import ComplaintPhoto, ComplaintSettings, ComplaintSignature
 from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
-from crm.access import by_role, is_supervisor, works_customers
-from crm.errors import ConflictError, DomainError
-from crm.transitions import allowed
-from crm.web import (
+from core.errors import ConflictError, DomainError
+from core.transitions import allowed
+from core.web import (
     add_errors,
-    admin_required,
     apply,
     file_response,
     login_or_token_required,
-    manager_required,
     paginate,
     pdf_response,
 )
+from crm.access import admin_required, by_role, is_supervisor, manager_required, works_customers
 
 PER_PAGE = 30
 

@@ -26,9 +26,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
 
+# The role a user acts in; superusers act as admins.
+from core.web import role_required
 from crm.models import Customer, RegradingProposal, SalesImport, SalesRecord, User
 
-# The role a user acts in; superusers act as admins.
 MANAGER = "manager"
 REGIONAL_MANAGER = "regional_manager"
 ADMIN = "admin"
@@ -350,7 +351,7 @@ def works_customers(user):
     """A manager: visits customers, writes records and sees only their own rows.
 
     Their lists are a small part of the table: found and sorted rather than
-    walked along an index (``crm.ordering``).
+    walked along an index (``core.ordering``).
     """
     return role_of(user) == MANAGER
 
@@ -369,3 +370,10 @@ def by_role(user, *, admin, regional_manager, manager, other=None):
 def has_role(user):
     """Any CRM role at all (a user without one sees and imports nothing)."""
     return bool(role_of(user))
+
+
+# The questions above as guards of views: logged in, and the role, else 403.
+admin_required = role_required(sees_all)
+supervisor_required = role_required(is_supervisor)
+manager_required = role_required(works_customers)
+region_lead_required = role_required(leads_region)

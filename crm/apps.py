@@ -6,10 +6,3 @@ class CrmConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "crm"
     verbose_name = _("Customer archive")
-
-    def ready(self):
-        from crm import audit, business_dates, sessions
-
-        audit.connect()
-        sessions.connect()
-        business_dates.limit_model_serializer_dates()

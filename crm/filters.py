@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from core.api.schema import BUSINESS_MONTH
+from core.business_dates import BusinessMonthFormField, parse_date
+from core.ordering import found_rows_order
 from crm import access
-from crm.api.schema import BUSINESS_MONTH
-from crm.business_dates import BusinessMonthFormField, parse_date
 from crm.models import Customer, Grade, Region, SalesRecord, User
-from crm.ordering import found_rows_order
 
 # The largest id the database holds (a bigint); larger ones overflowed the query.
 ID_MAX = 2**63 - 1
@@ -110,7 +110,7 @@ class CustomerFilter(django_filters.FilterSet):
             # the walk along the code index meets soon.
             return found
         # The matches come from the trigram indexes; sorting them beats walking
-        # the code index for them (crm.ordering). A chosen column still wins:
+        # the code index for them (core.ordering). A chosen column still wins:
         # the ordering filter runs after this one.
         return found.order_by(found_rows_order("code"))
 

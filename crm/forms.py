@@ -5,10 +5,11 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.business_dates import BusinessDateFormField
+from core.models import CalendarDay
 from crm import access, services
 from crm.access import sees_all
-from crm.business_dates import BusinessDateFormField
-from crm.models import CalendarDay, Contact, Customer, Grade, Region, User
+from crm.models import Contact, Customer, Grade, Region, User
 
 # Customer fields offered when creating a customer, besides the profile.
 # Region only for admins: a regional manager's customers are in their region.

@@ -2,11 +2,11 @@
 
 from django.db.models import Prefetch
 
+from core.ordering import found_rows_order
 from crm import access
 from crm.access import works_customers
 from crm.filters import CustomerFilter
 from crm.models import Assignment, Customer, GradeChange, NetworkStatusChange, SalesRecord
-from crm.ordering import found_rows_order
 
 
 def customer_list(*, user, filters=None, request=None):
@@ -45,7 +45,7 @@ def sales_list(*, user):
     """The sales rows ``user`` may see, newest month first, customers in order.
 
     An admin's unfiltered list walks the newest-month index; a manager's 1,300
-    rows of 650,000 are found by customer and sorted (crm.ordering).
+    rows of 650,000 are found by customer and sorted (core.ordering).
     """
     queryset = access.customer_scope(
         user, SalesRecord.objects.select_related("customer"), prefix="customer__"

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm import access, audit, official_calendar, workflows
+from core import audit, months, official_calendar
+from core.errors import ConflictError, DomainError
+from core.models import CalendarDay
+from core.transitions import claim, record
+from crm import access, workflows
 from crm.access import has_role, leads_region, sees_all
-from crm.errors import ConflictError, DomainError
 from crm.models import (
     Assignment,
-    CalendarDay,
     Contact,
     Customer,
     Grade,
@@ -36,7 +38,6 @@ from crm.models import (
     SalesRecord,
     User,
 )
-from crm.transitions import claim, record
 
 # Fields a customer's own manager may change. Assignment, region, grade and
 # network status go through their own services, with history.
@@ -313,15 +314,6 @@ def grade_for_amount(grades, amount):
     return grades[-1] if grades else None
 
 
-def _month_start(day):
-    return day.replace(day=1)
-
-
-def _add_months(day, months):
-    month_index = day.year * 12 + day.month - 1 + months
-    return datetime.date(month_index // 12, month_index % 12 + 1, 1)
-
-
 def regrading_propose(*, actor, as_of=None):
     """Compute each active customer's grade from the 12 full months before ``as_of``.
 
@@ -335,8 +327,8 @@ def regrading_propose(*, actor, as_of=None):
     if not grades:
         raise DomainError(_("Define the grading scheme first."))
     as_of = as_of or timezone.localdate()
-    period_end = _add_months(_month_start(as_of), -1)
-    period_start = _add_months(period_end, -11)
+    period_end = months.month_shift(months.month_start(as_of), -1)
+    period_start = months.month_shift(period_end, -11)
     totals = dict(
         SalesRecord.objects.filter(month__gte=period_start, month__lte=period_end)
         .values("customer_id")
@@ -565,7 +557,7 @@ def user_update(*, user, actor, data, password=None):
     """Admins change a user.
 
     Deactivating or a new password revokes the user's API tokens, and
-    deactivating ends their sessions: ``accounts.signals`` and ``crm.sessions``
+    deactivating ends their sessions: ``accounts.signals`` and ``core.sessions``
     do it on save, whichever page or command saved the user.
     """
     if not sees_all(actor):
@@ -756,7 +748,7 @@ def _sales_import_fail(*, batch, errors, count):
 
 
 def _sales_import_notify(*, batch):
-    from crm import notifications
+    from core import notifications
 
     if batch.status == SalesImport.Status.DONE:
         title = _("Sales import done: %(rows)s rows of %(file)s") % {

@@ -17,41 +17,6 @@ def calendar_import_next_year():
     return services.calendar_import_year(year=year)
 
 
-# A mail server that is down or refuses for a while: try again after about
-# 1, 2, 4, 8 and 16 minutes (jittered), then the notification says "failed".
-EMAIL_RETRIES = 5
-
-
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=60,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=EMAIL_RETRIES,
-)
-def send_notification_email(self, notification_id):
-    from crm import notifications
-
-    return notifications.send_email(
-        notification_id=notification_id, final=self.request.retries >= self.max_retries
-    )
-
-
-@shared_task
-def send_notification_emails(notification_ids):
-    from crm import notifications
-
-    sent = 0
-    for pk in notification_ids:
-        try:
-            sent += bool(notifications.send_email(notification_id=pk, final=False))
-        except Exception:  # noqa: BLE001 - the others still go out
-            # This one is retried on its own, with backoff.
-            send_notification_email.apply_async((pk,), countdown=60)
-    return sent
-
-
 @shared_task
 def sales_import_run(sales_import_id):
     # Redelivered or run twice, it imports once: the service claims the import.

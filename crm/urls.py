@@ -1,35 +1,31 @@
-from django.conf import settings
-from django.contrib import admin
-from django.urls import include, path
-from django.views.static import serve
+"""Browser pages of the customer archive."""
 
-from crm.api import docs
-from crm.audit_views import audit_list
-from crm.health import health
+from django.urls import path
+
+from crm import views
 
 urlpatterns = [
-    path("healthz/", health, name="health"),
-    path("audit/", audit_list, name="audit_list"),
-    path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", docs.schema, name="api_schema"),
-    path("api/docs/", docs.swagger, name="api_docs"),
-    path("api/redoc/", docs.redoc, name="api_redoc"),
-    path("api/", include("crm.api.urls")),
-    path("api/", include("complaints.api_urls")),
-    path("api/", include("reports.api_urls")),
-    path("visits/", include("visits.urls")),
-    path("complaints/", include("complaints.urls")),
-    path("reports/", include("reports.urls")),
-    path("", include("accounts.urls")),
-    path("", include("crm.web_urls")),
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/new/", views.customer_create, name="customer_create"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path("customers/<int:pk>/reassign/", views.customer_reassign, name="customer_reassign"),
+    path("customers/<int:pk>/grade/", views.customer_change_grade, name="customer_change_grade"),
+    path("customers/<int:pk>/exit/", views.customer_exit_network, name="customer_exit_network"),
+    path(
+        "customers/<int:pk>/rejoin/", views.customer_rejoin_network, name="customer_rejoin_network"
+    ),
+    path("grades/", views.grade_list, name="grade_list"),
+    path("grades/new/", views.grade_create, name="grade_create"),
+    path("grades/<int:pk>/edit/", views.grade_edit, name="grade_edit"),
+    path("regrading/", views.regrading_list, name="regrading_list"),
+    path("regrading/<int:pk>/", views.regrading_detail, name="regrading_detail"),
+    path("sales/", views.sales_list, name="sales_list"),
+    path("sales/import/", views.sales_import, name="sales_import"),
+    path("sales/import/template.csv", views.sales_import_template, name="sales_import_template"),
+    path("sales/imports/<int:pk>/", views.sales_import_detail, name="sales_import_detail"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/import/", views.calendar_import, name="calendar_import"),
+    path("calendar/<int:pk>/edit/", views.calendar_day_edit, name="calendar_day_edit"),
+    path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
 ]
-
-# JSON under /api/, the product's pages elsewhere (crm/error_pages.py).
-handler400 = "crm.error_pages.bad_request"
-handler403 = "crm.error_pages.permission_denied"
-handler404 = "crm.error_pages.page_not_found"
-handler500 = "crm.error_pages.server_error"
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,15 +1,15 @@
 """The customer archive's workflows as tables: regrading runs and network status.
 
 Each table names its steps (from which states, to which, who may) on the
-mechanism of ``crm.transitions``: the services claim a step through it, and
+mechanism of ``core.transitions``: the services claim a step through it, and
 the pages, the API and the templates offer exactly ``allowed(table, user, obj)``.
 """
 
 from django.utils.translation import gettext_lazy as _
 
+from core.transitions import Step
 from crm import access
 from crm.models import Customer, RegradingProposal, RegradingRun
-from crm.transitions import Step
 
 Run = RegradingRun.Status
 

@@ -13,11 +13,12 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.api.input import validated
-from crm.api.schema import error
-from crm.transitions import allowed
-from crm.web import pdf_response
-from reports import access, figures, pdf, selectors, services
+from core import months
+from core.api.input import validated
+from core.api.schema import error
+from core.transitions import allowed
+from core.web import pdf_response
+from reports import access, pdf, selectors, services
 from reports.filters import ReportFilter
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 from reports.transitions import TRANSITIONS
@@ -26,7 +27,7 @@ from reports.transitions import TRANSITIONS
 @extend_schema_field({"type": "string", "example": "2026-10"})
 class MonthField(serializers.Field):
     def to_representation(self, value):
-        return figures.month_key(value)
+        return months.month_key(value)
 
 
 @extend_schema_field(

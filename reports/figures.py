@@ -9,14 +9,13 @@ JSON is exact; percentages are floats rounded to one decimal, or None when
 the base is zero.
 """
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 
-from crm import business_dates
+from core import business_dates, months
 from crm.models import Customer, Grade, SalesRecord
 
 TOP_COUNT = 10
@@ -29,21 +28,11 @@ CENT = Decimal("0.01")
 NO_GRADE = "—"
 
 
-def month_shift(month, months):
-    """The first day of the month ``months`` after (or before, if negative) ``month``."""
-    index = month.year * 12 + month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_key(month):
-    return f"{month:%Y-%m}"
-
-
 def parse_month(value):
     """'2026-09' → date(2026, 9, 1); ValueError otherwise.
 
     Strict, and limited to the business range: '2026-13', '2026-02-30' and
-    '9999-12' are errors (``crm.business_dates``).
+    '9999-12' are errors (``core.business_dates``).
     """
     try:
         return business_dates.parse_month(value)
@@ -74,7 +63,7 @@ def compute(month, manager_ids):
 
 
 def _compute_batch(month, manager_ids, grades):
-    previous, last_year = month_shift(month, -1), month_shift(month, -12)
+    previous, last_year = months.month_shift(month, -1), months.month_shift(month, -12)
     grade_by_id = {row["id"]: row for row in grades}
 
     customers = defaultdict(list)
@@ -128,7 +117,7 @@ def _grade_label(grade_by_id, grade_id):
 
 
 def _figures(month, customers, sales, monthly, grades):
-    previous, last_year = month_shift(month, -1), month_shift(month, -12)
+    previous, last_year = months.month_shift(month, -1), months.month_shift(month, -12)
     grade_by_id = {row["id"]: row for row in grades}
     total = defaultdict(lambda: ZERO)
     per_grade = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -217,19 +206,19 @@ def _figures(month, customers, sales, monthly, grades):
 
     trend = []
     for offset in range(-12, 1):
-        trend_month = month_shift(month, offset)
+        trend_month = months.month_shift(month, offset)
         quantity = sum((cells[trend_month][0] for cells in monthly.values()), ZERO)
         amount = sum((cells[trend_month][1] for cells in monthly.values()), ZERO)
         trend.append(
             {
-                "month": month_key(trend_month),
+                "month": months.month_key(trend_month),
                 "quantity": _money(quantity),
                 "amount": _money(amount),
             }
         )
 
     return {
-        "month": month_key(month),
+        "month": months.month_key(month),
         "customers": len(rows),
         "active_customers": len(active),
         "total": {
@@ -262,9 +251,9 @@ def _forecast(month, monthly, grades, grade_by_id):
 
     The same month a year before is given beside it for reference.
     """
-    target = month_shift(month, 1)
-    window = [month_shift(month, -offset) for offset in range(FORECAST_WINDOW)]
-    reference = month_shift(target, -12)
+    target = months.month_shift(month, 1)
+    window = [months.month_shift(month, -offset) for offset in range(FORECAST_WINDOW)]
+    reference = months.month_shift(target, -12)
     rows = []
     total = defaultdict(lambda: ZERO)
     for grade_id in [row["id"] for row in grades] + [None]:
@@ -289,8 +278,8 @@ def _forecast(month, monthly, grades, grade_by_id):
         total["last_year_amount"] += last_year_amount
     return {
         "method": "moving_average_3",
-        "for_month": month_key(target),
-        "basis_months": [month_key(m) for m in reversed(window)],
+        "for_month": months.month_key(target),
+        "basis_months": [months.month_key(m) for m in reversed(window)],
         "by_grade": rows,
         "total": {
             "quantity": _money(total["quantity"]),

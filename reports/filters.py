@@ -9,8 +9,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from crm.api.schema import BUSINESS_MONTH
-from crm.business_dates import BusinessMonthFormField
+from core.api.schema import BUSINESS_MONTH
+from core.business_dates import BusinessMonthFormField
 from reports.models import MonthlyReport
 
 

@@ -1,27 +1,19 @@
 """Section c) material: the month's complaints and the suggestions recorded on visits."""
 
-import datetime
 from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.selectors import quality_opinions
-from reports.figures import month_shift
+from core import months
 from visits.models import Suggestion, Visit
-
-
-def _month_bounds(month):
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(month_shift(month, 1), datetime.time.min, tzinfo=tz)
-    return start, end
 
 
 def opinion_sources(month, managers):
     """``{manager_id: [item, ...]}``: one query for suggestions, one for visit opinions,
     and the complaints selector per manager."""
-    start, end = _month_bounds(month)
+    start, end = months.month_bounds(month)
     manager_ids = [manager.pk for manager in managers]
     items = defaultdict(list)
     suggestions = (

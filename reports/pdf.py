@@ -1,6 +1,6 @@
-"""The report and the regional summary as PDF (WeasyPrint through ``crm.pdf``).
+"""The report and the regional summary as PDF (WeasyPrint through ``core.pdf``).
 
-``crm.pdf.render_pdf`` fetches only the product's own static and media files,
+``core.pdf.render_pdf`` fetches only the product's own static and media files,
 and the templates autoescape every text a user typed, so a report's text can
 pull no file or network resource into the document. Charts are inline SVG.
 """
@@ -8,17 +8,18 @@ pull no file or network resource into the document. Charts are inline SVG.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.errors import ConflictError
-from crm.pdf import Document, render_pdf
-from reports import charts, figures
+from core import months
+from core.errors import ConflictError
+from core.pdf import Document, render_pdf
+from reports import charts
 
 
 def report_filename(report):
-    return f"report-{report.manager.username}-{figures.month_key(report.month)}.pdf"
+    return f"report-{report.manager.username}-{months.month_key(report.month)}.pdf"
 
 
 def report_document(report):
-    """The report as a ``crm.pdf.Document``, the same from the page and the API."""
+    """The report as a ``core.pdf.Document``, the same from the page and the API."""
     return Document(
         content=report_pdf(report),
         filename=report_filename(report),
@@ -28,8 +29,8 @@ def report_document(report):
 
 
 def region_document(*, region, month, data):
-    """The region's month as a ``crm.pdf.Document``."""
-    key = figures.month_key(month)
+    """The region's month as a ``core.pdf.Document``."""
+    key = months.month_key(month)
     return Document(
         content=region_pdf(region=region, month=month, data=data),
         filename=f"region-{region.code}-{key}.pdf",

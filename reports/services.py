@@ -2,7 +2,7 @@
 the Celery tasks all call these functions.
 
 Each transition claims its step of ``reports.transitions``
-(``crm.transitions.claim``: the report row locked, who acts checked on it and
+(``core.transitions.claim``: the report row locked, who acts checked on it and
 the state it starts from), so two clicks or two reviewers cannot both win: the
 second gets a ``ConflictError``. Each writes a ``ReportEvent``.
 Jobs are idempotent: the (manager, month) constraint and the notification
@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm import workdays
-from crm.errors import DomainError
+from core import months, workdays
+from core.errors import DomainError
+from core.notifications import notify
+from core.transitions import claim, record
 from crm.models import User
-from crm.notifications import notify
-from crm.transitions import claim, record
 from reports import figures, material
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 from reports.transitions import TRANSITIONS
@@ -31,13 +31,13 @@ SECTION_FIELDS = ("problems", "opinions", "forecast_text", "forecast_amount")
 
 def due_date_for(month):
     """The 5th of the month after ``month``, or the next working day (节假日顺延)."""
-    following = figures.month_shift(month, 1)
+    following = months.month_shift(month, 1)
     return workdays.next_working_day(following.replace(day=DUE_DAY))
 
 
 def last_month(today=None):
     today = today or timezone.localdate()
-    return figures.month_shift(today.replace(day=1), -1)
+    return months.month_shift(today.replace(day=1), -1)
 
 
 def _event(report, actor, action, from_status="", to_status="", comment=""):
@@ -78,7 +78,7 @@ def _forecast_text(forecast):
 def _forecast_check(month, manager_ids, computed):
     """Last month's forecast measured against this month's actual total."""
     previous = MonthlyReport.objects.filter(
-        month=figures.month_shift(month, -1), manager_id__in=manager_ids
+        month=months.month_shift(month, -1), manager_id__in=manager_ids
     ).values_list("manager_id", "forecast_amount", "forecast")
     checks = {}
     for manager_id, amount, forecast in previous:
@@ -88,7 +88,7 @@ def _forecast_check(month, manager_ids, computed):
             continue
         actual = Decimal(computed[manager_id][0]["total"]["amount"])
         checks[manager_id] = {
-            "month": figures.month_key(month),
+            "month": months.month_key(month),
             "forecast_amount": figures._money(amount),
             "actual_amount": figures._money(actual),
             "error_pct": figures.pct(actual, amount),
@@ -132,7 +132,7 @@ def prepare_month(*, month, progress=None, manager_ids=None):
     progress(
         _("%(month)s: %(managers)d managers, %(existing)d reports exist, computing %(work)d.")
         % {
-            "month": figures.month_key(month),
+            "month": months.month_key(month),
             "managers": len(managers),
             "existing": len(existing),
             "work": len(work),
@@ -191,7 +191,7 @@ def prepare_month(*, month, progress=None, manager_ids=None):
                 _event(report, None, ReportEvent.Action.REFRESHED, report.status, report.status)
                 refreshed += 1
     summary = {
-        "month": figures.month_key(month),
+        "month": months.month_key(month),
         "managers": len(managers),
         "created": created,
         "refreshed": refreshed,

@@ -1,12 +1,12 @@
 """The monthly report workflow as one table: which step, from which states, to which, by whom.
 
-The services claim each step through ``crm.transitions.claim``; the detail
+The services claim each step through ``core.transitions.claim``; the detail
 page and the API offer exactly ``allowed(TRANSITIONS, user, report)``.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.transitions import Step
+from core.transitions import Step
 from reports import access
 from reports.models import OPEN_STATUSES, MonthlyReport
 

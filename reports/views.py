@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.access import by_role, leads_region, sees_all
-from crm.errors import DomainError
+from core import months
+from core.errors import DomainError
+from core.transitions import allowed
+from core.web import flash, form_errors_to_messages, paginate, pdf_response
+from crm.access import admin_required, by_role, leads_region, sees_all
 from crm.models import Region
-from crm.transitions import allowed
-from crm.web import admin_required, flash, form_errors_to_messages, paginate, pdf_response
 from reports import access, charts, figures, forms, pdf, selectors, services
 from reports.filters import STATUS_CHOICES
 from reports.models import MonthlyReport, ReportComment
@@ -50,7 +51,7 @@ def report_list(request):
         "month": chosen.get("month"),
         "status": chosen.get("status") or None,
         "statuses": STATUS_CHOICES,
-        "last_month": figures.month_key(services.last_month()),
+        "last_month": months.month_key(services.last_month()),
     }
     return render(request, "reports/report_list.html", context)
 
@@ -146,7 +147,7 @@ def _next_in_queue(report):
     _previous, following = selectors.review_queue(report)
     if following:
         return redirect("reports:report_detail", following)
-    return redirect("reports:region_month", figures.month_key(report.month))
+    return redirect("reports:region_month", months.month_key(report.month))
 
 
 @_acting
@@ -206,7 +207,7 @@ def _region_for(request):
 
 @login_required
 def month_redirect(request):
-    month = figures.month_key(services.last_month())
+    month = months.month_key(services.last_month())
     page = by_role(
         request.user,
         admin="reports:admin_month",
@@ -230,14 +231,14 @@ def region_month(request, month):
     month = _month_or_404(month)
     region = _region_for(request)
     if region is None:
-        return redirect("reports:admin_month", figures.month_key(month))
+        return redirect("reports:admin_month", months.month_key(month))
     data = selectors.region_month(region=region, month=month)
     context = {
         "region": region,
         "month": month,
-        "month_key": figures.month_key(month),
-        "previous_month": figures.month_key(figures.month_shift(month, -1)),
-        "next_month": figures.month_key(figures.month_shift(month, 1)),
+        "month_key": months.month_key(month),
+        "previous_month": months.month_key(months.month_shift(month, -1)),
+        "next_month": months.month_key(months.month_shift(month, 1)),
         "due_date": services.due_date_for(month),
         "today": timezone.localdate(),
         "chart_data": charts.managers_chart_data(data["rows"]),
@@ -263,11 +264,11 @@ def admin_month(request, month):
     month = _month_or_404(month)
     context = {
         "month": month,
-        "month_key": figures.month_key(month),
-        "previous_month": figures.month_key(figures.month_shift(month, -1)),
-        "next_month": figures.month_key(figures.month_shift(month, 1)),
+        "month_key": months.month_key(month),
+        "previous_month": months.month_key(months.month_shift(month, -1)),
+        "next_month": months.month_key(months.month_shift(month, 1)),
         "due_date": services.due_date_for(month),
-        "region_url": reverse("reports:region_month", args=[figures.month_key(month)]),
+        "region_url": reverse("reports:region_month", args=[months.month_key(month)]),
         **selectors.regions_month(month=month),
     }
     for row in context["regions"]:

@@ -11,7 +11,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from crm.celery import app as celery_app
+from config.celery import app as celery_app
 from tests import factories
 from tests.browser_support import chromium  # noqa: F401 - one Chromium for the whole run
 from tests.world import world, world_rows  # noqa: F401 - the walks' objects (tests/world.py)

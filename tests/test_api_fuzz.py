@@ -184,7 +184,7 @@ def token(api_user):
 
 @pytest.fixture
 def api_schema(settings, tmp_path, manager, teammate, outsider, regional_manager, token):
-    from crm.wsgi import application
+    from config.wsgi import application
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from crm.api.schema import BUSINESS_DATE_PATTERN, BUSINESS_MONTH
-from crm.business_dates import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
+from core.api.schema import BUSINESS_DATE_PATTERN, BUSINESS_MONTH
+from core.business_dates import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
 
 pytestmark = pytest.mark.django_db
 

@@ -107,7 +107,7 @@ def test_region_month_pdf_is_not_stored(client, world, regional_manager):
 def test_health_check_and_static_files_are_left_alone(rf):
     from django.http import HttpResponse
 
-    from crm.cache_headers import NoStoreMiddleware
+    from core.cache_headers import NoStoreMiddleware
 
     middleware = NoStoreMiddleware(lambda request: HttpResponse("ok"))
     for path in ("/healthz/", "/static/css/app.css"):
@@ -117,7 +117,7 @@ def test_health_check_and_static_files_are_left_alone(rf):
 def test_a_view_that_chose_its_cache_control_keeps_it(login, manager, rf):
     from django.http import HttpResponse
 
-    from crm.cache_headers import NoStoreMiddleware
+    from core.cache_headers import NoStoreMiddleware
 
     def view(request):
         response = HttpResponse("public")

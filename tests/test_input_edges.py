@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Complaint
-from crm.models import CalendarDay, Customer
+from core.models import CalendarDay
+from crm.models import Customer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,14 @@
 """One PDF answer for a page and the API: the same file name, disposition and audit row.
 
-``crm.web.pdf_response`` answers every document; each app's ``pdf`` module
-names its file once (``crm.pdf.Document``). The visit PDF was
+``core.web.pdf_response`` answers every document; each app's ``pdf`` module
+names its file once (``core.pdf.Document``). The visit PDF was
 ``visit-<id>-<date>.pdf`` on the page and ``visit-<id>.pdf`` from the API.
 """
 
 import pytest
 from django.urls import reverse
 
-from crm.models import AuditEvent
+from core.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken
 from accounts.services import token_create
 from complaints.models import ComplaintPhoto
-from crm import urls as crm_urls
+from config import urls as crm_urls
 from crm.models import SalesRecord, User
 from tests.complaints.conftest import make_complaint
 
@@ -204,7 +204,7 @@ def test_500_is_the_plain_page_without_a_traceback(settings, manager):
 
 
 def test_visit_signature_images_are_served_as_attachments(client, manager, customer):
-    from crm.demo_activity import signature_png
+    from demo.activity import signature_png
     from visits.services import visits as visit_services
 
     visit = visit_services.visit_start(actor=manager, customer=customer, special_reason="补货")

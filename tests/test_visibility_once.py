@@ -115,8 +115,8 @@ USER_ROLE = re.compile(
 PYTHON_EXCEPTIONS = {
     "crm/access.py": "the access module: the one place that asks a user's role",
     "crm/models.py": "defines the role properties and checks a customer's manager is one",
-    "crm/demo_activity.py": "demo data picks its personas by role",
-    "crm/management/commands/seed_demo.py": "demo data picks its personas by role",
+    "demo/activity.py": "demo data picks its personas by role",
+    "demo/management/commands/seed_demo.py": "demo data picks its personas by role",
 }
 # Templates still choose headings and columns by role (presentation, not who
 # may see or change: that comes from the views, which ask crm.access).

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Complaint
+from core.models import AuditEvent, CalendarDay
 from crm import services
-from crm.models import Assignment, AuditEvent, CalendarDay, Customer, Grade, Region
+from crm.models import Assignment, Customer, Grade, Region
 from tests import factories
 from visits.models import UnlicensedReport, Visit, WeeklySchedule
 from visits.services import schedules, unlicensed
@@ -146,7 +147,7 @@ def test_api_calendar_writes_call_the_calendar_services(api_login, admin_user, s
     assert api.delete(f"/api/calendar/{pk}/").status_code == 204
 
     assert [len(created), len(updated), len(deleted)] == [1, 1, 1]
-    row = AuditEvent.objects.get(action="delete", object_type="crm.CalendarDay")
+    row = AuditEvent.objects.get(action="delete", object_type="core.CalendarDay")
     assert (row.actor, row.data["fields"]["name"]) == (admin_user, "改")
 
 
@@ -341,16 +342,16 @@ def test_grade_region_and_calendar_admin_saves_and_deletes_call_the_services(
     bulk = {"action": "delete_selected", "_selected_action": [region.pk], "post": "yes"}
     assert admin_client.post(changelist, bulk).status_code == 302
 
-    day_add = reverse("admin:crm_calendarday_add")
+    day_add = reverse("admin:core_calendarday_add")
     day = {"date": "2026-12-25", "kind": CalendarDay.Kind.HOLIDAY, "name": "测试"}
     assert admin_client.post(day_add, day).status_code == 302
     pk = CalendarDay.objects.get(date=datetime.date(2026, 12, 25)).pk
-    delete = reverse("admin:crm_calendarday_delete", args=[pk])
+    delete = reverse("admin:core_calendarday_delete", args=[pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
 
     assert {name: len(made) for name, made in calls.items()} == dict.fromkeys(calls, 1)
     deleted = set(AuditEvent.objects.filter(action="delete").values_list("object_type", flat=True))
-    assert deleted == {"crm.Grade", "crm.Region", "crm.CalendarDay"}
+    assert deleted == {"crm.Grade", "crm.Region", "core.CalendarDay"}
     assert not Region.objects.filter(code="NORTH").exists()
 
 

@@ -27,8 +27,9 @@ from PIL import Image
 from accounts.services import token_create
 from complaints import services as complaint_services
 from complaints.models import ComplaintSignature
-from crm.celery import app as celery_app
-from crm.models import CalendarDay, Notification, Region, SalesImport, SalesRecord
+from config.celery import app as celery_app
+from core.models import CalendarDay, Notification
+from crm.models import Region, SalesImport, SalesRecord
 from crm.services import regrading_propose
 from reports import services as report_services
 from tests import factories

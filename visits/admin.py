@@ -8,7 +8,7 @@ write the trail; an admin form would set the status without either.
 
 from django.contrib import admin
 
-from crm.admin import KeepRecordsMixin
+from core.admin import KeepRecordsMixin
 from visits.models import (
     PriceViolation,
     PriceViolationEvent,

@@ -9,8 +9,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.business_dates import BusinessDateFilter
 from crm.access import manager_filter_choices, sees_all, works_customers
-from crm.business_dates import BusinessDateFilter
 from crm.filters import CustomerTextMixin, IdFilter, customer_text_filter
 from crm.forms import follow_region
 from crm.models import Region, User

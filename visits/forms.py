@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.business_dates import BusinessDateFormField
 from crm.access import customer_scope
-from crm.business_dates import BusinessDateFormField
 from crm.models import Customer, Grade
 from visits import images
 from visits.models import CHECKLIST, WorkLog

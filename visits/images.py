@@ -1,4 +1,4 @@
-"""The visits app's image limits over ``crm.images``; errors name the field.
+"""The visits app's image limits over ``core.images``; errors name the field.
 
 Settings ``VISITS_SIGNATURE_MAX_BYTES`` and ``VISITS_PHOTO_MAX_BYTES``
 override the limits (read at call time).
@@ -7,7 +7,7 @@ override the limits (read at call time).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from crm import images
+from core import images
 
 SIGNATURE_MAX_BYTES = images.SIGNATURE_MAX_BYTES
 PHOTO_MAX_BYTES = 8 * 1024 * 1024

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.errors import ConflictError
+from core.errors import ConflictError
+from core.uploads import GeneratedName
 from crm.models import Customer, Region
-from crm.uploads import GeneratedName
 
 User = settings.AUTH_USER_MODEL
 
@@ -432,7 +432,7 @@ class VisitEvent(models.Model):
 
 def suggestion_near_limit(today):
     """Suggestions are flagged from the working day before their limit on."""
-    from crm import workdays
+    from core import workdays
 
     return workdays.add_working_days(today, 1)
 
@@ -663,7 +663,7 @@ def status_fields(status):
 class WorkflowEvent(models.Model):
     """Append-only trail of a workflow's transitions: who, when, from, to, why.
 
-    Written by ``crm.transitions.record`` in the transaction of the change.
+    Written by ``core.transitions.record`` in the transaction of the change.
     """
 
     action = models.CharField(_("action"), max_length=30)

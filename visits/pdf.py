@@ -1,6 +1,6 @@
 """A signed visit record as a PDF, with both signatures.
 
-Rendered by the shared ``crm.pdf.render_pdf``: its URL fetcher serves only the
+Rendered by the shared ``core.pdf.render_pdf``: its URL fetcher serves only the
 product's own static and media files (the signature images are media), and
 refuses ``file://``, network URLs and paths outside those folders.
 """
@@ -8,13 +8,13 @@ refuses ``file://``, network URLs and paths outside those folders.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.errors import DomainError
-from crm.pdf import Document, render_pdf
+from core.errors import DomainError
+from core.pdf import Document, render_pdf
 from visits.models import Signature, Visit
 
 
 def visit_document(*, visit):
-    """The PDF of a locked visit as a ``crm.pdf.Document``, named by its id and its day."""
+    """The PDF of a locked visit as a ``core.pdf.Document``, named by its id and its day."""
     return Document(
         content=visit_pdf(visit=visit),
         filename=f"visit-{visit.pk}-{timezone.localtime(visit.arrived_at):%Y%m%d}.pdf",

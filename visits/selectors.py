@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from core.ordering import found_rows_order
 from crm.access import sees_all, user_scope, works_customers
 from crm.models import Customer, Grade, User
-from crm.ordering import found_rows_order
 from visits import access
 from visits.filters import VisitFilter
 from visits.models import (
@@ -102,7 +102,7 @@ def visit_list(*, user, filters=None, request=None):
 def _newest_first(user, queryset):
     if works_customers(user):
         # A manager's visits are about 2,000 of 1,000,000: sort those rather
-        # than walk the newest-first index of all visits (crm.ordering).
+        # than walk the newest-first index of all visits (core.ordering).
         return queryset.order_by(found_rows_order("arrived_at", descending=True), "-id")
     return queryset.order_by("-arrived_at", "-id")
 

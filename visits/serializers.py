@@ -8,12 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ProtectedFileField, UserNameField
+from core.business_dates import BusinessDateSerializerField
+from core.transitions import allowed
 from crm import access as crm_access
-from crm.api.fields import ProtectedFileField, UserNameField
 from crm.api.serializers import UserSummarySerializer
-from crm.business_dates import BusinessDateSerializerField
 from crm.models import Grade
-from crm.transitions import allowed
 from visits import access
 from visits.models import (
     PlannedVisit,

@@ -1,6 +1,6 @@
 """The workflows of the visits app as tables: which step, from which states, to which, by whom.
 
-The services claim each step through ``crm.transitions.claim`` (the row
+The services claim each step through ``core.transitions.claim`` (the row
 locked, who acts checked on it, the loser of a race told the state it is in
 now); the detail pages, the API's ``steps`` and the templates offer exactly
 ``allowed(TABLE, user, obj)``. What locks a visit is ``VISIT_TRANSITIONS``:
@@ -11,8 +11,8 @@ step is refused, for the services and the pages alike.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from crm.errors import ConflictError, DomainError
-from crm.transitions import Step, claim, record
+from core.errors import ConflictError, DomainError
+from core.transitions import Step, claim, record
 from visits import access
 from visits.models import (
     PriceViolation,

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.business_dates import BusinessDateSerializerField
+from core.models import CalendarDay
+from core.transitions import allowed
 from crm import access, services, workflows
 from crm.access import sees_all
-from crm.business_dates import BusinessDateSerializerField
-from crm.models import CalendarDay, Contact, Customer, Grade, Region, SalesRecord, User
-from crm.transitions import allowed
+from crm.models import Contact, Customer, Grade, Region, SalesRecord, User
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -16,27 +16,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crm import access, selectors, services, workdays
-from crm.access import sees_all
-from crm.api import serializers as s
-from crm.api.input import validated
-from crm.api.pagination import BigTablePagination
-from crm.api.parsers import FormParser, MultiPartParser
-from crm.api.schema import BUSINESS_DATE
-from crm.business_dates import (
+from core import workdays
+from core.api.input import validated
+from core.api.pagination import BigTablePagination
+from core.api.parsers import FormParser, MultiPartParser
+from core.api.schema import BUSINESS_DATE
+from core.business_dates import (
     BusinessDateSerializerField,
 )
+from core.models import CalendarDay
+from crm import access, selectors, services
+from crm.access import sees_all
+from crm.api import serializers as s
 from crm.filters import CustomerFilter, SalesFilter
-from crm.models import (
-    CalendarDay,
-    Contact,
-    Customer,
-    Grade,
-    Region,
-    SalesImport,
-    SalesRecord,
-    User,
-)
+from crm.models import Contact, Customer, Grade, Region, SalesImport, SalesRecord, User
 from crm.sales_import import LISTED_ERRORS, SalesImportError, sales_import_for_user
 
 

@@ -19,7 +19,7 @@ GRADES = [
 
 
 def seed(apps, schema_editor):
-    from crm.official_calendar import exceptions_for_year
+    from core.official_calendar import exceptions_for_year
 
     Grade = apps.get_model("crm", "Grade")
     CalendarDay = apps.get_model("crm", "CalendarDay")

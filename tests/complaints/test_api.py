@@ -232,7 +232,7 @@ def test_two_regional_managers_approve_at_once_one_wins(
     manager, customer, regional_manager, region
 ):
     from complaints import services
-    from crm.errors import ConflictError
+    from core.errors import ConflictError
 
     deputy = factories.RegionalManagerFactory(username="deputy", region=region)
     complaint = make_complaint(manager, customer, regional_manager, stage="submitted")

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import Complaint
-from crm.models import Notification
+from core.models import Notification
 from tests import factories
 from tests.complaints.conftest import make_complaint
 

@@ -14,7 +14,7 @@ from complaints.models import (
     ComplaintSettings,
     ComplaintSignature,
 )
-from crm.errors import ConflictError
+from core.errors import ConflictError
 from tests import factories
 from tests.complaints.conftest import STEPS, photo_upload, signature
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.transitions import TRANSITIONS
-from crm.transitions import allowed
+from core.transitions import allowed
 from tests.complaints.conftest import photo_upload, signature
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from crm.models import CalendarDay, Grade, User
+from core.models import CalendarDay
+from crm.models import Grade, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db

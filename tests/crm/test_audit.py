@@ -5,8 +5,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import AuditEvent
 from crm import services
-from crm.models import AuditEvent, Grade
+from crm.models import Grade
 from tests import factories
 
 pytestmark = pytest.mark.django_db

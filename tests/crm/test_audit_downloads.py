@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from crm.models import AuditEvent
+from core.models import AuditEvent
 from reports import services as report_services
 from tests.world import module_world
 

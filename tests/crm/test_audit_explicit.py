@@ -2,15 +2,15 @@
 
 Before, a ``post_save`` receiver wrote a "transition" audit row for any saved
 ``VisitEvent``/``ComplaintEvent``/``ReportEvent``, finding the object from the
-event's first foreign key. Now ``crm.transitions.record`` writes the event row
+event's first foreign key. Now ``core.transitions.record`` writes the event row
 and its audit entry together; a bare insert of an event row writes nothing else.
 """
 
 import pytest
 
 from complaints.models import ComplaintEvent
-from crm.models import AuditEvent
-from crm.transitions import record
+from core.models import AuditEvent
+from core.transitions import record
 from reports import services as report_services
 from reports.models import ReportEvent
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.conf import settings
 
-from crm import health
+from config import health
 
 COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
 
@@ -37,8 +37,8 @@ def test_compose_runs_web_worker_and_a_single_beat_on_postgres_and_redis():
     assert services["redis"]["image"].startswith("redis:")
     assert "migrate" in services["web"]["command"]
     assert "gunicorn" in services["web"]["command"]
-    assert "celery -A crm worker" in services["worker"]["command"]
-    assert "celery -A crm beat" in services["beat"]["command"]
+    assert "celery -A config worker" in services["worker"]["command"]
+    assert "celery -A config beat" in services["beat"]["command"]
     assert services["beat"]["deploy"]["replicas"] == 1
     assert "/healthz/" in " ".join(services["web"]["healthcheck"]["test"])
     for name in ("db", "redis", "web", "worker"):

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from crm import notifications
-from crm.models import AuditEvent, Notification
-from crm.tasks import EMAIL_RETRIES
+from core import notifications
+from core.models import AuditEvent, Notification
+from core.tasks import EMAIL_RETRIES
 from tests import factories
 from tests.visits.conftest import make_visit
 from visits.models import PriceViolation
@@ -106,10 +106,10 @@ def test_an_e_mail_that_never_leaves_is_shown_to_admins(
     assert notification.emailed_at is None
     # The audit trail says so, and the admin's notification list finds it.
     event = AuditEvent.objects.get(action="email_failed")
-    assert (event.object_type, event.object_id) == ("crm.Notification", str(notification.pk))
+    assert (event.object_type, event.object_id) == ("core.Notification", str(notification.pk))
     assert event.data["attempts"] == EMAIL_RETRIES + 1
     client.force_login(admin_user)
-    page = client.get(reverse("admin:crm_notification_changelist"), {"email_status": "failed"})
+    page = client.get(reverse("admin:core_notification_changelist"), {"email_status": "failed"})
     assert "报告待审" in page.text
     audit_page = client.get(reverse("audit_list"))
     assert audit_page.status_code == 200
@@ -128,7 +128,7 @@ def test_a_failure_in_a_batch_is_retried_alone(
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.notify_many(items) == 2
     flaky(1)  # the batch's first e-mail fails once
-    from crm.tasks import send_notification_emails
+    from core.tasks import send_notification_emails
 
     send_notification_emails.delay(queued)
     assert sorted(m.subject for m in mail.outbox) == ["回访 1", "回访 2"]

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.errors import DomainError
 from crm import services
-from crm.errors import DomainError
 from crm.models import Customer, Grade, GradeChange, RegradingRun
 from tests import factories
 

@@ -13,8 +13,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from core.models import AuditEvent
 from crm import services
-from crm.models import AuditEvent, Customer, NetworkStatusChange
+from crm.models import Customer, NetworkStatusChange
 from tests import factories
 
 pytestmark = pytest.mark.django_db

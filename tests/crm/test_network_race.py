@@ -9,8 +9,8 @@ import datetime
 
 import pytest
 
+from core.errors import ConflictError
 from crm import services
-from crm.errors import ConflictError
 from crm.models import Customer
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture

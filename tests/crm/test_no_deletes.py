@@ -12,8 +12,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from crm import audit
-from crm.models import AuditEvent, CalendarDay, Grade, Notification, Region, SalesImport
+from core import audit
+from core.models import AuditEvent, CalendarDay, Notification
+from crm.models import Grade, Region, SalesImport
 from tests import factories
 from visits.models import UnlicensedReport, WeeklySchedule, WorkLog
 from visits.services import schedules, unlicensed, work_logs
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 CONFIGURATION = {
     "crm.Region",
     "crm.Grade",
-    "crm.CalendarDay",
+    "core.CalendarDay",
     # Django's and the libraries' own: permission groups, lockout entries
     # (deleting one unlocks a user), API tokens (deleting one revokes it).
     "auth.Group",
@@ -165,9 +166,9 @@ def test_configuration_deletes_leave_an_audit_row(api_login, client, admin_user)
     assert api.delete(f"/api/regions/{region.pk}/").status_code == 204
     assert api.delete(f"/api/grades/{grade.pk}/").status_code == 204
     events = {e.object_type: e for e in AuditEvent.objects.filter(action="delete")}
-    assert set(events) == {"crm.CalendarDay", "crm.Region", "crm.Grade"}
-    assert events["crm.CalendarDay"].actor == admin_user
-    assert events["crm.CalendarDay"].data["fields"]["name"] == "测试假日"
+    assert set(events) == {"core.CalendarDay", "crm.Region", "crm.Grade"}
+    assert events["core.CalendarDay"].actor == admin_user
+    assert events["core.CalendarDay"].data["fields"]["name"] == "测试假日"
     assert events["crm.Region"].data["fields"]["code"] == "NORTH"
 
 
@@ -180,11 +181,11 @@ def test_calendar_day_deleted_in_the_browser_and_the_admin_is_audited(client, ad
     )
     client.force_login(admin_user)
     assert client.post(reverse("calendar_day_delete", args=[first.pk])).status_code == 302
-    url = reverse("admin:crm_calendarday_delete", args=[second.pk])
+    url = reverse("admin:core_calendarday_delete", args=[second.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not CalendarDay.objects.filter(pk__in=[first.pk, second.pk]).exists()
     summaries = set(
-        AuditEvent.objects.filter(action="delete", object_type="crm.CalendarDay").values_list(
+        AuditEvent.objects.filter(action="delete", object_type="core.CalendarDay").values_list(
             "object_id", flat=True
         )
     )
@@ -204,7 +205,7 @@ def test_notifications_are_listed_read_only_and_filter_by_email_status(client, a
         user=admin_user, key="k", title="未发出", email_status=Notification.EmailStatus.FAILED
     )
     client.force_login(admin_user)
-    url = reverse("admin:crm_notification_changelist")
+    url = reverse("admin:core_notification_changelist")
     page = client.get(url, {"email_status": "failed"})
     assert page.status_code == 200
     assert "未发出" in page.text

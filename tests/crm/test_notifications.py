@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
-from crm import notifications
-from crm.models import Notification
+from core import notifications
+from core.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 
-from crm import pagination
+from core import pagination
+from core.pagination import EstimatedCountPaginator, KeysFirstPaginator
 from crm.models import Customer
-from crm.pagination import EstimatedCountPaginator, KeysFirstPaginator
 from tests import factories
 
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from PIL import Image, ImageDraw
 
-from crm import pdf
-from crm.images import checked_photo, checked_signature
+from core import pdf
+from core.images import checked_photo, checked_signature
 
 
 def _png_data_url(blank=False, size=(300, 120), fmt="PNG"):
@@ -156,7 +156,7 @@ def test_web_and_celery_workers_warm_up_as_they_start(monkeypatch):
     import importlib.util
     from pathlib import Path
 
-    from crm import celery as celery_app
+    from config import celery as celery_app
 
     calls = []
     monkeypatch.setattr(pdf, "warm_up", lambda: calls.append("warm") or 0.1)

@@ -13,10 +13,11 @@ import pytest
 from django.db import connections
 from django.utils import translation
 
+from core.errors import ConflictError
+from core.models import AuditEvent
+from core.transitions import allowed
 from crm import services, workflows
-from crm.errors import ConflictError
-from crm.models import AuditEvent, GradeChange, RegradingRun, RegradingRunEvent
-from crm.transitions import allowed
+from crm.models import GradeChange, RegradingRun, RegradingRunEvent
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.crm.test_grading import buy

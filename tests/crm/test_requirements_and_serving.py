@@ -85,7 +85,7 @@ def test_the_config_holds_gunicorn_settings(monkeypatch):
     }
     # Each name is a setting gunicorn knows (a misspelt one would be ignored silently).
     assert set(values) <= set(Config().settings)
-    assert values["wsgi_app"] == "crm.wsgi:application"
+    assert values["wsgi_app"] == "config.wsgi:application"
     assert (values["bind"], values["workers"], values["timeout"]) == ("0.0.0.0:8000", 3, 60)
     assert values["accesslog"] == "-"
 

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.models import Notification
 from crm import services, tasks
-from crm.models import Notification, SalesImport, SalesRecord
+from crm.models import SalesImport, SalesRecord
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from complaints.models import Complaint
-from crm import scale_data
 from crm.models import Customer, Region, SalesRecord, User
+from demo import scale_data
 from reports.models import MonthlyReport
 from visits.models import Visit
 

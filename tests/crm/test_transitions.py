@@ -1,12 +1,12 @@
-"""The one transition mechanism (``crm.transitions``), on the monthly report workflow."""
+"""The one transition mechanism (``core.transitions``), on the monthly report workflow."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 
-from crm.errors import ConflictError
-from crm.transitions import Step, allowed, claim, record
+from core.errors import ConflictError
+from core.transitions import Step, allowed, claim, record
 from reports import services
 from reports.models import MonthlyReport, ReportEvent
 from reports.transitions import TRANSITIONS

@@ -154,7 +154,7 @@ class TestNavigation:
             assert label in page, label
 
     def test_unread_notifications_are_counted(self, login, manager):
-        from crm.notifications import notify
+        from core.notifications import notify
 
         notify(user=manager, key="a", title="第一条")
         notify(user=manager, key="b", title="第二条")

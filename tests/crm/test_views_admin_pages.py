@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from crm.models import CalendarDay, Grade, GradeChange, RegradingRun, SalesRecord
-from crm.notifications import notify
+from core.models import CalendarDay
+from core.notifications import notify
+from crm.models import Grade, GradeChange, RegradingRun, SalesRecord
 from tests import factories
 
 pytestmark = pytest.mark.django_db

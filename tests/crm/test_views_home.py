@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.notifications import notify
 from crm import services
-from crm.notifications import notify
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,12 @@
-"""The browser views' glue (crm.web): role decorators, service errors on forms."""
+"""The browser views' glue (core.web): role decorators, service errors on forms."""
 
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from crm.errors import DomainError
-from crm.web import apply
+from core.errors import DomainError
+from core.web import apply
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from crm import services, workdays
-from crm.models import CalendarDay
+from core import workdays
+from core.models import CalendarDay
+from crm import services
 
 D = datetime.date
 

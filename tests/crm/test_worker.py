@@ -15,8 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from crm.celery import app as celery_app
-from crm.models import CalendarDay
+from config.celery import app as celery_app
+from core.models import CalendarDay
 from crm.tasks import calendar_import_year
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -35,14 +35,18 @@ def _database_url():
 @pytest.fixture
 def worker():
     queue = f"test-worker-{os.getpid()}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "crm.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "crm",
+            "config",
             "worker",
             "-Q",
             queue,

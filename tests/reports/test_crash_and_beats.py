@@ -27,8 +27,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count
 
-from crm.celery import app as celery_app
-from crm.models import Notification, SalesRecord
+from config.celery import app as celery_app
+from core.models import Notification
+from crm.models import SalesRecord
 from reports.models import MonthlyReport
 from reports.tasks import prepare_monthly_reports
 from tests import factories
@@ -44,7 +45,7 @@ def _start_worker(queue):
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
     }
     return subprocess.Popen(
@@ -53,7 +54,7 @@ def _start_worker(queue):
             "-m",
             "celery",
             "-A",
-            "crm",
+            "config",
             "worker",
             "-Q",
             queue,
@@ -143,8 +144,8 @@ def test_killed_worker_loses_nothing_and_repeats_nothing(seeded):  # noqa: F811
 CREATED = [
     "reports.MonthlyReport",
     "reports.ReportEvent",
-    "crm.Notification",
-    "crm.CalendarDay",
+    "core.Notification",
+    "core.CalendarDay",
     "visits.WeeklySchedule",
     "visits.PlannedVisit",
     "complaints.ComplaintEvent",

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from core import months
 from reports import figures
 from tests import factories
 from tests.reports.conftest import SEPTEMBER, sale
@@ -143,4 +144,4 @@ def test_summarize_adds_managers_figures(dataset, teammate):
     ],
 )
 def test_month_shift(month, shift, expected):
-    assert figures.month_shift(month, shift) == expected
+    assert months.month_shift(month, shift) == expected

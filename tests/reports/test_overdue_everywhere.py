@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from crm.models import Notification
+from core.models import Notification
 from reports import selectors, services
 from reports.models import MonthlyReport
 from tests.reports.conftest import SEPTEMBER, sale

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from crm import pdf as crm_pdf
+from core import pdf as crm_pdf
 from reports import pdf, services
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_the_fetcher_refuses_files_and_network():
 
 
 def test_a_draft_has_no_pdf(report):
-    from crm.errors import ConflictError
+    from core.errors import ConflictError
 
     with pytest.raises(ConflictError):
         pdf.report_pdf(report)

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from crm.models import Notification, User
+from core.models import Notification
+from crm.models import User
 from reports import services, tasks
 from reports.models import MonthlyReport, ReportEvent
 from tests import factories

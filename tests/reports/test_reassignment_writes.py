@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from crm.models import Notification
+from core.models import Notification
 from reports import services
 from reports.models import MonthlyReport, ReportEvent
 

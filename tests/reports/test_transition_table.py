@@ -4,7 +4,7 @@ accepts = the steps ``reports.transitions`` allows (one table, asked by all)."""
 import pytest
 from django.db import transaction
 
-from crm.transitions import allowed
+from core.transitions import allowed
 from reports import services
 from reports.models import MonthlyReport
 from reports.transitions import TRANSITIONS

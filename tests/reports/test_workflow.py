@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from crm.errors import ConflictError, DomainError
-from crm.models import Notification
+from core.errors import ConflictError, DomainError
+from core.models import Notification
 from reports import services
 from reports.models import MonthlyReport, ReportComment, ReportEvent
 from tests import factories

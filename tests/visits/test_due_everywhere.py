@@ -14,7 +14,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from crm.models import Notification
+from core.models import Notification
 from tests import factories
 from tests.visits.conftest import make_visit
 from visits.models import Suggestion, Visit

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Notification
 from crm import services as crm_services
-from crm.models import Notification
 from tests import factories
 from tests.visits.conftest import data_url, make_visit
 from visits.models import (

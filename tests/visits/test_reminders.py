@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from crm.models import Notification
+from core.models import Notification
 from tests import factories
 from tests.visits.conftest import make_visit
 from visits import tasks

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core import mail
 
-from crm import workdays
-from crm.models import Customer, Notification
+from core import workdays
+from core.models import Notification
+from crm.models import Customer
 from tests import factories
 from tests.visits.conftest import completed_visit
 from visits.models import ScheduleChange, WeeklySchedule

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from crm.pdf import RefusedURL, url_fetcher
+from core.pdf import RefusedURL, url_fetcher
 from tests import factories
 from tests.visits.conftest import data_url, make_visit, png_bytes
 from visits.models import Signature, Visit, VisitEvent, VisitLocked

@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from crm.models import AuditEvent
+from core.models import AuditEvent
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.races import fire_at_once, statuses

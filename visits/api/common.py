@@ -1,6 +1,6 @@
 """Helpers shared by the API views of every visits aggregate (the list filters are
-``visits.filters``; a request body is checked by ``crm.api.input.validated``)."""
+``visits.filters``; a request body is checked by ``core.api.input.validated``)."""
 
-from crm.api.parsers import FormParser, JSONParser, MultiPartParser
+from core.api.parsers import FormParser, JSONParser, MultiPartParser
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]

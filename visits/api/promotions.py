@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from core.api.input import validated
 from crm.access import works_customers
-from crm.api.input import validated
 from visits import selectors
 from visits import serializers as s
 from visits.api.common import PARSERS

@@ -7,9 +7,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.input import validated
+from core.api.schema import BUSINESS_DATE, error
 from crm.access import sees_all, works_customers
-from crm.api.input import validated
-from crm.api.schema import BUSINESS_DATE, error
 from crm.models import Region
 from visits import access, selectors
 from visits import serializers as s

@@ -6,7 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.api.input import validated
+from core.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
 from visits.filters import ViolationFilter

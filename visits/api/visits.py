@@ -6,9 +6,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.api.input import validated
-from crm.api.pagination import KeysFirstPagination
-from crm.web import pdf_response
+from core.api.input import validated
+from core.api.pagination import KeysFirstPagination
+from core.web import pdf_response
 from visits import access, selectors
 from visits import serializers as s
 from visits.api.common import PARSERS

@@ -6,8 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.input import validated
 from crm.access import works_customers
-from crm.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
 from visits.filters import WorkLogFilter

@@ -5,9 +5,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm import workdays
+from core import workdays
+from core.notifications import notify_many
 from crm.models import User
-from crm.notifications import notify_many
 from visits import selectors
 from visits.services.common import _url
 
@@ -25,7 +25,7 @@ def reminders_send(*, day=None):
     Nothing is sent on a day off; what fell due shows as overdue the next
     working day. Returns the number of notifications sent.
     """
-    from crm.models import Notification
+    from core.models import Notification
 
     day = day or timezone.localdate()
     if not workdays.is_working_day(day):

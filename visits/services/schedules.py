@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm import workdays
+from core import workdays
+from core.errors import DomainError, check_length
+from core.notifications import notify
 from crm.access import works_customers
-from crm.errors import DomainError, check_length
 from crm.models import Customer, User
-from crm.notifications import notify
 from visits import access, selectors
 from visits.models import (
     PlannedVisit,

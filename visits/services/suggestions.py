@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm import workdays
-from crm.errors import check_length
-from crm.transitions import record
+from core import workdays
+from core.errors import check_length
+from core.transitions import record
 from visits import access
 from visits.models import (
     Suggestion,

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import check_length
+from core.notifications import notify
 from crm.access import works_in_region
-from crm.errors import check_length
-from crm.notifications import notify
 from visits import access, images
 from visits.models import (
     UnlicensedReport,

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import check_length
 from crm import services as crm_services
-from crm.errors import check_length
 from crm.models import Customer, Grade, GradeChange
 from visits import access
 from visits.models import (

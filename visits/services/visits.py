@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ConflictError, check_length
+from core.notifications import notify
+from core.transitions import record
 from crm.access import works_customers
-from crm.errors import ConflictError, check_length
 from crm.models import Customer
-from crm.notifications import notify
-from crm.transitions import record
 from visits import access, images
 from visits.models import (
     CHECKLIST,
@@ -44,7 +44,7 @@ VISIT_CONTENT_FIELDS = (
 
 
 def _event(visit, actor, action, from_status="", to_status="", comment=""):
-    # crm.transitions.record writes the event row and its audit entry.
+    # core.transitions.record writes the event row and its audit entry.
     return record(
         VisitEvent,
         visit,

@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ConflictError
+from core.notifications import notify
 from crm.access import works_customers
-from crm.errors import ConflictError
-from crm.notifications import notify
 from visits import access
 from visits.models import (
     WorkLog,

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm import business_dates
-from crm.models import CalendarDay
+from core import business_dates
+from core.models import CalendarDay
 from visits import selectors
 
 ROWS_PER_PAGE = 30

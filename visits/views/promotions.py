@@ -6,14 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from crm.web import (
-    apply,
-    file_response,
-    list_filter,
-    login_or_token_required,
-    manager_required,
-    paginate,
-)
+from core.web import apply, file_response, list_filter, login_or_token_required, paginate
+from crm.access import manager_required
 from visits import access, forms, selectors
 from visits.filters import PromotionFilter
 from visits.models import (

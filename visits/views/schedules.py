@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import workdays
+from core import workdays
+from core.transitions import allowed
+from core.web import apply, flash, form_errors_to_messages
 from crm.access import (
+    manager_required,
     sees_all,
+    supervisor_required,
     works_customers,
 )
 from crm.models import Region
-from crm.transitions import allowed
-from crm.web import apply, flash, form_errors_to_messages, manager_required, supervisor_required
 from visits import access, forms, selectors
 from visits.models import (
     PlannedVisit,

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.web import flash, form_errors_to_messages, paginate, safe_next
 from crm.access import (
     works_customers,
 )
-from crm.web import flash, form_errors_to_messages, paginate, safe_next
 from visits import access, forms, selectors
 from visits.filters import SuggestionFilter
 from visits.models import (

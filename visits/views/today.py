@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from crm.web import manager_required
+from crm.access import manager_required
 from visits import selectors
 
 

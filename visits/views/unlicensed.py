@@ -8,11 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.access import (
-    works_in_region,
-)
-from crm.transitions import allowed
-from crm.web import (
+from core.transitions import allowed
+from core.web import (
     apply,
     chosen,
     file_response,
@@ -21,6 +18,9 @@ from crm.web import (
     list_filter,
     login_or_token_required,
     paginate,
+)
+from crm.access import (
+    works_in_region,
 )
 from visits import access, forms, selectors
 from visits.filters import UnlicensedFilter

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.transitions import allowed
+from core.web import apply, chosen, list_filter, paginate
 from crm.models import GradeChange
-from crm.transitions import allowed
-from crm.web import apply, chosen, list_filter, paginate
 from visits import access, forms, selectors
 from visits.filters import ViolationFilter
 from visits.models import (

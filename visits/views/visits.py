@@ -9,21 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.access import (
-    by_role,
-)
-from crm.pagination import KeysFirstPaginator
-from crm.transitions import allowed
-from crm.web import (
+from core.pagination import KeysFirstPaginator
+from core.transitions import allowed
+from core.web import (
     apply,
     file_response,
     flash,
     form_errors_to_messages,
     login_or_token_required,
-    manager_required,
     paginate,
     pdf_response,
     safe_next,
+)
+from crm.access import (
+    by_role,
+    manager_required,
 )
 from visits import access, forms, selectors
 from visits.models import (

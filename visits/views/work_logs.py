@@ -10,16 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm import business_dates
-from crm.web import (
-    apply,
-    chosen,
-    flash,
-    form_errors_to_messages,
-    list_filter,
-    manager_required,
-    paginate,
-)
+from core import business_dates
+from core.web import apply, chosen, flash, form_errors_to_messages, list_filter, paginate
+from crm.access import manager_required
 from visits import access, forms, selectors
 from visits.filters import WorkLogFilter
 from visits.models import (

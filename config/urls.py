@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from config import api_docs as docs
+from config.health import health
+
+urlpatterns = [
+    path("healthz/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", docs.schema, name="api_schema"),
+    path("api/docs/", docs.swagger, name="api_docs"),
+    path("api/redoc/", docs.redoc, name="api_redoc"),
+    path("api/", include("config.api_urls")),
+    path("api/", include("complaints.api_urls")),
+    path("api/", include("reports.api_urls")),
+    path("visits/", include("visits.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("accounts.urls")),
+    path("", include("home.urls")),
+    path("", include("crm.urls")),
+]
+
+# JSON under /api/, the product's pages elsewhere (config/error_pages.py).
+handler400 = "config.error_pages.bad_request"
+handler403 = "config.error_pages.permission_denied"
+handler404 = "config.error_pages.page_not_found"
+handler500 = "config.error_pages.server_error"
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,0 +1,77 @@
+"""Django admin of the shared records: the audit trail, notifications and login logs.
+
+All of them are kept: nothing here can be changed or deleted.
+"""
+
+import axes.admin as axes_admin  # imported first: it registers axes' own admin classes
+from axes.models import AccessFailureLog, AccessLog
+from django.contrib import admin
+
+from core.models import AuditEvent, Notification
+
+
+class KeepRecordsMixin:
+    """No delete button, no "delete selected" action, and the delete page answers 403."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "summary", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["username", "summary", "object_id"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(KeepRecordsMixin, admin.ModelAdmin):
+    """Read-only; filtered by e-mail status it lists the e-mails that never left."""
+
+    list_display = ["created_at", "user", "title", "email_status", "email_attempts", "email_error"]
+    list_filter = ["email_status"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "title"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The login logs of django-axes are records of who signed in from where: kept,
+# like the audit trail. Lockout entries (AccessAttempt) stay deletable, since
+# deleting one is how a locked-out user is let in again.
+
+
+class KeptAccessLogAdmin(axes_admin.AccessLogAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class KeptAccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin_class in (
+    (AccessLog, KeptAccessLogAdmin),
+    (AccessFailureLog, KeptAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)

@@ -1,0 +1,45 @@
+"""Serializer fields shared by the apps' APIs."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+
+class UserNameField(serializers.CharField):
+    """A user's display name, from a relation; null when the relation is empty.
+
+    ``CharField(source="decided_by.__str__")`` printed "<method-wrapper '__str__'
+    of NoneType object ...>" for a violation nobody had decided yet: DRF walks the
+    source through the None and stringifies the bound method it finds. Taking the
+    user itself as the source lets the serializer see the None.
+    """
+
+    def __init__(self, *, nullable=True, **kwargs):
+        super().__init__(read_only=True, allow_null=nullable, **kwargs)
+
+    def to_representation(self, value):
+        return str(value)
+
+
+class ProtectedFileField(serializers.FileField):
+    """A stored image as a link to the route that checks access and serves it.
+
+    Media files are not served in production (config.urls serves ``/media/`` only
+    with DEBUG), and must not be: a signature is no one else's business. The
+    browser pages link to views that first check the user may see the object;
+    the API links to the same ones. Null when nothing is stored.
+
+    ``url_args(instance)`` gives the route's arguments for the model instance
+    the file belongs to.
+    """
+
+    def __init__(self, *, url_name, url_args, **kwargs):
+        self.url_name = url_name
+        self.url_args = url_args
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = reverse(self.url_name, args=self.url_args(value.instance))
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

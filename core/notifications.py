@@ -1,0 +1,159 @@
+"""Notifying users in the app and by e-mail, once per (user, key)."""
+
+import re
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core import audit
+from core.models import AuditEvent, Notification
+
+# Line breaks, tabs and other control characters, in runs.
+_NOT_ONE_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text):
+    """``text`` fit for an e-mail header: each run of whitespace or control characters is a space.
+
+    Titles are built from what users typed (a customer's name). A CR/LF in a
+    subject would start a header of its own (``Bcc: …``); Django refuses it
+    with BadHeaderError and the e-mail never left.
+    """
+    return _NOT_ONE_LINE.sub(" ", str(text)).strip()
+
+
+def notify(*, user, key, title, body="", url=""):
+    """Create the notification unless (user, key) exists; e-mail it after commit.
+
+    Returns the new notification, or None when it was already there.
+    """
+    try:
+        with transaction.atomic():
+            # Keys, titles and links are written by the code (a title quotes a
+            # customer's name): cut to their columns, never refusing the event.
+            notification = Notification.objects.create(
+                user=user,
+                key=key[:200],
+                title=one_line(title)[:200],
+                body=body,
+                url=url[:300],
+                email_status=Notification.EmailStatus.QUEUED if user.email else "",
+            )
+    except IntegrityError:
+        return None
+    if user.email:
+        transaction.on_commit(lambda: _send_email(notification.pk))
+    return notification
+
+
+def notify_many(items, *, batch_size=1000):
+    """Notify many at once: ``items`` are (user, key, title, body, url).
+
+    The same rule as ``notify`` - one per (user, key) - kept by the database
+    in a few bulk statements instead of one transaction per item, for the
+    daily jobs. E-mails are queued after commit in chunks. Returns the number
+    of notifications created.
+    """
+    wanted = {}
+    for user, key, title, body, url in items:
+        # Cut to the columns as in ``notify``: written by the code, not typed.
+        wanted.setdefault((user.pk, key[:200]), (user, one_line(title)[:200], body, url[:300]))
+    if not wanted:
+        return 0
+    user_ids = {user_id for user_id, _key in wanted}
+    existing = set(
+        Notification.objects.filter(
+            user_id__in=user_ids, key__in={key for _user_id, key in wanted}
+        ).values_list("user_id", "key")
+    )
+    new = [
+        Notification(
+            user=user,
+            key=key,
+            title=title,
+            body=body,
+            url=url,
+            email_status=Notification.EmailStatus.QUEUED if user.email else "",
+        )
+        for (user_id, key), (user, title, body, url) in wanted.items()
+        if (user_id, key) not in existing
+    ]
+    if not new:
+        return 0
+    with transaction.atomic():
+        Notification.objects.bulk_create(new, batch_size=batch_size, ignore_conflicts=True)
+    to_email = [n for n in new if n.user.email]
+    if to_email:
+        created_ids = list(
+            Notification.objects.filter(
+                user_id__in={n.user_id for n in to_email},
+                key__in={n.key for n in to_email},
+                emailed_at__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _send_emails(created_ids))
+    return len(new)
+
+
+def _send_emails(notification_ids, chunk=200):
+    from core.tasks import send_notification_emails
+
+    for start in range(0, len(notification_ids), chunk):
+        send_notification_emails.delay(notification_ids[start : start + chunk])
+
+
+def _send_email(notification_id):
+    from core.tasks import send_notification_email
+
+    send_notification_email.delay(notification_id)
+
+
+def send_email(*, notification_id, final=True):
+    """Send one notification's e-mail, once: the row is claimed before sending.
+
+    A failure is written on the row and raised, for the task to retry; when
+    ``final`` (no retry follows) the row says "failed" and the audit trail
+    gets an "e-mail not sent" event, where admins look.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1
+    )
+    if claimed != 1:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
+    try:
+        send_mail(one_line(notification.title), body, None, [notification.user.email])
+    except Exception as exc:
+        error = one_line(f"{type(exc).__name__}: {exc}")[:500]
+        status = Notification.EmailStatus.FAILED if final else Notification.EmailStatus.RETRYING
+        # Release the claim so a retry (or an admin) can send it again.
+        Notification.objects.filter(pk=notification_id).update(
+            emailed_at=None, email_status=status, email_error=error
+        )
+        if final:
+            audit.record(
+                AuditEvent.Action.EMAIL_FAILED,
+                obj=notification,
+                username=notification.user.get_username(),
+                summary=f"{notification.user.get_username()}: {notification.title}",
+                error=error,
+                attempts=notification.email_attempts,
+            )
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        email_status=Notification.EmailStatus.SENT, email_error=""
+    )
+    return True
+
+
+def mark_read(*, user, notification_ids=None):
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=notification_ids)
+    return queryset.update(read_at=timezone.now())
