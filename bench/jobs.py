@@ -30,10 +30,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core import workdays
-from core.models import Notification
-from crm.models import Customer, SalesRecord, User
-from demo import scale_data
+from core import workdays  # noqa: E402
+from core.models import Notification  # noqa: E402
+from crm.models import Customer, SalesRecord, User  # noqa: E402
+from demo import scale_data  # noqa: E402
 
 IMPORT_ROWS = 10000
 

@@ -12,7 +12,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from complaints import access, selectors, services
 from complaints.filters import ComplaintFilter
@@ -289,7 +288,3 @@ class ComplaintViewSet(
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         return pdf_response(complaint_document(self.get_object()))
-
-
-router = SimpleRouter()
-router.register("complaints", ComplaintViewSet, basename="complaint")

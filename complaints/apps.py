@@ -2,12 +2,32 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _customer_complaints(user, customer):
+    from complaints.selectors import complaints_for_customer
+
+    return complaints_for_customer(user, customer, limit=5)
+
+
 class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "complaints"
     verbose_name = _("Quality complaints")
 
     def ready(self):
+        from complaints.selectors import month_opinions
+        from crm import opinions
+        from crm.panels import Panel
+        from crm.panels import register as register_panel
+
+        opinions.register("complaint", month_opinions)
+        register_panel(
+            Panel(
+                "complaints",
+                "complaints/_customer_complaints.html",
+                rows=_customer_complaints,
+                order=20,
+            )
+        )
         from crm.navigation import (
             ADMIN,
             ADMINISTRATION,

@@ -1,13 +1,12 @@
 """Reads of the complaints app: each applies the user's scope first, then filters,
 and loads related rows so a page costs the same few queries whatever its size."""
 
-import datetime
-
 from django.db.models import Prefetch
 
 from complaints.access import complaint_scope
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ComplaintEvent
+from core import months
 from crm.access import leads_region
 
 
@@ -59,36 +58,30 @@ def complaints_for_customer(user, customer, *, limit=20):
     return list(_base(user).filter(customer=customer).order_by("-created_at", "-pk")[:limit])
 
 
-def quality_opinions(manager, month_start):
-    """Customers' opinions on goods quality and service for section c) of the monthly report.
+def month_opinions(month, manager_ids):
+    """Section c) of the monthly report: the complaints reported in ``month`` by the
+    customers each manager manages, as ``(manager_id, item)`` (``crm.opinions``).
 
-    The complaints reported in the month of ``month_start`` by customers that
-    ``manager`` manages, oldest first, as dicts with ``date``,
-    ``customer_name``, ``product``, ``problem`` and ``result`` (the result fed
-    back, or the state the form is in while it is still open).
+    The item's ``result`` is the result fed back, or the state the form is in
+    while it is still open.
     """
-    start = month_start.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
     rows = (
         Complaint.objects.filter(
-            customer__manager=manager, reported_on__gte=start, reported_on__lt=end
+            customer__manager_id__in=manager_ids,
+            reported_on__gte=months.month_start(month),
+            reported_on__lt=months.month_shift(month, 1),
         )
         .select_related("customer")
         .order_by("reported_on", "pk")
     )
-    return [
-        {
-            "complaint_id": complaint.pk,
-            "number": complaint.number,
-            "date": complaint.reported_on,
-            "customer": complaint.customer.name,
-            "customer_name": complaint.customer.name,
-            "kind": complaint.get_kind_display(),
-            "product": complaint.product,
-            "problem": complaint.problem,
-            "cause": complaint.cause,
-            "status": complaint.status,
-            "result": complaint.result or str(complaint.get_status_display()),
-        }
-        for complaint in rows
-    ]
+    for complaint in rows:
+        yield (
+            complaint.customer.manager_id,
+            {
+                "kind": "complaint",
+                "date": str(complaint.reported_on),
+                "customer": complaint.customer.name,
+                "text": " · ".join(part for part in (complaint.product, complaint.problem) if part),
+                "result": complaint.result or str(complaint.get_status_display()),
+            },
+        )

@@ -1,25 +1,45 @@
-from django.urls import include, path
+"""The API's one router: every app's endpoints under /api/."""
+
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenLoginView, TokenLogoutAllView, TokenLogoutView
-from crm.api import views
-from visits import api as visits_api
+from complaints.api import ComplaintViewSet
+from crm.api import views as crm_api
+from reports.api import ReportViewSet
+from visits.api import promotions, schedules, suggestions, unlicensed, violations, work_logs
+from visits.api import visits as visit_api
+from visits.api.today import TodayView
 
+# One address per object: no ".json" twins of every route.
 router = DefaultRouter()
-router.register("customers", views.CustomerViewSet, basename="customer")
-router.register("grades", views.GradeViewSet, basename="grade")
-router.register("regions", views.RegionViewSet, basename="region")
-router.register("users", views.UserViewSet, basename="user")
-router.register("sales", views.SalesViewSet, basename="sales")
-router.register("calendar", views.CalendarViewSet, basename="calendar")
+router.include_format_suffixes = False
+router.register("customers", crm_api.CustomerViewSet, basename="customer")
+router.register("grades", crm_api.GradeViewSet, basename="grade")
+router.register("regions", crm_api.RegionViewSet, basename="region")
+router.register("users", crm_api.UserViewSet, basename="user")
+router.register("sales", crm_api.SalesViewSet, basename="sales")
+router.register("calendar", crm_api.CalendarViewSet, basename="calendar")
+router.register("visits/schedules", schedules.ScheduleViewSet, basename="visits-schedule")
+router.register("visits/records", visit_api.VisitViewSet, basename="visits-record")
+router.register("visits/suggestions", suggestions.SuggestionViewSet, basename="visits-suggestion")
+router.register(
+    "visits/price-violations", violations.PriceViolationViewSet, basename="visits-violation"
+)
+router.register("visits/promotions", promotions.PromotionViewSet, basename="visits-promotion")
+router.register("visits/unlicensed", unlicensed.UnlicensedViewSet, basename="visits-unlicensed")
+router.register("visits/work-logs", work_logs.WorkLogViewSet, basename="visits-worklog")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api_token"),
     path("auth/logout/", TokenLogoutView.as_view(), name="api_logout"),
     path("auth/logoutall/", TokenLogoutAllView.as_view(), name="api_logoutall"),
-    path("me/", views.MeView.as_view(), name="api_me"),
-    path("visits/today/", visits_api.TodayView.as_view(), name="api_visits_today"),
-    path("visits/", include(visits_api.router.urls)),
-    path("sales/imports/<int:pk>/", views.SalesImportStatusView.as_view(), name="api_sales_import"),
-    path("", include(router.urls)),
+    path("me/", crm_api.MeView.as_view(), name="api_me"),
+    path("visits/today/", TodayView.as_view(), name="api_visits_today"),
+    path(
+        "sales/imports/<int:pk>/", crm_api.SalesImportStatusView.as_view(), name="api_sales_import"
+    ),
+    *router.urls,
 ]

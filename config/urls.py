@@ -14,8 +14,6 @@ urlpatterns = [
     path("api/docs/", docs.swagger, name="api_docs"),
     path("api/redoc/", docs.redoc, name="api_redoc"),
     path("api/", include("config.api_urls")),
-    path("api/", include("complaints.api_urls")),
-    path("api/", include("reports.api_urls")),
     path("visits/", include("visits.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
@@ -24,7 +22,7 @@ urlpatterns = [
     path("", include("crm.urls")),
 ]
 
-# JSON under /api/, the product's pages elsewhere (config/error_pages.py).
+# JSON under /api/, the product's pages elsewhere (crm/error_pages.py).
 handler400 = "config.error_pages.bad_request"
 handler403 = "config.error_pages.permission_denied"
 handler404 = "config.error_pages.page_not_found"

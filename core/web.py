@@ -46,11 +46,16 @@ def login_or_token_required(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
+            from rest_framework.authentication import SessionAuthentication
             from rest_framework.exceptions import AuthenticationFailed
+            from rest_framework.settings import api_settings
 
-            from accounts.auth import TokenAuthentication
-
-            authentication = TokenAuthentication()
+            # The API's token scheme, as the settings name it (the session is the page's).
+            authentication = next(
+                auth_class()
+                for auth_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+                if not issubclass(auth_class, SessionAuthentication)
+            )
             try:
                 found = authentication.authenticate(request)
             except AuthenticationFailed:

@@ -56,6 +56,17 @@ def supervises(user, *, region_id):
     return role == REGIONAL_MANAGER and region_id is not None and region_id == user.region_id
 
 
+def supervised(user, queryset, *, region):
+    """The rows of ``queryset`` whose region (the path ``region``) ``user`` supervises:
+    ``supervises`` for a list."""
+    role = role_of(user)
+    if role == ADMIN:
+        return queryset
+    if role == REGIONAL_MANAGER and user.region_id is not None:
+        return queryset.filter(**{region: user.region_id})
+    return queryset.none()
+
+
 def _path(obj, path):
     """Follow ``a__b__c`` through attributes (``""`` is ``obj`` itself)."""
     for name in filter(None, path.split("__")):
@@ -176,6 +187,14 @@ class Access:
         if self.decided_in is None or not user.is_active:
             return False
         return supervises(user, region_id=_path(obj, self.decided_in))
+
+    def decidable(self, user, queryset=None):
+        """The rows ``user`` decides now (``may_decide`` for a list): what their work
+        queue counts as waiting for them."""
+        queryset = self.model._default_manager.all() if queryset is None else queryset
+        if self.decided_in is None or not user.is_active:
+            return queryset.none()
+        return supervised(user, queryset, region=self.decided_in)
 
     def get(self, user, pk, *, queryset=None, change=False, decide=False):
         """The row ``pk`` if ``user`` may see it, else 404; 403 if they may not act on it."""

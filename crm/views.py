@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.selectors import complaints_for_customer
 from core.errors import DomainError
 from core.models import CalendarDay
 from core.transitions import allowed
 from core.web import apply, flash, paginate
-from crm import access, forms, selectors, services, workflows
+from crm import access, forms, panels, selectors, services, workflows
 from crm.access import admin_required, leads_region, sees_all, supervisor_required
 from crm.filters import SalesFilter
 from crm.models import Customer, Grade, RegradingProposal, RegradingRun, SalesImport
@@ -34,7 +33,6 @@ from crm.sales_import import (
     sales_import_for_user,
     sales_import_scope,
 )
-from visits.access import customer_visit_scope
 
 CUSTOMERS_PER_PAGE = 50
 SALES_PER_PAGE = 50
@@ -116,12 +114,7 @@ def customer_detail(request, pk):
                 customer,
                 field=workflows.NETWORK_FIELD,
             ),
-            "visits": list(
-                customer_visit_scope(request.user, customer)
-                .select_related("manager")
-                .order_by("-arrived_at")[:5]
-            ),
-            "complaints": complaints_for_customer(request.user, customer, limit=5),
+            "panels": panels.for_customer(request.user, customer),
         },
     )
 

@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.access import complaint_scope
+from complaints.access import COMPLAINTS, complaint_scope
 from complaints.models import Complaint
 from crm.access import works_customers
-from reports.access import report_scope
+from reports.access import REPORTS, report_scope
 from reports.models import MonthlyReport
-from visits.access import violation_scope
+from visits.access import VIOLATIONS, violation_scope
 from visits.models import PriceViolation
 
 CS = Complaint.Status
@@ -25,7 +25,9 @@ def work_queue(user):
     # the rows its link lists and the daily jobs remind about.
     complaints = complaint_scope(user).aggregate(
         mine=Count("id", filter=Q(status__in=MANAGER_STEPS)),
-        to_decide=Count("id", filter=_within(Complaint.objects.awaiting_decision())),
+        to_decide=Count(
+            "id", filter=_within(COMPLAINTS.decidable(user, Complaint.objects.awaiting_decision()))
+        ),
         overdue=Count("id", filter=_within(Complaint.objects.overdue(today))),
     )
     complaint_list = reverse("complaints:list")
@@ -58,7 +60,11 @@ def work_queue(user):
     )
     reports = report_scope(user).aggregate(
         to_write=Count("id", filter=_within(MonthlyReport.objects.open())),
-        to_review=Count("id", filter=_within(MonthlyReport.objects.awaiting_review())),
+        # Only the reports the user decides: a manager who moved region takes
+        # their submitted report to the new region's manager.
+        to_review=Count(
+            "id", filter=_within(REPORTS.decidable(user, MonthlyReport.objects.awaiting_review()))
+        ),
         overdue=Count("id", filter=_within(MonthlyReport.objects.overdue(today))),
     )
     if works_customers(user):
@@ -79,7 +85,9 @@ def work_queue(user):
                 reverse("reports:month"),
             )
         )
-        open_violations = violation_scope(user).filter(status=PriceViolation.Status.OPEN).count()
+        open_violations = VIOLATIONS.decidable(
+            user, violation_scope(user).filter(status=PriceViolation.Status.OPEN)
+        ).count()
         items.append(
             _item(
                 "violations_to_decide",

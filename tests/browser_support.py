@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import importlib
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -37,9 +38,13 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def seeded(transactional_db):
     """The grades and calendar days of migration crm 0002, if a flush removed them."""
-    from django.apps import apps
+    from core.models import CalendarDay
+    from crm.models import Grade
 
-    importlib.import_module("crm.migrations.0002_seed_grades_and_calendar").seed(apps, None)
+    # The migration names the models as they were then (the calendar was crm's).
+    models = {("crm", "Grade"): Grade, ("crm", "CalendarDay"): CalendarDay}
+    today = SimpleNamespace(get_model=lambda app_label, name: models[(app_label, name)])
+    importlib.import_module("crm.migrations.0002_seed_grades_and_calendar").seed(today, None)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-OURS = ("crm", "accounts", "visits", "complaints", "reports")
+OURS = ("core", "crm", "accounts", "visits", "complaints", "reports", "home", "demo")
 
 
 def _our_commands():

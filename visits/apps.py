@@ -14,15 +14,32 @@ def _close_open_visits(sender, *, customer, previous_manager, new_manager, actor
     )
 
 
+def _latest_visits(user, customer):
+    from visits.access import customer_visit_scope
+
+    return list(
+        customer_visit_scope(user, customer).select_related("manager").order_by("-arrived_at")[:5]
+    )
+
+
 class VisitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "visits"
     verbose_name = _("Visits")
 
     def ready(self):
+        from crm import opinions
         from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
+        from crm.panels import Panel
+        from crm.panels import register as register_panel
         from crm.services import customer_reassigned
+        from visits.selectors import month_suggestions, month_visit_opinions
 
+        opinions.register("suggestion", month_suggestions)
+        opinions.register("visit", month_visit_opinions)
+        register_panel(
+            Panel("visits", "visits/_customer_visits.html", rows=_latest_visits, order=10)
+        )
         customer_reassigned.connect(_close_open_visits, dispatch_uid="visits-close-on-reassign")
 
         everyone = {MANAGER, REGIONAL_MANAGER, ADMIN}

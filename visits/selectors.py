@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from core import months
 from core.ordering import found_rows_order
 from crm.access import sees_all, user_scope, works_customers
 from crm.models import Customer, Grade, User
@@ -368,3 +369,44 @@ def unlicensed_open_for(user):
 
 def promotions_of(customer):
     return PromotionReceipt.objects.filter(customer=customer).order_by("-handed_at")
+
+
+def month_suggestions(month, manager_ids):
+    """Section c) of the monthly report: suggestions recorded on the managers' visits in
+    ``month``, with the answer given, as ``(manager_id, item)`` (``crm.opinions``)."""
+    start, end = months.month_bounds(month)
+    rows = (
+        Suggestion.objects.filter(
+            visit__manager_id__in=manager_ids,
+            visit__arrived_at__gte=start,
+            visit__arrived_at__lt=end,
+        )
+        .order_by("visit__arrived_at", "id")
+        .values_list("visit__manager_id", "visit__arrived_at", "customer__name", "text", "answer")
+    )
+    for manager_id, at, customer_name, text, answer in rows:
+        yield manager_id, _opinion("suggestion", at, customer_name, text, answer)
+
+
+def month_visit_opinions(month, manager_ids):
+    """Section c) of the monthly report: the customer opinions written on the managers'
+    visits in ``month`` (corrections count once), as ``(manager_id, item)``."""
+    start, end = months.month_bounds(month)
+    rows = (
+        Visit.objects.filter(
+            manager_id__in=manager_ids,
+            arrived_at__gte=start,
+            arrived_at__lt=end,
+            corrects__isnull=True,
+        )
+        .exclude(customer_opinions="")
+        .order_by("arrived_at", "id")
+        .values_list("manager_id", "arrived_at", "customer__name", "customer_opinions")
+    )
+    for manager_id, at, customer_name, text in rows:
+        yield manager_id, _opinion("visit", at, customer_name, text, "")
+
+
+def _opinion(kind, at, customer, text, result):
+    date = f"{timezone.localtime(at):%Y-%m-%d}"
+    return {"kind": kind, "date": date, "customer": customer, "text": text, "result": result}

@@ -428,22 +428,24 @@ class TestReminders:
 
 
 def test_quality_opinions_for_the_monthly_report(travel, complaint_at, manager, teammate):
-    from complaints.selectors import quality_opinions
+    from complaints.selectors import month_opinions
 
     travel("2026-10-20 09:00")
-    closed = complaint_at("closed", reported_on=D(2026, 10, 9))
-    open_one = complaint_at("open", reported_on=D(2026, 10, 20))
+    complaint_at("closed", reported_on=D(2026, 10, 9))
+    complaint_at("open", reported_on=D(2026, 10, 20))
     complaint_at("open", reported_on=D(2026, 9, 30))
     other = factories.CustomerFactory(manager=teammate)
     services.complaint_open(
         actor=teammate, customer=other, product="x", problem="y", reported_on=D(2026, 10, 10)
     )
-    rows = quality_opinions(manager, D(2026, 10, 1))
-    assert [row["complaint_id"] for row in rows] == [closed.pk, open_one.pk]
-    assert rows[0]["date"] == D(2026, 10, 9)
-    assert rows[0]["customer_name"] == "和平便利店"
-    assert rows[0]["product"] == "中华(硬)"
-    assert rows[0]["problem"] == "烟支受潮发霉"
-    assert rows[0]["result"] == "已调换合格卷烟，客户满意"
-    assert rows[1]["result"] == str(Complaint.Status.OPEN.label)
+    rows = list(month_opinions(D(2026, 10, 1), [manager.pk]))
+    assert [(manager_id, row["date"]) for manager_id, row in rows] == [
+        (manager.pk, "2026-10-09"),
+        (manager.pk, "2026-10-20"),
+    ]
+    first = rows[0][1]
+    assert first["customer"] == "和平便利店"
+    assert first["text"] == "中华(硬) · 烟支受潮发霉"
+    assert first["result"] == "已调换合格卷烟，客户满意"
+    assert rows[1][1]["result"] == str(Complaint.Status.OPEN.label)
     assert ComplaintEvent.objects.exists()

@@ -207,6 +207,6 @@ def test_customer_snippet(rf, complaint_at, manager, customer, teammate):
     rows = complaints_for_customer(manager, customer)
     html = render_to_string(
         "complaints/_customer_complaints.html",
-        {"complaints": rows, "customer": customer, "user": manager},
+        {"rows": rows, "customer": customer, "user": manager},
     )
     assert complaint.number in html
