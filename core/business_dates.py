@@ -119,14 +119,3 @@ class BusinessDateFilter(drf_filters.DateFilter):
     """A django-filter date filter limited to the business range."""
 
     field_class = BusinessDateFormField
-
-
-class BusinessDateFilterSetMixin:
-    """Filters generated from a model's date fields are limited to the business range too."""
-
-    @classmethod
-    def filter_for_lookup(cls, field, lookup_type):
-        filter_class, params = super().filter_for_lookup(field, lookup_type)
-        if filter_class is drf_filters.DateFilter:
-            filter_class = BusinessDateFilter
-        return filter_class, params

@@ -11,7 +11,7 @@ one keeps reading the reports made in their region but no longer decides them.
 
 from django.core.exceptions import PermissionDenied
 
-from crm.access import AUTHOR, Access, supervises
+from crm.access import AUTHOR, Access
 from reports.models import MonthlyReport
 
 # The region's reports, and those of the managers who are in the region now;
@@ -30,10 +30,6 @@ def report_scope(user, queryset=None):
     return REPORTS.scope(user, queryset)
 
 
-def can_see(user, report):
-    return report_scope(user, MonthlyReport.objects.filter(pk=report.pk)).exists()
-
-
 def can_write(user, report):
     """Edit sections, refresh figures, submit: the report's own manager only."""
     return REPORTS.may_change(user, report)
@@ -42,10 +38,6 @@ def can_write(user, report):
 def can_review(user, report):
     """Approve or return: the manager's supervisor now; never the author."""
     return user.pk != report.manager_id and REPORTS.may_decide(user, report)
-
-
-def can_see_region(user, region_id):
-    return supervises(user, region_id=region_id)
 
 
 def report_for_user(user, pk, *, queryset=None, write=False, review=False):

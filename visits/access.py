@@ -19,7 +19,6 @@ from crm.access import (
     AUTHOR_AND_CUSTOMER_MANAGER,
     Access,
     is_current_manager,
-    supervises,
     works_customers,
 )
 from crm.models import User
@@ -69,11 +68,6 @@ WORK_LOGS = Access(
     changed_by=AUTHOR,
     decided_in="author__region_id",
 )
-
-
-def can_supervise_user(user, other):
-    """Admins, and the regional manager of ``other``'s region."""
-    return supervises(user, region_id=other.region_id)
 
 
 # Visits ---------------------------------------------------------------------------

@@ -16,13 +16,10 @@ from visits import access
 from visits.filters import VisitFilter
 from visits.models import (
     PlannedVisit,
-    PriceViolation,
-    PromotionReceipt,
     ScheduleChange,
     ScheduleComment,
     Signature,
     Suggestion,
-    UnlicensedReport,
     Visit,
     VisitEvent,
     WeeklySchedule,
@@ -357,18 +354,6 @@ def manager_today(*, user, day=None):
         .order_by("-arrived_at")
     )
     return today
-
-
-def violations_open_for(user):
-    return violation_list(user=user, status=PriceViolation.Status.OPEN)
-
-
-def unlicensed_open_for(user):
-    return unlicensed_list(user=user).exclude(status=UnlicensedReport.Status.CLOSED)
-
-
-def promotions_of(customer):
-    return PromotionReceipt.objects.filter(customer=customer).order_by("-handed_at")
 
 
 def month_suggestions(month, manager_ids):
