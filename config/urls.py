@@ -18,11 +18,12 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
     path("", include("accounts.urls")),
+    path("", include("core.urls")),
     path("", include("home.urls")),
     path("", include("crm.urls")),
 ]
 
-# JSON under /api/, the product's pages elsewhere (crm/error_pages.py).
+# JSON under /api/, the product's pages elsewhere (config/error_pages.py).
 handler400 = "config.error_pages.bad_request"
 handler403 = "config.error_pages.permission_denied"
 handler404 = "config.error_pages.page_not_found"

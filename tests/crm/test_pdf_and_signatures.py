@@ -119,7 +119,7 @@ def test_pdf_fetcher_serves_the_products_static_files():
     with pytest.raises(pdf.RefusedURL):
         pdf.url_fetcher("file:///etc/passwd")
     with pytest.raises(pdf.RefusedURL):
-        pdf.url_fetcher(pdf.BASE_URL + "static/../../crm/settings.py")
+        pdf.url_fetcher(pdf.BASE_URL + "static/../../config/settings.py")
 
 
 def test_render_pdf_produces_a_pdf(settings):
