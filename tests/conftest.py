@@ -7,6 +7,7 @@ another region (``outsider``), each region's regional manager, and an admin.
 import importlib
 
 import pytest
+import time_machine
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from tests import factories
 from tests.browser_support import chromium  # noqa: F401 - one Chromium for the whole run
+from tests.clock import at
 from tests.world import world, world_rows  # noqa: F401 - the walks' objects (tests/world.py)
 
 
@@ -138,3 +140,18 @@ def english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def travel():
+    """Freeze time at a Shanghai wall-clock time: ``travel("2026-10-09 10:00")``."""
+    travellers = []
+
+    def _travel(text):
+        traveller = time_machine.travel(at(text), tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield _travel
+    for traveller in reversed(travellers):
+        traveller.stop()

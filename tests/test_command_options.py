@@ -7,7 +7,6 @@ and ``generate_scale_data --today`` beside ``send_visit_reminders --date`` and
 """
 
 import argparse
-import datetime
 from io import StringIO
 
 import pytest
@@ -16,7 +15,6 @@ from django.core.management import call_command, get_commands, load_command_clas
 from django.core.management.base import CommandError
 
 from complaints.models import Complaint
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -64,20 +62,8 @@ def test_complaint_reminders_for_a_given_date(manager, customer, regional_manage
     assert "1 reminder(s) created" in out.getvalue()
 
 
-def test_report_daily_job_for_a_given_date(manager):
-    factories.CustomerFactory(manager=manager)
-    factories.ReportFactory(manager=manager, month=datetime.date(2026, 9, 1))
-    out = StringIO()
-    call_command(
-        "prepare_monthly_reports",
-        "--month",
-        "2026-09",
-        "--remind",
-        "--date",
-        "2026-10-09",
-        stdout=out,
-    )
-    assert "marked overdue: 1" in out.getvalue()
+# prepare_monthly_reports --date runs the daily job of that date:
+# tests/reports/test_prepare.py::TestDailyJob::test_command_runs_the_daily_job.
 
 
 @pytest.mark.parametrize(

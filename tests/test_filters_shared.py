@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.visits.conftest import make_violation
 
 pytestmark = pytest.mark.django_db
 
@@ -249,17 +250,9 @@ def test_bad_sales_filters_are_field_errors(sales, manager, login, api_login, pa
 
 
 def _violation(manager, customer, *, dismissed_by=None):
-    from visits.models import PriceViolation
     from visits.services import violations
 
-    visit = factories.VisitFactory(
-        customer=customer,
-        stage="manager_signed",
-        price_checked=True,
-        price_checked_note="低于指导价销售",
-        price_violation=True,
-    )
-    violation = PriceViolation.objects.get(visit=visit)
+    violation = make_violation(manager, customer)
     if dismissed_by:
         violations.price_violation_dismiss(violation=violation, actor=dismissed_by, note="误报")
     return violation

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services as complaint_services
 from tests.complaints.conftest import make_complaint, signature
-from tests.visits.conftest import at, data_url, make_visit
+from tests.visits.conftest import at, data_url, make_violation, make_visit
 from tests.world import _image
 from visits.models import PriceViolation, Signature, Suggestion, UnlicensedReport
 from visits.services import schedules, suggestions, unlicensed, violations
@@ -72,20 +72,8 @@ def test_a_complaint_signers_name_too_long(manager, customer, regional_manager):
     assert complaint.status == "open"
 
 
-def _violation(manager, customer):
-    visit = make_visit(
-        manager,
-        customer,
-        stage="locked",
-        price_checked=True,
-        price_checked_note="低于指导价",
-        price_violation=True,
-    )
-    return PriceViolation.objects.get(visit=visit)
-
-
 def test_a_dismissal_note_too_long(manager, customer, regional_manager):
-    violation = _violation(manager, customer)
+    violation = make_violation(manager, customer, stage="locked")
     with pytest.raises(ValidationError) as error:
         violations.price_violation_dismiss(
             violation=violation, actor=regional_manager, note="无" * 501
@@ -97,7 +85,7 @@ def test_a_dismissal_note_too_long(manager, customer, regional_manager):
 def test_a_downgrade_keeps_the_whole_note_and_cuts_only_the_derived_reason(
     manager, customer, regional_manager
 ):
-    violation = _violation(manager, customer)
+    violation = make_violation(manager, customer, stage="locked")
     note = "价" * 500
     violation = violations.price_violation_downgrade(
         violation=violation, actor=regional_manager, note=note

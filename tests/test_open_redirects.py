@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from crm.models import Customer
 from tests import factories
-from tests.visits.conftest import at, make_visit
+from tests.visits.conftest import make_visit
 from visits.models import Suggestion
 from visits.services import schedules, suggestions
 
@@ -22,19 +21,6 @@ HOSTILE = [
     "http:///evil.example",
     "https:evil.example",
 ]
-
-
-@pytest.fixture
-def travel():
-    travellers = []
-
-    def _travel(text):
-        travellers.append(time_machine.travel(at(text), tick=False))
-        travellers[-1].start()
-
-    yield _travel
-    for traveller in reversed(travellers):
-        traveller.stop()
 
 
 def _stays_here(response, expected):

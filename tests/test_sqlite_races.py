@@ -12,7 +12,7 @@ from complaints.models import Complaint
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.complaints.conftest import make_complaint
-from tests.races import fire_at_once, statuses
+from tests.races import one_wins
 
 # Not serialized_rollback: after another transactional test it fails on
 # duplicate content types; ``seeded`` puts back the grades a flush removed.
@@ -28,12 +28,7 @@ def test_double_tap_on_approve_answers_200_and_409(manager, region, regional_man
         complaint = make_complaint(manager, customer, regional_manager, stage="submitted")
         url = f"/api/complaints/{complaint.pk}/approve/"
 
-        results = fire_at_once(
-            [regional_manager, deputy], lambda client, url=url: client.post(url, {}, format="json")
-        )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
+        lost = one_wins([regional_manager, deputy], url)
         assert "already approved" in lost.json()["detail"]
         complaint.refresh_from_db()
         assert complaint.status == Complaint.Status.APPROVED
@@ -46,9 +41,5 @@ def test_double_tap_on_submit_answers_200_and_409(manager, region, regional_mana
         complaint = make_complaint(manager, customer, regional_manager, stage="inspected")
         url = f"/api/complaints/{complaint.pk}/submit/"
 
-        results = fire_at_once(
-            [manager, manager], lambda client, url=url: client.post(url, {}, format="json")
-        )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
+        one_wins([manager, manager], url)
         assert complaint.events.filter(action="submitted").count() == 1

@@ -34,8 +34,8 @@ from crm.services import regrading_propose
 from reports import services as report_services
 from tests import factories
 from tests.complaints.conftest import make_complaint
-from tests.visits.conftest import at, data_url, make_visit
-from visits.models import PriceViolation, WorkLog
+from tests.visits.conftest import at, data_url, make_violation, make_visit
+from visits.models import WorkLog
 from visits.services import promotions, schedules, suggestions, work_logs
 from visits.services import unlicensed as unlicensed_services
 
@@ -63,14 +63,7 @@ def build_world(*, manager, teammate, outsider, regional_manager):
     factories.CustomerFactory(manager=teammate, name="邻居超市")
     factories.CustomerFactory(manager=outsider, name="城西烟酒")
 
-    visit = make_visit(
-        manager,
-        customer,
-        stage="locked",
-        price_checked=True,
-        price_checked_note="低于指导价",
-        price_violation=True,
-    )
+    violation = make_violation(manager, customer, stage="locked", note="低于指导价")
     open_visit = make_visit(manager, customer, stage="ended", arrived="2026-10-08 10:00")
     with time_machine.travel(at("2026-10-09 12:00"), tick=False):
         suggestion = suggestions.suggestion_add(visit=open_visit, actor=manager, text="希望多送货")
@@ -117,9 +110,9 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         ),
         "calendar_day": calendar_day,
         "regrading_run": regrading_propose(actor=admin),
-        "visit": visit,
+        "visit": violation.visit,
         "suggestion": suggestion,
-        "violation": PriceViolation.objects.get(visit=visit),
+        "violation": violation,
         "schedule": schedule,
         "planned_visit": planned,
         "promotion": promotion,

@@ -1,25 +1,16 @@
 """Helpers for the complaints tests: drawn signatures, photos, complaints at a given step."""
 
 import base64
-import datetime
 import io
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from complaints import services
 from complaints.models import Complaint
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 STEPS = ["open", "inspected", "submitted", "approved", "exchanged", "closed"]
-
-
-def at(text):
-    """An aware datetime in Shanghai time from 'YYYY-MM-DD HH:MM'."""
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
 def png_bytes(size=(300, 120)):
@@ -48,21 +39,6 @@ def _media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _english(english):
     """These tests read the English messages, in services and on pages."""
-
-
-@pytest.fixture
-def travel():
-    """Freeze time at a Shanghai wall-clock time: ``travel("2026-10-09 10:00")``."""
-    travellers = []
-
-    def _travel(text):
-        traveller = time_machine.travel(at(text), tick=False)
-        traveller.start()
-        travellers.append(traveller)
-
-    yield _travel
-    for traveller in reversed(travellers):
-        traveller.stop()
 
 
 def make_complaint(manager, customer, regional_manager=None, *, stage="open", reported_on=None):

@@ -11,8 +11,7 @@ from core import notifications
 from core.models import AuditEvent, Notification
 from core.tasks import EMAIL_RETRIES
 from tests import factories
-from tests.visits.conftest import make_visit
-from visits.models import PriceViolation
+from tests.visits.conftest import make_violation
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +51,7 @@ def test_customer_name_with_a_line_break_gives_a_one_line_subject(
         manager=manager, name=HOSTILE_NAME, grade=factories.grade("B1")
     )
     with django_capture_on_commit_callbacks(execute=True):
-        make_visit(
-            manager,
-            customer,
-            stage="manager_signed",
-            price_checked=True,
-            price_violation=True,
-            price_checked_note="低于指导价",
-        )
-    assert PriceViolation.objects.filter(customer=customer).exists()
+        make_violation(manager, customer)
     [message] = [m for m in mail.outbox if m.to == [regional_manager.email]]
     assert "\r" not in message.subject and "\n" not in message.subject
     assert "A Bcc: x@evil.example" in message.subject

@@ -14,7 +14,7 @@ from crm import services
 from crm.models import Customer
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
-from tests.races import fire_at_once, statuses
+from tests.races import one_wins
 
 ROUNDS = 6
 
@@ -26,15 +26,9 @@ def test_two_exits_at_once_one_wins(manager, region, regional_manager, admin_use
         customer = factories.CustomerFactory(manager=manager, region=region)
         url = f"/api/customers/{customer.pk}/exit/"
 
-        results = fire_at_once(
-            [regional_manager, admin_user],
-            lambda client, url=url: client.post(
-                url, {"exited_on": "2026-11-01", "reason": "停业"}, format="json"
-            ),
+        lost = one_wins(
+            [regional_manager, admin_user], url, {"exited_on": "2026-11-01", "reason": "停业"}
         )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
         assert "already exited" in lost.json()["detail"]
         customer.refresh_from_db()
         assert customer.network_status == Customer.NetworkStatus.EXITED
@@ -49,12 +43,7 @@ def test_two_rejoins_at_once_one_wins(manager, region, regional_manager, admin_u
         )
         url = f"/api/customers/{customer.pk}/rejoin/"
 
-        results = fire_at_once(
-            [regional_manager, admin_user],
-            lambda client, url=url: client.post(url, {"joined_on": "2026-11-20"}, format="json"),
-        )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
+        one_wins([regional_manager, admin_user], url, {"joined_on": "2026-11-20"})
         customer.refresh_from_db()
         assert customer.network_status == Customer.NetworkStatus.ACTIVE
 

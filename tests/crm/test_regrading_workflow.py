@@ -7,11 +7,8 @@ and the page offers exactly the steps the table allows the user.
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
-from django.utils import translation
 
 from core.errors import ConflictError
 from core.models import AuditEvent
@@ -21,6 +18,7 @@ from crm.models import GradeChange, RegradingRun, RegradingRunEvent
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
 from tests.crm.test_grading import buy
+from tests.races import run_at_once
 
 AS_OF = datetime.date(2026, 11, 22)
 ROUNDS = 4
@@ -43,29 +41,6 @@ def _new_changes(run):
     return GradeChange.objects.filter(pk__gt=last), run.proposals.count()
 
 
-def _at_once(*calls):
-    """Run each ``call()`` in its own thread (own connection) at the same instant."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            with translation.override("en"):
-                barrier.wait(timeout=10)
-                results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test looks at it
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _won_and_lost(results):
     lost = [r for r in results if isinstance(r, Exception)]
     won = [r for r in results if isinstance(r, RegradingRun)]
@@ -83,7 +58,7 @@ def test_two_applies_at_once_one_wins_the_other_is_told_applied(admin_user, mana
         run = _proposed_run(admin_user, manager, outsider)
         changes, expected = _new_changes(run)
 
-        results = _at_once(
+        results = run_at_once(
             lambda run=run: services.regrading_apply(run=run, actor=admin_user),
             lambda run=run: services.regrading_apply(run=run, actor=other_admin),
         )
@@ -106,7 +81,7 @@ def test_apply_and_discard_at_once_one_wins_the_other_names_its_state(
         run = _proposed_run(admin_user, manager, outsider)
         changes, expected = _new_changes(run)
 
-        results = _at_once(
+        results = run_at_once(
             lambda run=run: services.regrading_apply(run=run, actor=admin_user),
             lambda run=run: services.regrading_discard(run=run, actor=other_admin),
         )
@@ -132,7 +107,7 @@ def test_a_regional_apply_and_the_admins_at_once_apply_each_downgrade_once(
         run = _proposed_run(admin_user, manager, outsider)
         changes, expected = _new_changes(run)
 
-        results = _at_once(
+        results = run_at_once(
             lambda run=run: services.regrading_apply(run=run, actor=regional_manager),
             lambda run=run: services.regrading_apply(run=run, actor=admin_user),
         )

@@ -10,22 +10,15 @@ from core.transitions import Step, allowed, claim, record
 from reports import services
 from reports.models import MonthlyReport, ReportEvent
 from reports.transitions import TRANSITIONS
-from tests.reports.conftest import SEPTEMBER, sale
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def report(manager, customer):
-    sale(customer, SEPTEMBER, "1000")
-    services.prepare_month(month=SEPTEMBER)
-    return manager.monthly_reports.get(month=SEPTEMBER)
-
-
-@pytest.fixture
-def submitted(report, manager):
-    services.report_update_sections(report=report, actor=manager, data={"problems": "偏高"})
-    return services.report_submit(report=report, actor=manager)
+def submitted(manager):
+    """The manager's September report, submitted to the regional manager."""
+    return factories.ReportFactory(manager=manager, status="submitted")
 
 
 def test_the_loser_gets_a_conflict_naming_the_state_the_winner_left(
@@ -72,7 +65,7 @@ def test_who_is_checked_before_the_state(submitted, teammate):
 
 
 def test_allowed_lists_exactly_the_steps_in_table_order(
-    report, submitted, manager, regional_manager, admin_user, teammate
+    submitted, manager, regional_manager, admin_user, teammate
 ):
     submitted.refresh_from_db()
     assert list(allowed(TRANSITIONS, regional_manager, submitted)) == ["approve", "return"]

@@ -7,64 +7,23 @@ otherwise the embedded filesystem broker the run command uses on a laptop.
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from config.celery import app as celery_app
 from core.models import CalendarDay
 from crm.tasks import calendar_import_year
+from tests.workers import start_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url():
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or "postgres"
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
 def worker():
     queue = f"test-worker-{os.getpid()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency",
-            "1",
-            "--pool",
-            "prefork",
-            "--loglevel",
-            "INFO",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = start_worker(
+        queue, loglevel="INFO", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
     yield queue, process

@@ -15,16 +15,13 @@ import importlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
 from django.apps import apps
-from django.conf import settings
 from django.db.models import Count
 
 from config.celery import app as celery_app
@@ -34,7 +31,7 @@ from reports.models import MonthlyReport
 from reports.tasks import prepare_monthly_reports
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401
-from tests.crm.test_worker import _database_url
+from tests.workers import start_worker
 
 SEPTEMBER = datetime.date(2026, 9, 1)
 MANAGERS = 150
@@ -42,34 +39,10 @@ VISIBILITY_TIMEOUT = 4
 
 
 def _start_worker(queue):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency",
-            "1",
-            "--pool",
-            "prefork",
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
+    return start_worker(
+        queue,
+        loglevel="WARNING",
+        env={"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         # Its own process group, so SIGKILL takes the pool's child with it.

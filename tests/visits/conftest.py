@@ -3,21 +3,14 @@
 import base64
 import datetime
 import io
-import zoneinfo
 
 import pytest
 import time_machine
 from PIL import Image, ImageDraw
 
-from visits.models import Visit
+from tests.clock import at
+from visits.models import PriceViolation, Visit
 from visits.services import visits as visit_services
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def at(text):
-    """An aware datetime in Shanghai time from 'YYYY-MM-DD HH:MM'."""
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
 def png_bytes(size=(300, 120), blank=False, fmt="PNG"):
@@ -37,21 +30,6 @@ def data_url(data=None):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def travel():
-    """Freeze time at a Shanghai wall-clock time: ``travel("2026-10-09 10:00")``."""
-    travellers = []
-
-    def _travel(text):
-        traveller = time_machine.travel(at(text), tick=False)
-        traveller.start()
-        travellers.append(traveller)
-
-    yield _travel
-    for traveller in reversed(travellers):
-        traveller.stop()
 
 
 def record(customer, manager, arrived_at):
@@ -89,6 +67,26 @@ def make_visit(manager, customer, *, stage="ended", arrived="2026-10-09 10:00", 
         )
     assert visit.status == Visit.Status.LOCKED
     return visit
+
+
+def make_violation(
+    manager, customer, *, stage="manager_signed", note="低于指导价 5 元销售", **content
+):
+    """The price violation that a visit of ``customer`` reports (F checked, sold below the guide).
+
+    The visit is taken to ``stage`` (manager_signed or locked: the violation
+    is reported when the manager signs); other keywords are ``make_visit``'s.
+    """
+    visit = make_visit(
+        manager,
+        customer,
+        stage=stage,
+        price_checked=True,
+        price_checked_note=note,
+        price_violation=True,
+        **content,
+    )
+    return PriceViolation.objects.get(visit=visit)
 
 
 def completed_visit(manager, customer, day):

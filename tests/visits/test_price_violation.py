@@ -3,7 +3,7 @@ from django.core import mail
 
 from crm.models import GradeChange
 from tests import factories
-from tests.visits.conftest import make_visit
+from tests.visits.conftest import make_violation, make_visit
 from visits.models import PriceViolation
 
 pytestmark = pytest.mark.django_db
@@ -12,16 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def violation(manager, customer, regional_manager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        visit = make_visit(
-            manager,
-            customer,
-            stage="manager_signed",
-            arrived="2026-10-09 10:00",
-            price_checked=True,
-            price_checked_note="低于指导价 5 元销售",
-            price_violation=True,
-        )
-    return PriceViolation.objects.get(visit=visit)
+        return make_violation(manager, customer)
 
 
 def test_reported_to_the_regional_manager(violation, customer, regional_manager):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.models import Notification
 from crm import services as crm_services
 from tests import factories
-from tests.visits.conftest import data_url, make_visit
+from tests.visits.conftest import data_url, make_violation, make_visit
 from visits.models import (
     PlannedVisit,
     PriceViolation,
@@ -413,15 +413,7 @@ class TestCreatingForAReassignedCustomer:
 class TestPriceViolationDecision:
     @pytest.fixture
     def violation(self, manager, customer):
-        visit = make_visit(
-            manager,
-            customer,
-            stage="manager_signed",
-            price_checked=True,
-            price_checked_note="低于指导价 5 元销售",
-            price_violation=True,
-        )
-        return PriceViolation.objects.get(visit=visit)
+        return make_violation(manager, customer)
 
     def test_old_regional_manager_no_longer_decides_a_customer_moved_away(
         self, login, api_login, violation, customer, outsider, admin_user, regional_manager

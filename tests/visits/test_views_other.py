@@ -10,7 +10,7 @@ from PIL import Image
 
 from crm.models import GradeChange
 from tests import factories
-from tests.visits.conftest import data_url, make_visit
+from tests.visits.conftest import data_url, make_violation, make_visit
 from visits.models import PriceViolation, PromotionReceipt, Suggestion, UnlicensedReport, WorkLog
 from visits.services import schedules, suggestions
 
@@ -25,15 +25,7 @@ def _english(settings):
 @pytest.fixture
 def violation(manager, customer, travel):
     travel("2026-10-09 11:00")
-    make_visit(
-        manager,
-        customer,
-        stage="manager_signed",
-        price_checked=True,
-        price_violation=True,
-        price_checked_note="低于指导价",
-    )
-    return PriceViolation.objects.get()
+    return make_violation(manager, customer)
 
 
 class TestViolations:

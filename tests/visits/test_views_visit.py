@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.visits.conftest import data_url, make_visit, png_bytes
-from visits.models import CHECKLIST, PriceViolation, Signature, Suggestion, Visit
+from tests.visits.conftest import data_url, make_violation, make_visit, png_bytes
+from visits.models import CHECKLIST, Signature, Suggestion, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -159,15 +159,7 @@ class TestRecordSteps:
         self, login, manager, regional_manager, customer, travel
     ):
         travel("2026-10-09 11:00")
-        make_visit(
-            manager,
-            customer,
-            stage="manager_signed",
-            price_checked=True,
-            price_violation=True,
-            price_checked_note="低于指导价 5 元",
-        )
-        violation = PriceViolation.objects.get()
+        violation = make_violation(manager, customer)
         page = login(regional_manager).get(reverse("visits:violation_list")).text
         assert reverse("visits:violation_detail", args=[violation.pk]) in page
 

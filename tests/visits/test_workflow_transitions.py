@@ -14,8 +14,8 @@ from django.urls import reverse
 from core.models import AuditEvent
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the fixture
-from tests.races import fire_at_once, statuses
-from tests.visits.conftest import make_visit
+from tests.races import one_wins
+from tests.visits.conftest import make_violation, make_visit
 from visits.models import (
     PriceViolation,
     PriceViolationEvent,
@@ -29,18 +29,6 @@ from visits.models import (
 from visits.services import schedules, suggestions, unlicensed, violations
 
 MONDAY = datetime.date(2026, 10, 12)
-
-
-def _violation(manager, customer):
-    visit = make_visit(
-        manager,
-        customer,
-        stage="manager_signed",
-        price_checked=True,
-        price_checked_note="低于指导价销售",
-        price_violation=True,
-    )
-    return PriceViolation.objects.get(visit=visit)
 
 
 def _report(manager):
@@ -66,16 +54,10 @@ def _detail(response):
 class TestRaces:
     def test_two_downgrades_one_wins(self, manager, region, regional_manager, admin_user):
         customer = factories.CustomerFactory(manager=manager, region=region)
-        violation = _violation(manager, customer)
+        violation = make_violation(manager, customer)
         url = f"/api/visits/price-violations/{violation.pk}/dismiss/"
 
-        results = fire_at_once(
-            [regional_manager, admin_user],
-            lambda client: client.post(url, {"note": "误报"}, format="json"),
-        )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
+        lost = one_wins([regional_manager, admin_user], url, {"note": "误报"})
         assert "Dismissed" in lost.json()["detail"]
         assert PriceViolationEvent.objects.filter(violation=violation).count() == 1
 
@@ -83,13 +65,7 @@ class TestRaces:
         report = _report(manager)
         url = f"/api/visits/unlicensed/{report.pk}/forward/"
 
-        results = fire_at_once(
-            [regional_manager, admin_user],
-            lambda client: client.post(url, {"note": "已转专卖局"}, format="json"),
-        )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
+        lost = one_wins([regional_manager, admin_user], url, {"note": "已转专卖局"})
         assert "Forwarded to the monopoly department" in lost.json()["detail"]
         assert UnlicensedReportEvent.objects.filter(report=report).count() == 1
 
@@ -98,13 +74,7 @@ class TestRaces:
         suggestion = _suggestion(manager, customer)
         url = f"/api/visits/suggestions/{suggestion.pk}/answer/"
 
-        results = fire_at_once(
-            [manager, manager],
-            lambda client: client.post(url, {"answer": "已调整"}, format="json"),
-        )
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
+        lost = one_wins([manager, manager], url, {"answer": "已调整"})
         assert "Answered" in lost.json()["detail"]
         assert suggestion.events.filter(action="answer").count() == 1
 
@@ -112,10 +82,7 @@ class TestRaces:
         schedule, _ = schedules.schedule_propose(manager=manager, week_start=MONDAY)
         url = f"/api/visits/schedules/{schedule.pk}/submit/"
 
-        results = fire_at_once([manager, manager], lambda client: client.post(url, {}))
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
+        lost = one_wins([manager, manager], url)
         assert "Submitted" in lost.json()["detail"]
         assert schedule.changes.filter(action="submit").count() == 1
 
@@ -124,10 +91,7 @@ class TestRaces:
         visit = make_visit(manager, customer, stage="in_progress")
         url = f"/api/visits/records/{visit.pk}/end/"
 
-        results = fire_at_once([manager, manager], lambda client: client.post(url, {}))
-
-        assert statuses(results) == [200, 409], [getattr(r, "content", r) for r in results]
-        lost = next(r for r in results if r.status_code == 409)
+        lost = one_wins([manager, manager], url)
         assert "already ended" in lost.json()["detail"]
         assert visit.events.filter(action="end").count() == 1
 
@@ -138,7 +102,7 @@ class TestRaces:
 @pytest.mark.django_db
 class TestEventRows:
     def test_downgrade_writes_its_event(self, api_login, manager, customer, regional_manager):
-        violation = _violation(manager, customer)
+        violation = make_violation(manager, customer)
         response = api_login(regional_manager).post(
             f"/api/visits/price-violations/{violation.pk}/downgrade/", {"note": "第二次"}
         )
@@ -180,7 +144,7 @@ class TestEventRows:
         assert rows == [("add", "", "open"), ("answer", "open", "answered")]
 
     def test_a_refused_step_writes_nothing(self, api_login, manager, customer, regional_manager):
-        violation = _violation(manager, customer)
+        violation = make_violation(manager, customer)
         client = api_login(regional_manager)
         client.post(f"/api/visits/price-violations/{violation.pk}/dismiss/", {"note": "误报"})
         again = client.post(f"/api/visits/price-violations/{violation.pk}/downgrade/", {})
@@ -188,7 +152,7 @@ class TestEventRows:
         assert PriceViolationEvent.objects.filter(violation=violation).count() == 1
 
     def test_history_on_the_pages(self, login, manager, customer, regional_manager):
-        violation = _violation(manager, customer)
+        violation = make_violation(manager, customer)
         report = _report(manager)
         client = login(regional_manager)
         client.post(reverse("visits:violation_dismiss", args=[violation.pk]), {"note": "误报"})
@@ -217,7 +181,7 @@ class TestEventRows:
 @pytest.mark.django_db
 class TestSteps:
     def test_violation(self, login, api_login, manager, customer, regional_manager):
-        violation = _violation(manager, customer)
+        violation = make_violation(manager, customer)
         url = f"/api/visits/price-violations/{violation.pk}/"
         page_url = reverse("visits:violation_detail", args=[violation.pk])
         downgrade = reverse("visits:violation_downgrade", args=[violation.pk])
@@ -339,7 +303,7 @@ def test_schedule_page_offers_submit_as_the_api_does(login, api_login, manager):
 
 @pytest.mark.django_db
 def test_admin_shows_the_decision_trail_read_only(client, manager, customer, admin_user):
-    violation = _violation(manager, customer)
+    violation = make_violation(manager, customer)
     violations.price_violation_dismiss(violation=violation, actor=admin_user, note="误报")
     client.force_login(admin_user)
     page = client.get(
