@@ -14,6 +14,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Quality complaints")
 
     def ready(self):
+        import complaints.exports  # noqa: F401 - registers the list's export
         from complaints.selectors import month_opinions
         from crm import opinions
         from crm.panels import Panel

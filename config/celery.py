@@ -16,6 +16,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # 02:30 every day: delete the export files (and their jobs) older than
+    # EXPORT_KEEP_DAYS; their download links then answer 404.
+    "exports-delete-expired": {
+        "task": "core.tasks.delete_expired_exports",
+        "schedule": crontab(minute=30, hour=2),
+    },
     # Every 10 minutes: queue again the sales imports whose worker was lost
     # (no progress for SALES_IMPORT_STALE_MINUTES); nothing of them was stored.
     "sales-imports-requeue-stale": {

@@ -227,6 +227,12 @@ SALES_IMPORT_SYNC_ROWS = env_int("SALES_IMPORT_SYNC_ROWS", 2_000)
 # worker and is queued again (a batch of rows takes well under a second).
 SALES_IMPORT_STALE_MINUTES = env_int("SALES_IMPORT_STALE_MINUTES", 15)
 
+# Exports (core.exports): a list of more rows than this is written by the
+# worker, with a progress page and a link in the notifications; its file is
+# kept this many days (a daily job deletes older ones).
+EXPORT_SYNC_ROWS = env_int("EXPORT_SYNC_ROWS", 5_000)
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+
 # E-mail
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

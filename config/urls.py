@@ -17,6 +17,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
+    path("satisfaction/", include("satisfaction.urls")),
     path("", include("accounts.urls")),
     path("", include("core.urls")),
     path("", include("home.urls")),

@@ -145,3 +145,101 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class ExportJob(models.Model):
+    """A big export written by a Celery job: the requester's filters, progress, the file.
+
+    Only the requester downloads it (404 for anybody else); the file and the row
+    are deleted after ``settings.EXPORT_KEEP_DAYS`` by a daily job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    name = models.CharField(_("list"), max_length=40)
+    file_format = models.CharField(_("format"), max_length=5)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.name}.{self.file_format} ({self.get_status_display()})"
+
+    @property
+    def running(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self):
+        if not self.rows_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+# The names of an event row's fields: who, and the status it left and reached
+# (short, or in full for the trails that name them so).
+BY = _("by")
+STATUS_LABELS_SHORT = (_("from"), _("to"))
+STATUS_LABELS = (_("from status"), _("to status"))
+
+
+def actor_field(verbose_name=BY, **kwargs):
+    """Who did it: a user, kept (``PROTECT``) while rows name them."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **kwargs,
+    )
+
+
+def status_fields(status=None, *, labels=STATUS_LABELS_SHORT, max_length=20, to_blank=False):
+    """An event row's ``from_status`` and ``to_status``, with the workflow's choices."""
+    choices = {} if status is None else {"choices": status.choices}
+    return (
+        models.CharField(labels[0], max_length=max_length, blank=True, **choices),
+        models.CharField(labels[1], max_length=max_length, blank=to_blank, **choices),
+    )
+
+
+class WorkflowEvent(models.Model):
+    """One row of a workflow's append-only trail: who moved it, when, from which
+    state to which. A concrete trail adds its object's foreign key, its action and
+    status fields (``status_fields``) and what else it keeps (a comment, a note).
+
+    Written by ``core.transitions.record`` in the transaction of the change.
+    """
+
+    actor = actor_field()
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status} → {self.to_status}"

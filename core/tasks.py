@@ -35,3 +35,24 @@ def send_notification_emails(notification_ids):
             # This one is retried on its own, with backoff.
             send_notification_email.apply_async((pk,), countdown=60)
     return sent
+
+
+@shared_task(bind=True)
+def run_export(self, job_id):
+    """Write a big export's file (core.export_jobs); a failure marks the job failed."""
+    from core import export_jobs
+
+    try:
+        job = export_jobs.run_job(job_id)
+    except Exception as error:
+        export_jobs.fail_job(job_id, "")
+        raise error
+    return job.pk if job is not None else None
+
+
+@shared_task
+def delete_expired_exports():
+    """Delete the export files older than EXPORT_KEEP_DAYS (and their jobs)."""
+    from core import export_jobs
+
+    return export_jobs.delete_expired()

@@ -6,3 +6,6 @@ class CrmConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "crm"
     verbose_name = _("Customer archive")
+
+    def ready(self):
+        import crm.exports  # noqa: F401 - registers the lists' exports

@@ -8,3 +8,6 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
     verbose_name = _("Home")
+
+    def ready(self):
+        import home.exports  # noqa: F401 - registers the audit trail's export

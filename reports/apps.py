@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Monthly reports")
 
     def ready(self):
+        import reports.exports  # noqa: F401 - registers the list's export
         from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
 
         register(

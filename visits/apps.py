@@ -28,6 +28,7 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self):
+        import visits.exports  # noqa: F401 - registers the lists' exports
         from crm import opinions
         from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
         from crm.panels import Panel

@@ -1,0 +1,300 @@
+"""Exporting a list to XLSX or CSV: one declaration per list, two streaming writers.
+
+A list's export is one ``Export`` declared in its app's ``exports.py`` and
+registered (``register``) when the app is ready: its columns (a header in the
+user's language, how a row gives the value, the value's type) and
+``filtered(user, params, request)``, which returns the SAME FilterSet over the
+SAME visibility scope as the list page (usually the page's selector). So an
+export holds what the page shows with its filters, never more.
+
+The writers never hold the rows in memory: CSV is a generator of lines (UTF-8
+with a BOM so that Excel reads Chinese); XLSX is openpyxl's write-only workbook
+written to a temporary file. Dates and times are Excel dates, amounts numbers
+with a number format. A text cell beginning with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return would be run by Excel as a formula: CSV writes it
+behind an apostrophe, XLSX as a string cell.
+
+Small exports are answered at once; one over ``settings.EXPORT_SYNC_ROWS`` rows
+runs as a Celery job (``core.tasks.run_export``, model ``core.ExportJob``).
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+TEXT = "text"
+INT = "int"
+DECIMAL = "decimal"
+AMOUNT = "amount"
+DATE = "date"
+DATETIME = "datetime"
+
+FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+NUMBER_FORMATS = {
+    DATE: "yyyy-mm-dd",
+    DATETIME: "yyyy-mm-dd hh:mm",
+    AMOUNT: "#,##0.00",
+    DECIMAL: "0.###",
+}
+# What Excel (and LibreOffice) read as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_ROWS = 2000
+
+
+def _path_getter(path):
+    parts = path.split(".")
+
+    def get(row):
+        value = row
+        for part in parts:
+            if value is None:
+                return None
+            value = getattr(value, part)
+        return value() if callable(value) else value
+
+    return get
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header (lazy gettext), the value of a row, the value's type.
+
+    ``value`` is a dotted path (``"customer.name"``, ``"get_status_display"``:
+    a method is called) or a function of the row.
+    """
+
+    header: Any
+    value: Any
+    kind: str = TEXT
+
+    def get(self, row):
+        getter = self.value if callable(self.value) else _path_getter(self.value)
+        return getter(row)
+
+
+@dataclass
+class Export:
+    """What one list exports. ``filtered(user, params, request)`` is the page's FilterSet
+    over the user's scope; ``allowed(user)`` who may export at all (everybody logged in
+    unless said: the scope decides the rows)."""
+
+    name: str
+    title: Any
+    columns: list
+    filtered: Callable
+    page: str  # the list page's URL name (bad filters are shown there)
+    allowed: Callable = field(default=lambda user: True)
+
+    def headers(self):
+        return [str(column.header) for column in self.columns]
+
+    def getters(self):
+        return [
+            (column.value if callable(column.value) else _path_getter(column.value), column.kind)
+            for column in self.columns
+        ]
+
+    def filename(self, file_format, today=None):
+        today = today or timezone.localdate()
+        return f"{self.name}-{today:%Y%m%d}.{file_format}"
+
+
+class FilterErrors(Exception):
+    """The query's filters are bad: ``errors`` maps each parameter to its messages."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+_REGISTRY = {}
+
+
+def register(export):
+    _REGISTRY[export.name] = export
+    return export
+
+
+def get(name):
+    """The registered export ``name``, or None."""
+    return _REGISTRY.get(name)
+
+
+def registered():
+    return dict(_REGISTRY)
+
+
+IGNORED_PARAMS = ("page", "file_format", "format", "page_size")
+
+
+def filter_params(query):
+    """The query without what is not a filter (page, the file's format)."""
+    params = query.copy()
+    for name in IGNORED_PARAMS:
+        params.pop(name, None)
+    return params
+
+
+def rows(export, *, user, params, request=None):
+    """The queryset of the export for ``user`` with the filters ``params``; bad filters
+    raise ``FilterErrors``."""
+    filterset = export.filtered(user, params or None, request)
+    if filterset.is_bound and not filterset.is_valid():
+        raise FilterErrors({name: list(messages) for name, messages in filterset.errors.items()})
+    return filterset.qs
+
+
+def count_up_to(queryset, limit):
+    """The number of rows, counted no further than ``limit`` + 1 (a big list is not
+    counted whole to learn that it is big)."""
+    return queryset.order_by()[: limit + 1].count()
+
+
+def iterate(queryset):
+    """The rows in chunks from the database (prefetches included), never all at once."""
+    return queryset.iterator(chunk_size=CHUNK_ROWS)
+
+
+# Values ---------------------------------------------------------------------------------
+
+
+def is_formula(text):
+    return text.startswith(FORMULA_STARTS)
+
+
+def _local(value):
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None)
+
+
+def csv_value(value, kind):
+    if value is None or value == "":
+        return ""
+    if kind == DATETIME and isinstance(value, datetime.datetime):
+        return _local(value).strftime("%Y-%m-%d %H:%M")
+    if kind == DATE and isinstance(value, datetime.date):
+        return value.isoformat()
+    if kind in (AMOUNT, DECIMAL, INT) and isinstance(value, (int, float, decimal.Decimal)):
+        if isinstance(value, bool):
+            return str(int(value))
+        return str(value)
+    text = str(value)
+    return "'" + text if is_formula(text) else text
+
+
+# Writers ------------------------------------------------------------------------------
+
+
+class _Line:
+    """A file-like that hands back what csv.writer wrote."""
+
+    def write(self, text):
+        return text
+
+
+def csv_chunks(export, queryset, *, progress=None):
+    """The CSV file as byte chunks: a BOM, the headers, one line per row."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + writer.writerow(export.headers())).encode()
+    getters = export.getters()
+    buffer = []
+    done = 0
+    for row in iterate(queryset):
+        buffer.append(writer.writerow([csv_value(get(row), kind) for get, kind in getters]))
+        done += 1
+        if len(buffer) >= 500:
+            yield "".join(buffer).encode()
+            buffer = []
+            if progress is not None:
+                progress(done)
+    if buffer:
+        yield "".join(buffer).encode()
+    if progress is not None:
+        progress(done)
+
+
+def write_xlsx(export, queryset, target, *, progress=None):
+    """Write the XLSX file into ``target`` (a path or a binary file); returns the rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(export.title)[:31] or export.name)
+    bold = Font(bold=True)
+    header = []
+    for text in export.headers():
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        cell.data_type = "s"
+        header.append(cell)
+    sheet.append(header)
+
+    def make(value, kind):
+        if value is None:
+            return None
+        if kind in (DATE, DATETIME) and isinstance(value, datetime.date):
+            if isinstance(value, datetime.datetime):
+                value = _local(value)
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = NUMBER_FORMATS[kind]
+            return cell
+        if kind in (AMOUNT, DECIMAL) and isinstance(value, (int, decimal.Decimal, float)):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = NUMBER_FORMATS[kind]
+            return cell
+        if kind == INT and isinstance(value, int):
+            return int(value)
+        text = str(value)
+        if is_formula(text):
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.data_type = "s"  # a string cell: Excel shows it, never runs it
+            return cell
+        return text
+
+    getters = export.getters()
+    done = 0
+    for row in iterate(queryset):
+        sheet.append([make(get(row), kind) for get, kind in getters])
+        done += 1
+        if progress is not None and done % CHUNK_ROWS == 0:
+            progress(done)
+    workbook.save(target)
+    if progress is not None:
+        progress(done)
+    return done
+
+
+def xlsx_file(export, queryset):
+    """The XLSX file in a temporary file, rewound (deleted when closed)."""
+    handle = tempfile.TemporaryFile(dir=getattr(settings, "EXPORT_TEMP_DIR", None))  # noqa: SIM115 - closed by the response
+    write_xlsx(export, queryset, handle)
+    handle.seek(0)
+    return handle
+
+
+def write_file(export, queryset, file_format, target, *, progress=None):
+    """Write the whole file into ``target`` (a binary file) in ``file_format``."""
+    if file_format == "csv":
+        for chunk in csv_chunks(export, queryset, progress=progress):
+            target.write(chunk)
+    else:
+        write_xlsx(export, queryset, target, progress=progress)
+
+
+def read_back_csv(content):
+    """Rows of a CSV export (for tests and the benchmark): the BOM removed."""
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
