@@ -130,6 +130,14 @@ def login(page, live_server, username, password):
     page.wait_for_url(lambda url: login_path not in url)
 
 
+def login_as(page, live_server, user):
+    """Start a fresh session as ``user`` (a persona with the factories' password)."""
+    from tests import factories
+
+    page.context.clear_cookies()
+    login(page, live_server, user.username, factories.PASSWORD)
+
+
 def draw(page, selector):
     """Draw a stroke with the mouse inside the element (a signature canvas)."""
     element = page.locator(selector)

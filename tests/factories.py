@@ -189,16 +189,24 @@ class ReportFactory(_ThroughServices):
 
         services.prepare_month(month=month, manager_ids=[manager.pk])
         report = model_class.objects.get(manager=manager, month=month.replace(day=1))
-        if status == "draft":
-            return report
-        services.report_update_sections(report=report, actor=manager, data={"problems": problems})
-        report = services.report_submit(report=report, actor=manager)
-        if status == "submitted":
-            return report
-        if status == "approved":
-            return services.report_approve(report=report, actor=reviewer)
-        if status == "returned":
-            return services.report_return(
-                report=report, actor=reviewer, comments={}, comment="请补充问题分析。"
-            )
-        raise ValueError(f"ReportFactory: no status {status!r}")
+        return take_report(report, status, reviewer=reviewer, problems=problems)
+
+
+def take_report(report, status, *, reviewer, problems="库存偏高，已调整订货。"):
+    """Take the draft ``report`` to ``status`` as its manager and ``reviewer`` do (see above)."""
+    from reports import services
+
+    if status == "draft":
+        return report
+    manager = report.manager
+    services.report_update_sections(report=report, actor=manager, data={"problems": problems})
+    report = services.report_submit(report=report, actor=manager)
+    if status == "submitted":
+        return report
+    if status == "approved":
+        return services.report_approve(report=report, actor=reviewer)
+    if status == "returned":
+        return services.report_return(
+            report=report, actor=reviewer, comments={}, comment="请补充问题分析。"
+        )
+    raise ValueError(f"ReportFactory: no status {status!r}")

@@ -211,17 +211,11 @@ def test_promotion_signature_link(world, manager, outsider):
 
 
 def test_promotion_link_in_the_answer_to_recording_it(world, manager, outsider):
-    from tests.visits.conftest import data_url
+    from tests.visits.conftest import promotion_fields
 
     response = _client(manager).post(
         "/api/visits/promotions/",
-        {
-            "customer": world["customer"].pk,
-            "item": "宣传海报",
-            "quantity": 1,
-            "signer_name": "王店主",
-            "signature": data_url(),
-        },
+        {"customer": world["customer"].pk, **promotion_fields(quantity=1)},
         content_type="application/json",
     )
 

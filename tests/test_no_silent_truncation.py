@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services as complaint_services
-from tests.complaints.conftest import make_complaint, signature
+from tests.complaints.conftest import inspection_fields, make_complaint
 from tests.visits.conftest import at, data_url, make_violation, make_visit
 from tests.world import _image
 from visits.models import PriceViolation, Signature, Suggestion, UnlicensedReport
@@ -61,11 +61,7 @@ def test_a_complaint_signers_name_too_long(manager, customer, regional_manager):
     complaint = make_complaint(manager, customer, regional_manager, stage="open")
     with pytest.raises(ValidationError) as error:
         complaint_services.complaint_inspect(
-            complaint=complaint,
-            actor=manager,
-            cause="仓储受潮",
-            signature=signature(),
-            signer_name="王" * 101,
+            complaint=complaint, actor=manager, **inspection_fields(signer_name="王" * 101)
         )
     _refused(error, "signer_name", 100)
     complaint.refresh_from_db()

@@ -34,7 +34,7 @@ from crm.services import regrading_propose
 from reports import services as report_services
 from tests import factories
 from tests.complaints.conftest import make_complaint
-from tests.visits.conftest import at, data_url, make_violation, make_visit
+from tests.visits.conftest import at, make_violation, make_visit, promotion_fields
 from visits.models import WorkLog
 from visits.services import promotions, schedules, suggestions, work_logs
 from visits.services import unlicensed as unlicensed_services
@@ -73,12 +73,7 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         # The proposal plans the customer (an A1 is due weekly).
         planned = schedule.entries.get(customer=customer)
         promotion = promotions.promotion_record(
-            customer=customer,
-            actor=manager,
-            item="宣传海报",
-            quantity=2,
-            signer_name="王店主",
-            signature=data_url(),
+            customer=customer, actor=manager, **promotion_fields()
         )
         unlicensed = unlicensed_services.unlicensed_report(
             actor=manager,

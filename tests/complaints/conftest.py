@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from complaints import services
-from complaints.models import Complaint
 
 STEPS = ["open", "inspected", "submitted", "approved", "exchanged", "closed"]
 
@@ -41,51 +40,57 @@ def _english(english):
     """These tests read the English messages, in services and on pages."""
 
 
+def complaint_fields(**fields):
+    """A complaint's content as opened (service keywords): two cartons gone damp."""
+    return {"product": "中华(硬)", "quantity": 2, "unit": "条", "problem": "烟支受潮发霉", **fields}
+
+
+def inspection_fields(**fields):
+    """An inspection (service keywords, form and API fields): the cause, the owner's signature."""
+    return {"cause": "仓储受潮", "signature": signature(), "signer_name": "王店主", **fields}
+
+
+def exchange_fields(**fields):
+    """A goods exchange (service keywords): like for like, signed for by the owner."""
+    from django.utils import timezone
+
+    return {
+        "exchange_product": "中华(硬)",
+        "exchange_quantity": 2,
+        "exchanged_on": timezone.localdate(),
+        "signature": signature(),
+        "signer_name": "王店主",
+        **fields,
+    }
+
+
 def make_complaint(manager, customer, regional_manager=None, *, stage="open", reported_on=None):
-    """A goods complaint of ``customer`` taken to ``stage`` through the services."""
+    """A goods complaint of ``customer`` taken to ``stage`` (one of STEPS) through the services."""
     from django.utils import timezone
 
     complaint = services.complaint_open(
         actor=manager,
         customer=customer,
-        product="中华(硬)",
-        quantity=2,
-        unit="条",
-        problem="烟支受潮发霉",
         reported_on=reported_on or timezone.localdate(),
+        **complaint_fields(),
     )
-    if stage == "open":
-        return complaint
-    complaint = services.complaint_inspect(
-        complaint=complaint,
-        actor=manager,
-        cause="仓储受潮",
-        signature=signature(),
-        signer_name="王店主",
-    )
-    if stage == "inspected":
-        return complaint
-    complaint = services.complaint_submit(complaint=complaint, actor=manager)
-    if stage == "submitted":
-        return complaint
-    complaint = services.complaint_approve(complaint=complaint, actor=regional_manager)
-    if stage == "approved":
-        return complaint
-    complaint = services.complaint_record_exchange(
-        complaint=complaint,
-        actor=manager,
-        exchange_product="中华(硬)",
-        exchange_quantity=2,
-        exchanged_on=timezone.localdate(),
-        signature=signature(),
-        signer_name="王店主",
-    )
-    if stage == "exchanged":
-        return complaint
-    complaint = services.complaint_close(
-        complaint=complaint, actor=manager, result="已调换合格卷烟，客户满意"
-    )
-    assert complaint.status == Complaint.Status.CLOSED
+    # Each step of STEPS after "open", as the manager and the regional manager take it.
+    take = {
+        "inspected": lambda c: services.complaint_inspect(
+            complaint=c, actor=manager, **inspection_fields()
+        ),
+        "submitted": lambda c: services.complaint_submit(complaint=c, actor=manager),
+        "approved": lambda c: services.complaint_approve(complaint=c, actor=regional_manager),
+        "exchanged": lambda c: services.complaint_record_exchange(
+            complaint=c, actor=manager, **exchange_fields()
+        ),
+        "closed": lambda c: services.complaint_close(
+            complaint=c, actor=manager, result="已调换合格卷烟，客户满意"
+        ),
+    }
+    for step in STEPS[1 : STEPS.index(stage) + 1]:
+        complaint = take[step](complaint)
+    assert complaint.status == stage
     return complaint
 
 

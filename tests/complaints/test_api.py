@@ -18,6 +18,12 @@ def post(client, complaint, action, data=None, **kwargs):
     return client.post(f"{URL}{complaint.pk}/{action}/", data or {}, format="json", **kwargs)
 
 
+def open_for(client, customer):
+    """``client`` opens a complaint for ``customer``: the answer."""
+    body = {"customer": customer.pk, "product": "x", "problem": "y", "reported_on": "2026-01-05"}
+    return client.post(URL, body, format="json")
+
+
 def test_walk_through_the_api(api_login, manager, customer, regional_manager):
     client = api_login(manager)
     response = client.post(
@@ -112,11 +118,7 @@ class TestVisibility:
             assert post(client, complaint, action, {"reason": "x"}).status_code == 404
 
     def test_cannot_open_for_someone_elses_customer(self, api_login, teammate, customer):
-        response = api_login(teammate).post(
-            URL,
-            {"customer": customer.pk, "product": "x", "problem": "y", "reported_on": "2026-01-05"},
-            format="json",
-        )
+        response = open_for(api_login(teammate), customer)
         assert response.status_code == 400
         assert "customer" in response.json()
 
@@ -126,11 +128,7 @@ class TestVisibility:
 
 class TestWrongRoleAndState:
     def test_regional_manager_cannot_open(self, api_login, regional_manager, customer):
-        response = api_login(regional_manager).post(
-            URL,
-            {"customer": customer.pk, "product": "x", "problem": "y", "reported_on": "2026-01-05"},
-            format="json",
-        )
+        response = open_for(api_login(regional_manager), customer)
         assert response.status_code == 403
 
     def test_manager_cannot_approve_and_regional_manager_cannot_inspect(

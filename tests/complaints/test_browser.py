@@ -11,18 +11,13 @@ from PIL import Image
 
 from complaints.models import Complaint
 from tests import factories
-from tests.browser_support import browser_page, draw, image_loaded, login, seeded  # noqa: F401
+from tests.browser_support import browser_page, draw, image_loaded, login_as, seeded  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 OUTPUT = pathlib.Path("/tmp/complaint-pdf")
-
-
-def _as(page, live_server, user):
-    page.context.clear_cookies()
-    login(page, live_server, user.username, factories.PASSWORD)
 
 
 def test_complaint_from_report_to_closed(
@@ -43,7 +38,7 @@ def test_complaint_from_report_to_closed(
     photo.write_bytes(buffer.getvalue())
 
     # 1. The manager opens the form for the customer.
-    _as(page, live_server, manager)
+    login_as(page, live_server, manager)
     page.goto(f"{live_server.url}/complaints/new/")
     page.select_option("#id_customer", str(customer.pk))
     page.fill("#id_product", "中华(硬)")
@@ -68,14 +63,14 @@ def test_complaint_from_report_to_closed(
     page.wait_for_selector("[data-status=submitted]")
 
     # 3. The regional manager approves.
-    _as(page, live_server, regional_manager)
+    login_as(page, live_server, regional_manager)
     page.goto(detail)
     page.fill("#action-approve [name=comment]", "同意调换")
     page.click("#action-approve button[type=submit]")
     page.wait_for_selector("[data-status=approved]")
 
     # 4. The manager exchanges the goods; the customer confirms on receipt.
-    _as(page, live_server, manager)
+    login_as(page, live_server, manager)
     page.goto(detail)
     page.fill("#action-exchange [name=signer_name]", "王店主")
     draw(page, "#action-exchange canvas")

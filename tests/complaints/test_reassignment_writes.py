@@ -14,7 +14,7 @@ from django.urls import reverse
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent
 from crm import services as crm_services
-from tests.complaints.conftest import signature
+from tests.complaints.conftest import complaint_fields, inspection_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,6 @@ def hand_over(customer, to, actor):
 @pytest.fixture(params=["teammate", "outsider"])
 def new_manager(request):
     return request.getfixturevalue(request.param)
-
-
-def inspect_body():
-    return {"cause": "仓储受潮", "signature": signature(), "signer_name": "王店主"}
 
 
 def snapshot():
@@ -51,10 +47,10 @@ class TestManagerSteps:
         before = snapshot()
         api = api_login(manager)
         assert api.get(f"/api/complaints/{complaint.pk}/").status_code == 404
-        response = api.post(f"/api/complaints/{complaint.pk}/inspect/", inspect_body())
+        response = api.post(f"/api/complaints/{complaint.pk}/inspect/", inspection_fields())
         assert response.status_code == 404
         page = login(manager).post(
-            reverse("complaints:action", args=[complaint.pk, "inspect"]), inspect_body()
+            reverse("complaints:action", args=[complaint.pk, "inspect"]), inspection_fields()
         )
         assert page.status_code == 404
         assert snapshot() == before
@@ -67,14 +63,13 @@ class TestManagerSteps:
         hand_over(customer, teammate, admin_user)
         before = snapshot()
         with pytest.raises(PermissionDenied):
-            services.complaint_inspect(complaint=complaint, actor=manager, **inspect_body())
+            services.complaint_inspect(complaint=complaint, actor=manager, **inspection_fields())
         with pytest.raises(PermissionDenied):
             services.complaint_open(
                 actor=manager,
                 customer=customer,
-                product="中华(硬)",
-                problem="烟支受潮",
                 reported_on=complaint.reported_on,
+                **complaint_fields(),
             )
         assert snapshot() == before
 
@@ -86,7 +81,7 @@ class TestManagerSteps:
         page = login(new_manager).get(complaint.get_absolute_url()).content.decode()
         assert reverse("complaints:action", args=[complaint.pk, "inspect"]) in page
         response = api_login(new_manager).post(
-            f"/api/complaints/{complaint.pk}/inspect/", inspect_body()
+            f"/api/complaints/{complaint.pk}/inspect/", inspection_fields()
         )
         assert response.status_code == 200, response.content
         complaint.refresh_from_db()

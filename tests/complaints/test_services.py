@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from complaints import services
 from complaints.models import (
@@ -16,7 +15,14 @@ from complaints.models import (
 )
 from core.errors import ConflictError
 from tests import factories
-from tests.complaints.conftest import STEPS, photo_upload, signature
+from tests.complaints.conftest import (
+    STEPS,
+    complaint_fields,
+    exchange_fields,
+    inspection_fields,
+    photo_upload,
+    signature,
+)
 
 pytestmark = pytest.mark.django_db
 S = Complaint.Status
@@ -102,11 +108,7 @@ class TestWhoMayAct:
         for user in (teammate, regional_manager, admin_user):
             with pytest.raises(PermissionDenied):
                 services.complaint_open(
-                    actor=user,
-                    customer=customer,
-                    product="x",
-                    problem="y",
-                    reported_on=D(2026, 1, 5),
+                    actor=user, customer=customer, reported_on=D(2026, 1, 5), **complaint_fields()
                 )
         assert not Complaint.objects.exists()
 
@@ -158,13 +160,7 @@ ACTIONS = {
     "approve": lambda c, m, r: services.complaint_approve(complaint=c, actor=r),
     "reject": lambda c, m, r: services.complaint_reject(complaint=c, actor=r, reason="no"),
     "exchange": lambda c, m, r: services.complaint_record_exchange(
-        complaint=c,
-        actor=m,
-        exchange_product="x",
-        exchange_quantity=1,
-        exchanged_on=timezone.localdate(),
-        signature=signature(),
-        signer_name="王",
+        complaint=c, actor=m, **exchange_fields()
     ),
     "close": lambda c, m, r: services.complaint_close(complaint=c, actor=m, result="r"),
     "photo": lambda c, m, r: services.complaint_add_photo(
@@ -256,11 +252,7 @@ class TestValidation:
         complaint = complaint_at("open")
         with pytest.raises(ValidationError) as error:
             services.complaint_inspect(
-                complaint=complaint,
-                actor=manager,
-                cause="",
-                signature=signature(),
-                signer_name="王",
+                complaint=complaint, actor=manager, **inspection_fields(cause="")
             )
         assert "cause" in error.value.message_dict
         with pytest.raises(ValidationError) as error:
@@ -281,11 +273,7 @@ class TestValidation:
         travel("2026-11-02 09:00")
         with pytest.raises(ValidationError):
             services.complaint_open(
-                actor=manager,
-                customer=customer,
-                product="x",
-                problem="y",
-                reported_on=D(2026, 11, 3),
+                actor=manager, customer=customer, reported_on=D(2026, 11, 3), **complaint_fields()
             )
 
     def test_goods_exchange_needs_goods_and_quantity(self, complaint_at, manager):
@@ -294,11 +282,7 @@ class TestValidation:
             services.complaint_record_exchange(
                 complaint=complaint,
                 actor=manager,
-                exchange_product="",
-                exchange_quantity=None,
-                exchanged_on=timezone.localdate(),
-                signature=signature(),
-                signer_name="王",
+                **exchange_fields(exchange_product="", exchange_quantity=None),
             )
         assert set(error.value.message_dict) == {"exchange_product", "exchange_quantity"}
 
@@ -357,13 +341,7 @@ class TestDeadlines:
         assert complaint.due_on == D(2026, 10, 13)
         travel("2026-10-10 11:00")
         complaint = services.complaint_record_exchange(
-            complaint=complaint,
-            actor=manager,
-            exchange_product="x",
-            exchange_quantity=1,
-            exchanged_on=D(2026, 10, 10),
-            signature=signature(),
-            signer_name="王",
+            complaint=complaint, actor=manager, **exchange_fields(exchanged_on=D(2026, 10, 10))
         )
         assert complaint.due_on == D(2026, 10, 12)
 

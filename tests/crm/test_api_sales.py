@@ -1,29 +1,21 @@
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from crm.models import SalesImport, SalesRecord
 from tests import factories
+from tests.crm.test_sales_import_hardening import csv_upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def csv_file(text, name="sales.csv"):
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+csv_file = csv_upload
 
 
 def xlsx_file(rows, name="sales.xlsx"):
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return SimpleUploadedFile(name, xlsx_bytes(rows))
 
 
 class TestImport:

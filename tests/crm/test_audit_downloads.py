@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from reports import services as report_services
+from tests import factories
 from tests.world import module_world
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,7 @@ def test_pdf_download_is_recorded(client, world, manager, regional_manager, url_
     obj = world[key]
     if key == "report":
         # Only an approved report is printed.
-        report_services.report_update_sections(report=obj, actor=manager, data={"problems": "无"})
-        report_services.report_submit(report=obj, actor=manager)
-        report_services.report_approve(report=obj, actor=regional_manager)
+        obj = factories.take_report(obj, "approved", reviewer=regional_manager)
     client.force_login(manager)
     response = client.get(reverse(url_name, args=[obj.pk]), REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200

@@ -4,16 +4,19 @@ import pytest
 
 from reports import services
 from reports.models import MonthlyReport
-from tests import factories
-from tests.browser_support import browser_page, login, seeded  # noqa: F401
+from tests.browser_support import browser_page, login_as, seeded  # noqa: F401
 from tests.reports.conftest import SEPTEMBER, sale
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _as(page, live_server, user):
-    page.context.clear_cookies()
-    login(page, live_server, user.username, factories.PASSWORD)
+def _write_and_submit(page, report, problems):
+    """On the report's page: write section b), submit; the report is then submitted."""
+    page.fill("textarea[name=problems]", problems)
+    page.click("button[name=submit]")
+    page.wait_for_load_state()
+    report.refresh_from_db()
+    assert report.status == MonthlyReport.Status.SUBMITTED
 
 
 def test_report_is_written_returned_resubmitted_approved_and_downloaded(
@@ -31,16 +34,12 @@ def test_report_is_written_returned_resubmitted_approved_and_downloaded(
     page = browser_page
 
     # The manager writes section b) and submits.
-    _as(page, live_server, manager)
+    login_as(page, live_server, manager)
     page.goto(url)
-    page.fill("textarea[name=problems]", "C类客户进货下降，原因是周边新开超市；对策：加强走访。")
-    page.click("button[name=submit]")
-    page.wait_for_load_state()
-    report.refresh_from_db()
-    assert report.status == MonthlyReport.Status.SUBMITTED
+    _write_and_submit(page, report, "C类客户进货下降，原因是周边新开超市；对策：加强走访。")
 
     # The regional manager returns it with a comment on b).
-    _as(page, live_server, regional_manager)
+    login_as(page, live_server, regional_manager)
     page.goto(url)
     page.fill("[name=b]", "请写明加强走访的时间安排")
     page.get_by_role("button", name="Return with comments").click()
@@ -49,17 +48,13 @@ def test_report_is_written_returned_resubmitted_approved_and_downloaded(
     assert report.status == MonthlyReport.Status.RETURNED
 
     # The manager sees the comment beside section b), corrects and resubmits.
-    _as(page, live_server, manager)
+    login_as(page, live_server, manager)
     page.goto(url)
     assert page.locator("#section-b").get_by_text("请写明加强走访的时间安排").is_visible()
-    page.fill("textarea[name=problems]", "C类客户进货下降；对策：11月每周二、四重点走访。")
-    page.click("button[name=submit]")
-    page.wait_for_load_state()
-    report.refresh_from_db()
-    assert report.status == MonthlyReport.Status.SUBMITTED
+    _write_and_submit(page, report, "C类客户进货下降；对策：11月每周二、四重点走访。")
 
     # The regional manager approves; the PDF downloads.
-    _as(page, live_server, regional_manager)
+    login_as(page, live_server, regional_manager)
     page.goto(url)
     page.get_by_role("button", name="Approve").click()
     page.wait_for_load_state()

@@ -43,6 +43,17 @@ def record(customer, manager, arrived_at):
     )
 
 
+def promotion_fields(**fields):
+    """A promotion receipt's content (service keywords, API fields): two posters, signed."""
+    return {
+        "item": "宣传海报",
+        "quantity": 2,
+        "signer_name": "王店主",
+        "signature": data_url(),
+        **fields,
+    }
+
+
 def make_visit(manager, customer, *, stage="ended", arrived="2026-10-09 10:00", **content):
     """A special visit of ``customer`` taken to ``stage`` through the services."""
     with time_machine.travel(at(arrived), tick=False):

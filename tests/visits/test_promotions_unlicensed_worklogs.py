@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
-from tests.visits.conftest import data_url, png_bytes
+from tests.visits.conftest import data_url, png_bytes, promotion_fields
 from visits.models import PromotionReceipt, UnlicensedReport, WorkLog
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +16,7 @@ class TestPromotions:
         # The customer fixture is B2: promotions go to B1 or better.
         response = api_login(manager).post(
             "/api/visits/promotions/",
-            {
-                "customer": customer.pk,
-                "item": "宣传海报",
-                "quantity": 2,
-                "signer_name": "王店主",
-                "signature": data_url(),
-            },
+            {"customer": customer.pk, **promotion_fields()},
             format="json",
         )
         assert response.status_code == 400
@@ -35,13 +29,7 @@ class TestPromotions:
         client = api_login(manager)
         response = client.post(
             "/api/visits/promotions/",
-            {
-                "customer": customer.pk,
-                "item": "价签套装",
-                "quantity": 10,
-                "signer_name": "王店主",
-                "signature": data_url(),
-            },
+            {"customer": customer.pk, **promotion_fields(item="价签套装", quantity=10)},
             format="json",
         )
         assert response.status_code == 201, response.json()
@@ -56,10 +44,7 @@ class TestPromotions:
             "/api/visits/promotions/",
             {
                 "customer": customer.pk,
-                "item": "x",
-                "quantity": 1,
-                "signer_name": "王",
-                "signature": data_url(png_bytes(blank=True)),
+                **promotion_fields(signature=data_url(png_bytes(blank=True))),
             },
             format="json",
         )
@@ -70,13 +55,7 @@ class TestPromotions:
         customer = factories.CustomerFactory(manager=manager, grade=factories.grade("A1"))
         response = api_login(manager).post(
             "/api/visits/promotions/",
-            {
-                "customer": customer.pk,
-                "item": "x",
-                "quantity": 0,
-                "signer_name": "王",
-                "signature": data_url(),
-            },
+            {"customer": customer.pk, **promotion_fields(quantity=0)},
             format="json",
         )
         assert response.status_code == 400

@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.models import Notification
 from crm import services as crm_services
 from tests import factories
-from tests.visits.conftest import data_url, make_violation, make_visit
+from tests.visits.conftest import data_url, make_violation, make_visit, promotion_fields
 from visits.models import (
     PlannedVisit,
     PriceViolation,
@@ -388,24 +388,11 @@ class TestCreatingForAReassignedCustomer:
         assert visit.status_code == 400 and "customer" in visit.json()
         receipt = client.post(
             "/api/visits/promotions/",
-            {
-                "customer": customer.pk,
-                "item": "宣传海报",
-                "quantity": 2,
-                "signer_name": "王店主",
-                "signature": data_url(),
-            },
+            {"customer": customer.pk, **promotion_fields()},
         )
         assert receipt.status_code == 400 and "customer" in receipt.json()
         with pytest.raises(PermissionDenied):
-            promotions.promotion_record(
-                customer=customer,
-                actor=manager,
-                item="宣传海报",
-                quantity=2,
-                signer_name="王店主",
-                signature=data_url(),
-            )
+            promotions.promotion_record(customer=customer, actor=manager, **promotion_fields())
         assert not Visit.objects.filter(customer=customer).exists()
         assert not PromotionReceipt.objects.exists()
 
