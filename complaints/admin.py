@@ -11,18 +11,16 @@ from complaints.models import (
     ComplaintSignature,
 )
 from complaints.services import complaint_settings_update
+from core.admin import KeepRecordsMixin, ReadOnlyInline, ReadOnlyMixin
 
 
 @admin.register(ComplaintSettings)
-class ComplaintSettingsAdmin(admin.ModelAdmin):
+class ComplaintSettingsAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["__str__", "inspection_days", "decision_days", "exchange_days", "feedback_days"]
     readonly_fields = ["updated_at", "updated_by"]
 
     def has_add_permission(self, request):
         return not ComplaintSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         # The settings page's service: it checks the actor, locks the row and
@@ -34,48 +32,25 @@ class ComplaintSettingsAdmin(admin.ModelAdmin):
         obj.pk = row.pk
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class EventInline(ReadOnlyInline):
     model = ComplaintEvent
     fields = ["at", "action", "from_status", "to_status", "actor", "comment", "due_on"]
-    readonly_fields = fields
 
 
 class PhotoInline(ReadOnlyInline):
     model = ComplaintPhoto
     fields = ["image", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
 
 class SignatureInline(ReadOnlyInline):
     model = ComplaintSignature
     fields = ["role", "signer_name", "signed_at", "captured_by", "sha256", "image"]
-    readonly_fields = fields
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["number", "customer", "product", "status", "reported_on", "due_on"]
     list_filter = ["status", "kind"]
     search_fields = ["customer__name", "customer__code", "product"]
     list_select_related = ["customer"]
     inlines = [SignatureInline, PhotoInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import STATUS_LABELS, WorkflowEvent, status_fields
 from core.uploads import GeneratedName
 from crm.models import Customer
 
@@ -280,7 +281,7 @@ class ComplaintPhoto(models.Model):
         return f"{self.complaint_id} {self.image.name}"
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(WorkflowEvent):
     """Append-only trail: who did what to a complaint, when, from which state to which."""
 
     class Action(models.TextChoices):
@@ -297,19 +298,11 @@ class ComplaintEvent(models.Model):
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("from status"), max_length=20, choices=Complaint.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to status"), max_length=20, choices=Complaint.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status, to_status = status_fields(Complaint.Status, labels=STATUS_LABELS)
     comment = models.TextField(_("comment"), blank=True)
     due_on = models.DateField(_("next step due on"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 

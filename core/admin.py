@@ -17,26 +17,43 @@ class KeepRecordsMixin:
         return False
 
 
+class NoAddMixin(KeepRecordsMixin):
+    """Kept, and not added here: the rows are started in the app, with their trail."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyMixin(NoAddMixin):
+    """Shown only: a record, or a workflow that changes only through its services
+    (which check the step and write the trail; an admin form would set the status
+    without either)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """A history or the parts of a record, shown under it: ``fields`` are all read-only."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "object_type", "object_id", "summary", "ip_address"]
     list_filter = ["action"]
     search_fields = ["username", "summary", "object_id"]
     date_hierarchy = "at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(KeepRecordsMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only; filtered by e-mail status it lists the e-mails that never left."""
 
     list_display = ["created_at", "user", "title", "email_status", "email_attempts", "email_error"]
@@ -46,26 +63,18 @@ class NotificationAdmin(KeepRecordsMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # The login logs of django-axes are records of who signed in from where: kept,
 # like the audit trail. Lockout entries (AccessAttempt) stay deletable, since
 # deleting one is how a locked-out user is let in again.
 
 
-class KeptAccessLogAdmin(axes_admin.AccessLogAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
+class KeptAccessLogAdmin(KeepRecordsMixin, axes_admin.AccessLogAdmin):
+    pass
 
 
-class KeptAccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
+class KeptAccessFailureLogAdmin(KeepRecordsMixin, axes_admin.AccessFailureLogAdmin):
+    pass
 
 
 for _model, _admin_class in (

@@ -243,3 +243,49 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_status} → {self.to_status}"
+
+
+# The names of an event row's fields: who, and the status it left and reached
+# (short, or in full for the trails that name them so).
+BY = _("by")
+STATUS_LABELS_SHORT = (_("from"), _("to"))
+STATUS_LABELS = (_("from status"), _("to status"))
+
+
+def actor_field(verbose_name=BY, **kwargs):
+    """Who did it: a user, kept (``PROTECT``) while rows name them."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **kwargs,
+    )
+
+
+def status_fields(status=None, *, labels=STATUS_LABELS_SHORT, max_length=20, to_blank=False):
+    """An event row's ``from_status`` and ``to_status``, with the workflow's choices."""
+    choices = {} if status is None else {"choices": status.choices}
+    return (
+        models.CharField(labels[0], max_length=max_length, blank=True, **choices),
+        models.CharField(labels[1], max_length=max_length, blank=to_blank, **choices),
+    )
+
+
+class WorkflowEvent(models.Model):
+    """One row of a workflow's append-only trail: who moved it, when, from which
+    state to which. A concrete trail adds its object's foreign key, its action and
+    status fields (``status_fields``) and what else it keeps (a comment, a note).
+
+    Written by ``core.transitions.record`` in the transaction of the change.
+    """
+
+    actor = actor_field()
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status} → {self.to_status}"

@@ -15,7 +15,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KeepRecordsMixin
+from core.admin import KeepRecordsMixin, NoAddMixin, ReadOnlyInline
 from core.models import CalendarDay
 from crm import services
 from crm.models import (
@@ -115,44 +115,31 @@ class UserAdmin(KeepRecordsMixin, BaseUserAdmin):
             services.user_update(user=obj, actor=request.user, data=data)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class ContactInline(ReadOnlyInline):
     # The address book is edited on the customer page, through customer_update.
     model = Contact
     fields = ["name", "role", "phone", "notes"]
-    readonly_fields = fields
 
 
 class GradeChangeInline(ReadOnlyInline):
     model = GradeChange
     fields = ["changed_at", "old_grade", "new_grade", "source", "reason", "changed_by"]
-    readonly_fields = fields
 
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = ["changed_at", "from_manager", "to_manager", "reason", "changed_by"]
-    readonly_fields = fields
 
 
 class NetworkStatusChangeInline(ReadOnlyInline):
     model = NetworkStatusChange
     fields = ["date", "action", "from_status", "to_status", "reason", "actor", "at"]
-    readonly_fields = fields
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(NoAddMixin, admin.ModelAdmin):
+    # New customers come through the customer pages or the API, which start the
+    # assignment and grade histories.
     list_display = ["code", "name", "customer_type", "region", "manager", "grade", "network_status"]
     list_filter = ["network_status", "customer_type", "grade", "region"]
     list_select_related = ["region", "manager", "grade"]
@@ -170,14 +157,6 @@ class CustomerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         services.customer_update(customer=obj, actor=request.user, data=data)
-
-    def has_add_permission(self, request):
-        # New customers come through the customer pages or the API, which
-        # start the assignment and grade histories.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Grade)

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import STATUS_LABELS, WorkflowEvent, actor_field, status_fields
 from core.uploads import GeneratedName
 
 
@@ -308,7 +308,7 @@ class GradeChange(models.Model):
         return f"{self.customer_id}: {self.old_grade_id} → {self.new_grade_id}"
 
 
-class NetworkStatusChange(models.Model):
+class NetworkStatusChange(WorkflowEvent):
     """Append-only history of a customer leaving (退网) and rejoining (入网) the network.
 
     The customer's ``exited_on`` and ``exit_reason`` describe the exit it is in
@@ -326,26 +326,15 @@ class NetworkStatusChange(models.Model):
         related_name="network_changes",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("from status"), max_length=10, choices=Customer.NetworkStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("to status"), max_length=10, choices=Customer.NetworkStatus.choices
+    from_status, to_status = status_fields(
+        Customer.NetworkStatus, labels=STATUS_LABELS, max_length=10
     )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     # Empty on the rows written from the archive as it was before this history.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = actor_field(null=True, blank=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         ordering = ["-date", "-at", "-id"]
         verbose_name = _("network status change")
         verbose_name_plural = _("network status changes")
@@ -576,7 +565,7 @@ class RegradingProposal(models.Model):
         return self.State.APPLIED if self.applied else self.State.PENDING
 
 
-class RegradingRunEvent(models.Model):
+class RegradingRunEvent(WorkflowEvent):
     """Append-only trail of a regrading run: started, downgrades confirmed, applied, discarded."""
 
     class Action(models.TextChoices):
@@ -589,18 +578,10 @@ class RegradingRunEvent(models.Model):
         RegradingRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("from status"), max_length=20, choices=RegradingRun.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to status"), max_length=20, choices=RegradingRun.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status, to_status = status_fields(RegradingRun.Status, labels=STATUS_LABELS)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("regrading run event")
         verbose_name_plural = _("regrading run events")
 

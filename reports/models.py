@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import WorkflowEvent, actor_field, status_fields
 from crm.models import Region
 
 # Still the manager's to write: not yet handed in (draft) or handed back (returned).
@@ -184,7 +185,7 @@ class MonthlyReport(models.Model):
         return _("Overdue") if self.is_overdue else self.get_status_display()
 
 
-class ReportEvent(models.Model):
+class ReportEvent(WorkflowEvent):
     """Append-only trail of a report: every transition and figures refresh."""
 
     class Action(models.TextChoices):
@@ -199,22 +200,13 @@ class ReportEvent(models.Model):
         MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty when the scheduled job acted."),
+    from_status, to_status = status_fields(to_blank=True)
+    actor = actor_field(
+        _("actor"), null=True, blank=True, help_text=_("Empty when the scheduled job acted.")
     )
     comment = models.TextField(_("comment"), blank=True, max_length=4000)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 

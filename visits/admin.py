@@ -8,7 +8,7 @@ write the trail; an admin form would set the status without either.
 
 from django.contrib import admin
 
-from core.admin import KeepRecordsMixin
+from core.admin import KeepRecordsMixin, NoAddMixin, ReadOnlyInline, ReadOnlyMixin
 from visits.models import (
     PriceViolation,
     PriceViolationEvent,
@@ -23,43 +23,28 @@ from visits.models import (
 )
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class SignatureInline(_ReadOnlyInline):
+class SignatureInline(ReadOnlyInline):
     model = Signature
     fields = ["role", "signer_name", "signed_at", "image_sha256", "content_hash", "captured_by"]
-    readonly_fields = fields
 
 
-class VisitEventInline(_ReadOnlyInline):
+class VisitEventInline(ReadOnlyInline):
     model = VisitEvent
     fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
-    readonly_fields = fields
 
 
-class PriceViolationEventInline(_ReadOnlyInline):
+class PriceViolationEventInline(ReadOnlyInline):
     model = PriceViolationEvent
     fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
-    readonly_fields = fields
 
 
-class UnlicensedReportEventInline(_ReadOnlyInline):
+class UnlicensedReportEventInline(ReadOnlyInline):
     model = UnlicensedReportEvent
     fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
-    readonly_fields = fields
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["customer", "manager", "kind", "status", "arrived_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["customer", "manager"]
@@ -67,75 +52,41 @@ class VisitAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer", "manager", "planned_visit", "revisited_by", "corrects"]
     readonly_fields = ["status", "created_at", "updated_at"]
     inlines = [SignatureInline, VisitEventInline]
+    # Even a visit in progress is filled in through the visit services.
     date_hierarchy = "arrived_at"
-
-    def has_add_permission(self, request):
-        # Visits are started in the app, with their trail.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Even a visit in progress is filled in through the visit services.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WeeklySchedule)
-class WeeklyScheduleAdmin(KeepRecordsMixin, admin.ModelAdmin):
+class WeeklyScheduleAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["manager", "week_start", "status", "proposed_by_job", "submitted_at"]
     list_filter = ["status", "week_start"]
     list_select_related = ["manager"]
     readonly_fields = ["status", "submitted_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PriceViolation)
-class PriceViolationAdmin(admin.ModelAdmin):
+class PriceViolationAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["customer", "status", "created_at", "decided_by"]
     list_filter = ["status"]
     list_select_related = ["customer", "decided_by"]
     readonly_fields = [f.name for f in PriceViolation._meta.fields]
     inlines = [PriceViolationEventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PromotionReceipt)
-class PromotionReceiptAdmin(admin.ModelAdmin):
+class PromotionReceiptAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["customer", "item", "quantity", "manager", "handed_at"]
     list_select_related = ["customer", "manager"]
     readonly_fields = [f.name for f in PromotionReceipt._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(UnlicensedReport)
-class UnlicensedReportAdmin(KeepRecordsMixin, admin.ModelAdmin):
+class UnlicensedReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["address", "region", "status", "created_at"]
     list_filter = ["status", "region"]
     list_select_related = ["region"]
     readonly_fields = ["status", "forwarded_at", "forwarded_by", "outcome", "closed_at"]
     inlines = [UnlicensedReportEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WorkLog)

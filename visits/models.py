@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import models as core_models
 from core.errors import ConflictError
+from core.models import actor_field, status_fields
 from core.uploads import GeneratedName
 from crm.models import Customer, Region
 
@@ -89,6 +91,18 @@ class PlannedVisit(models.Model):
         return self.due_date is not None and self.due_date < self.schedule.week_start
 
 
+class WorkflowEvent(core_models.WorkflowEvent):
+    """A visits workflow's trail row: its action is free text, and the time is
+    the moment of saving."""
+
+    action = models.CharField(_("action"), max_length=30)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta(core_models.WorkflowEvent.Meta):
+        abstract = True
+
+
 class ScheduleChange(models.Model):
     """Append-only record of every change to a schedule after it was submitted."""
 
@@ -107,9 +121,7 @@ class ScheduleChange(models.Model):
     )
     old_date = models.DateField(_("old date"), null=True, blank=True)
     new_date = models.DateField(_("new date"), null=True, blank=True)
-    actor = models.ForeignKey(
-        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
+    actor = actor_field()
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -406,23 +418,15 @@ class Signature(models.Model):
         return f"{self.visit_id} {self.role} {self.signer_name}"
 
 
-class VisitEvent(models.Model):
+class VisitEvent(WorkflowEvent):
     """Append-only trail of a visit's transitions."""
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="events"
     )
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status, to_status = status_fields(to_blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("visit event")
         verbose_name_plural = _("visit events")
 
@@ -650,35 +654,6 @@ class WorkLogComment(models.Model):
 
     def __str__(self):
         return self.text[:40]
-
-
-def status_fields(status):
-    """An event row's ``from_status`` and ``to_status``, with the workflow's choices."""
-    return (
-        models.CharField(_("from"), max_length=20, choices=status.choices, blank=True),
-        models.CharField(_("to"), max_length=20, choices=status.choices),
-    )
-
-
-class WorkflowEvent(models.Model):
-    """Append-only trail of a workflow's transitions: who, when, from, to, why.
-
-    Written by ``core.transitions.record`` in the transaction of the change.
-    """
-
-    action = models.CharField(_("action"), max_length=30)
-    actor = models.ForeignKey(
-        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.action} {self.from_status} → {self.to_status}"
 
 
 class PriceViolationEvent(WorkflowEvent):
