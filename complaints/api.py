@@ -18,6 +18,7 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSignature
 from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
+from core.api.exports import ExportMixin
 from core.api.fields import ProtectedFileField
 from core.api.input import validated
 from core.api.parsers import FormParser, JSONParser, MultiPartParser
@@ -187,6 +188,7 @@ class PhotoUploadSerializer(serializers.Serializer):
 
 
 class ComplaintViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -194,6 +196,8 @@ class ComplaintViewSet(
 ):
     """Quality complaints (商品及服务质量信息反馈单). Every step is a POST action;
     there is no update or delete: the trail is kept."""
+
+    export_name = "complaints"
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_class = ComplaintFilter

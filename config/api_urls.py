@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from complaints.api import ComplaintViewSet
+from core.api.exports import ExportJobView
 from crm.api import views as crm_api
 from reports.api import ReportViewSet
 from visits.api import promotions, schedules, suggestions, unlicensed, violations, work_logs
@@ -38,6 +39,7 @@ urlpatterns = [
     path("auth/logoutall/", TokenLogoutAllView.as_view(), name="api_logoutall"),
     path("me/", crm_api.MeView.as_view(), name="api_me"),
     path("visits/today/", TodayView.as_view(), name="api_visits_today"),
+    path("exports/<int:pk>/", ExportJobView.as_view(), name="api_export_job"),
     path(
         "sales/imports/<int:pk>/", crm_api.SalesImportStatusView.as_view(), name="api_sales_import"
     ),

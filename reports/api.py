@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core import months
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.api.schema import error
 from core.transitions import allowed
@@ -159,8 +160,12 @@ class ReturnSerializer(serializers.Serializer):
 
 
 # The list's filters are ReportFilter's (the schema lists them for the list only).
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(
+    ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Monthly reports the user may see. There is no create or delete: the job prepares them."""
+
+    export_name = "reports"
 
     filterset_class = ReportFilter
     filter_backends = [DjangoFilterBackend]

@@ -48,6 +48,15 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_filter_backends(self):
+        # A list's export/ action (core.api.exports) takes the list's filters.
+        if getattr(self.view, "action", None) == "export":
+            from django_filters.rest_framework import DjangoFilterBackend
+
+            backends = getattr(self.view, "filter_backends", [])
+            return [b for b in backends if issubclass(b, DjangoFilterBackend)]
+        return super().get_filter_backends()
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

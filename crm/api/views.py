@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import workdays
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.api.pagination import BigTablePagination
 from core.api.parsers import FormParser, MultiPartParser
@@ -55,6 +56,7 @@ class MeView(APIView):
 
 
 class CustomerViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -62,6 +64,8 @@ class CustomerViewSet(
     viewsets.GenericViewSet,
 ):
     """Customers the user may see. There is no delete: exited customers are kept."""
+
+    export_name = "customers"
 
     filterset_class = CustomerFilter
     pagination_class = BigTablePagination
@@ -260,8 +264,10 @@ class UserViewSet(
         return s.UserCreateSerializer if self.action == "create" else s.UserSerializer
 
 
-class SalesViewSet(viewsets.ReadOnlyModelViewSet):
+class SalesViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly sales of the customers the user may see."""
+
+    export_name = "sales"
 
     serializer_class = s.SalesRecordSerializer
     filterset_class = SalesFilter

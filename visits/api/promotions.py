@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from crm.access import works_customers
 from visits import selectors
@@ -17,12 +18,15 @@ from visits.services import promotions
 
 
 class PromotionViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Promotional materials handed out (宣传促销品签收单), signed by the customer."""
+
+    export_name = "promotions"
 
     serializer_class = s.PromotionReceiptSerializer
     parser_classes = PARSERS

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.api.schema import BUSINESS_DATE, error
 from crm.access import sees_all, works_customers
@@ -21,8 +22,12 @@ from visits.models import (
 from visits.services import schedules
 
 
-class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ScheduleViewSet(
+    ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Weekly schedules (客户访问日程表): propose, adjust, submit; regional managers comment."""
+
+    export_name = "schedules"
 
     filterset_class = ScheduleFilter
 

@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
@@ -18,6 +19,7 @@ from visits.services import unlicensed
 
 
 class UnlicensedViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -25,6 +27,8 @@ class UnlicensedViewSet(
 ):
     """Unlicensed operation (无证经营): reported by managers, forwarded and closed by the
     regional manager."""
+
+    export_name = "unlicensed"
 
     serializer_class = s.UnlicensedReportSerializer
     parser_classes = PARSERS

@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from visits import access, selectors
 from visits import serializers as s
@@ -17,9 +18,11 @@ from visits.services import violations
 
 
 class PriceViolationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Price violations found on visits; the regional manager downgrades or dismisses."""
+
+    export_name = "price-violations"
 
     serializer_class = s.PriceViolationSerializer
     filterset_class = ViolationFilter

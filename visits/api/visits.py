@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.api.pagination import KeysFirstPagination
 from core.web import pdf_response
@@ -22,6 +23,7 @@ from visits.services import visits as visit_services
 
 
 class VisitViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -31,6 +33,8 @@ class VisitViewSet(
     There is no delete: records are kept, and a locked record changes only by a
     linked correction.
     """
+
+    export_name = "visits"
 
     parser_classes = PARSERS
     pagination_class = KeysFirstPagination

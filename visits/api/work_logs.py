@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from crm.access import works_customers
 from visits import access, selectors
@@ -18,6 +19,7 @@ from visits.services import work_logs
 
 
 class WorkLogViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -27,6 +29,8 @@ class WorkLogViewSet(
 
     Posting a log for a day that already has one rewrites it (the author's only).
     """
+
+    export_name = "work-logs"
 
     filterset_class = WorkLogFilter
 
