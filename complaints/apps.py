@@ -20,6 +20,9 @@ class ComplaintsConfig(AppConfig):
         from crm.panels import Panel
         from crm.panels import register as register_panel
 
+        from complaints import kpis
+
+        kpis.register()
         opinions.register("complaint", month_opinions)
         register_panel(
             Panel(

@@ -9,3 +9,7 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         import crm.exports  # noqa: F401 - registers the lists' exports
+
+        from crm import kpis
+
+        kpis.register_own()

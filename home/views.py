@@ -15,6 +15,7 @@ from crm import access
 from crm.access import leads_region, sees_all, works_customers
 from crm.models import Customer, Grade, RegradingRun, SalesImport, User
 from home import dashboard
+from home import kpis as kpi_boards
 from visits.selectors import manager_today
 
 NOTIFICATIONS_PER_PAGE = 30
@@ -32,6 +33,10 @@ def home(request):
         Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5]
     )
     context["work_queue"] = dashboard.work_queue(user)
+    board = kpi_boards.dashboard(user)
+    if board is not None:
+        context["kpi_board"] = board
+        context["kpi_chart_data"] = kpi_boards.chart_data(board)
     if works_customers(user):
         context["today"] = manager_today(user=user)
         context["current_report"] = dashboard.current_report(user)

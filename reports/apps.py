@@ -9,6 +9,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         import reports.exports  # noqa: F401 - registers the list's export
+        from reports import kpis
+
+        kpis.register()
         from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
 
         register(

@@ -36,6 +36,9 @@ class VisitsConfig(AppConfig):
         from crm.services import customer_reassigned
         from visits.selectors import month_suggestions, month_visit_opinions
 
+        from visits import kpis
+
+        kpis.register()
         opinions.register("suggestion", month_suggestions)
         opinions.register("visit", month_visit_opinions)
         register_panel(

@@ -1,0 +1,146 @@
+"""The visits app's figures (registered in ``crm.kpis`` from ``VisitsConfig.ready()``).
+
+Each is one definition, used by the home dashboards, ``/api/kpis/`` and the
+exports; each answers in a fixed number of queries whatever the number of rows.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm import kpis
+from crm.models import Customer, Grade
+from visits.models import PlannedVisit, Suggestion
+from visits.selectors import COMPLETED, NEW_CUSTOMER_DAYS, customers_with_last_visit, monday_of
+
+_CUSTOMER_GROUP = {"manager": "manager_id", "region": "region_id", "grade": "grade_id"}
+_PLAN_GROUP = {"manager": "schedule__manager_id", "region": "schedule__manager__region_id"}
+
+
+def _start_of(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def within_interval(today, grades):
+    """The condition "visited within the grade interval" on ``customers_with_last_visit``.
+
+    It is ``visits.selectors.due_date(customer) >= today`` written for the
+    database: the last completed visit no longer ago than the grade's visit
+    interval, or, never visited, assigned (joined, created) no more than
+    ``NEW_CUSTOMER_DAYS`` ago.
+    """
+    visited = Q(pk__in=[])
+    for grade_id, interval in grades:
+        since = _start_of(today - datetime.timedelta(days=interval))
+        visited |= Q(grade_id=grade_id, last_visit_at__gte=since)
+    new_since = today - datetime.timedelta(days=NEW_CUSTOMER_DAYS)
+    never = Q(last_visit_at__isnull=True) & (
+        Q(assigned_at__gte=_start_of(new_since))
+        | Q(assigned_at__isnull=True, joined_on__gte=new_since)
+        | Q(assigned_at__isnull=True, joined_on__isnull=True, created_at__gte=_start_of(new_since))
+    )
+    return visited | never
+
+
+def coverage(by, ids, today):
+    """Share of the active, graded customers visited within their grade interval
+    (``done`` within, ``total`` all), as of ``today``. Two queries."""
+    field = _CUSTOMER_GROUP[by]
+    grades = list(Grade.objects.values_list("pk", "visit_interval_days"))
+    customers = customers_with_last_visit(Customer.objects.filter(**{f"{field}__in": ids}))
+    rows = (
+        customers.order_by()
+        .values(field)
+        .annotate(total=Count("id"), done=Count("id", filter=within_interval(today, grades)))
+    )
+    return {row[field]: kpis.Ratio(row["done"], row["total"]) for row in rows}
+
+
+def coverage_by_grade(manager_ids, today):
+    """``[(grade code, Ratio)]`` of ``coverage`` split by grade, in grade order. Two queries."""
+    grades = list(Grade.objects.order_by("rank").values_list("pk", "code", "visit_interval_days"))
+    customers = customers_with_last_visit(Customer.objects.filter(manager_id__in=manager_ids))
+    intervals = [(pk, interval) for pk, _code, interval in grades]
+    rows = {
+        row["grade_id"]: kpis.Ratio(row["done"], row["total"])
+        for row in customers.order_by()
+        .values("grade_id")
+        .annotate(total=Count("id"), done=Count("id", filter=within_interval(today, intervals)))
+    }
+    return [(code, rows.get(pk, kpis.Ratio())) for pk, code, _interval in grades]
+
+
+def plan_done(by, ids, today):
+    """This week's planned visits (the schedule of the week of ``today``) and how
+    many of them were made: ``done`` the entries whose visit has ended. One query."""
+    field = _PLAN_GROUP[by]
+    rows = (
+        PlannedVisit.objects.filter(schedule__week_start=monday_of(today), **{f"{field}__in": ids})
+        .order_by()
+        .values(field)
+        .annotate(total=Count("id"), done=Count("id", filter=Q(visit__status__in=COMPLETED)))
+    )
+    return {row[field]: kpis.Ratio(row["done"], row["total"]) for row in rows}
+
+
+def plan_by_day(manager_id, today):
+    """``[(day, planned, done)]`` for each day of ``today``'s week, Monday first:
+    the ``plan_done`` figure of one manager, day by day. One query."""
+    week_start = monday_of(today)
+    counts = defaultdict(lambda: [0, 0])
+    rows = (
+        PlannedVisit.objects.filter(
+            schedule__week_start=week_start, schedule__manager_id=manager_id
+        )
+        .order_by()
+        .values("planned_date")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(visit__status__in=COMPLETED)))
+    )
+    for row in rows:
+        counts[row["planned_date"]] = [row["total"], row["done"]]
+    days = [week_start + datetime.timedelta(days=offset) for offset in range(7)]
+    return [(day, *counts[day]) for day in days]
+
+
+def suggestions_due(manager_ids, today):
+    """Open suggestions of the managers' customers by their 3-working-day limit:
+    ``{"overdue", "due_soon", "later"}`` (due soon: by the next working day, as
+    ``Suggestion.objects.near_limit``). One query."""
+    open_ = Suggestion.objects.open().filter(customer__manager_id__in=manager_ids)
+    counts = open_.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(pk__in=Suggestion.objects.overdue(today).values("pk"))),
+        near=Count("id", filter=Q(pk__in=Suggestion.objects.near_limit(today).values("pk"))),
+    )
+    return {
+        "overdue": counts["overdue"],
+        "due_soon": counts["near"] - counts["overdue"],
+        "later": counts["total"] - counts["near"],
+    }
+
+
+def register():
+    kpis.register(
+        kpis.Kpi(
+            "coverage",
+            _("Visited within the grade interval"),
+            coverage,
+            order=10,
+            description=_(
+                "Active graded customers whose last visit is no older than their grade's "
+                "visit interval (a new customer: assigned within 7 days)."
+            ),
+        )
+    )
+    kpis.register(
+        kpis.Kpi(
+            "plan_done",
+            _("This week's plan done"),
+            plan_done,
+            order=20,
+            description=_("Visits planned in this week's schedule that were made."),
+        )
+    )
