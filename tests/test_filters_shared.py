@@ -62,22 +62,14 @@ VISITS_PAGE = reverse("visits:visit_list")
 VISITS_API = "/api/visits/records/"
 
 
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"q": "和平"}, ["peace", "peace_locked"]),
-        ({"q": "C10002"}, ["river"]),
-        ({"q": "和平", "status": "locked"}, ["peace_locked"]),
-        ({"date_from": "2026-10-12", "date_to": "2026-10-12"}, ["peace_locked"]),
-        ({"kind": "special", "date_to": "2026-10-10"}, ["peace"]),
-    ],
-)
-def test_visits_page_and_api_find_the_same_rows(
-    visits, manager, login, api_login, params, expected
-):
-    rows = sorted(visits[name].pk for name in expected)
-    assert _page_ids(login(manager), VISITS_PAGE, params) == rows
-    assert _api_ids(api_login(manager), VISITS_API, params) == rows
+# Filters and the rows they find, on the page and in the API (the test at the end).
+VISIT_FINDS = [
+    ({"q": "和平"}, ["peace", "peace_locked"]),
+    ({"q": "C10002"}, ["river"]),
+    ({"q": "和平", "status": "locked"}, ["peace_locked"]),
+    ({"date_from": "2026-10-12", "date_to": "2026-10-12"}, ["peace_locked"]),
+    ({"kind": "special", "date_to": "2026-10-10"}, ["peace"]),
+]
 
 
 def test_visits_by_customer_id_on_page_and_api(visits, manager, login, api_login):
@@ -120,21 +112,13 @@ def complaints(manager):
     }
 
 
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"customer": "和平"}, ["peace", "peace_submitted"]),
-        ({"customer": "C20002"}, ["river"]),
-        ({"status": "submitted"}, ["peace_submitted"]),
-        ({"to_decide": "true"}, ["peace_submitted"]),
-    ],
-)
-def test_complaints_page_and_api_find_the_same_rows(
-    complaints, manager, login, api_login, params, expected
-):
-    rows = sorted(complaints[name].pk for name in expected)
-    assert _page_ids(login(manager), COMPLAINTS_PAGE, params) == rows
-    assert _api_ids(api_login(manager), COMPLAINTS_API, params) == rows
+# Filters and the rows they find, on the page and in the API (the test at the end).
+COMPLAINT_FINDS = [
+    ({"customer": "和平"}, ["peace", "peace_submitted"]),
+    ({"customer": "C20002"}, ["river"]),
+    ({"status": "submitted"}, ["peace_submitted"]),
+    ({"to_decide": "true"}, ["peace_submitted"]),
+]
 
 
 @pytest.mark.parametrize(
@@ -170,20 +154,12 @@ def reports(manager, teammate):
     }
 
 
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"month": "2026-09"}, ["september", "teammate"]),
-        ({"status": "submitted"}, ["teammate"]),
-        ({"month": "2026-08", "status": "draft"}, ["august"]),
-    ],
-)
-def test_reports_page_and_api_find_the_same_rows(
-    reports, regional_manager, login, api_login, params, expected
-):
-    rows = sorted(reports[name].pk for name in expected)
-    assert _page_ids(login(regional_manager), REPORTS_PAGE, params) == rows
-    assert _api_ids(api_login(regional_manager), REPORTS_API, params) == rows
+# Filters and the rows they find, on the page and in the API (the test at the end).
+REPORT_FINDS = [
+    ({"month": "2026-09"}, ["september", "teammate"]),
+    ({"status": "submitted"}, ["teammate"]),
+    ({"month": "2026-08", "status": "draft"}, ["august"]),
+]
 
 
 @pytest.mark.parametrize(
@@ -224,20 +200,14 @@ def sales(manager):
     }
 
 
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"customer": "和平"}, ["peace_aug", "peace_sep"]),
-        ({"customer": "C30002"}, ["river_sep"]),
-        ({"month": "2026-09"}, ["peace_sep", "river_sep"]),
-        ({"month": "2026-08-01"}, ["peace_aug"]),
-        ({"customer": "和平", "month_from": "2026-09"}, ["peace_sep"]),
-    ],
-)
-def test_sales_page_and_api_find_the_same_rows(sales, manager, login, api_login, params, expected):
-    rows = sorted(sales[name].pk for name in expected)
-    assert _page_ids(login(manager), SALES_PAGE, params) == rows
-    assert _api_ids(api_login(manager), SALES_API, params) == rows
+# Filters and the rows they find, on the page and in the API (the test at the end).
+SALES_FINDS = [
+    ({"customer": "和平"}, ["peace_aug", "peace_sep"]),
+    ({"customer": "C30002"}, ["river_sep"]),
+    ({"month": "2026-09"}, ["peace_sep", "river_sep"]),
+    ({"month": "2026-08-01"}, ["peace_aug"]),
+    ({"customer": "和平", "month_from": "2026-09"}, ["peace_sep"]),
+]
 
 
 @pytest.mark.parametrize("params", [{"month": "2026-13"}, {"month_to": "x"}])
@@ -294,22 +264,13 @@ LISTS = {
 }
 
 
-@pytest.mark.parametrize(
-    ("name", "params", "expected"),
-    [
-        ("violations", {"status": "dismissed"}, ["dismissed_violation"]),
-        ("violations", {}, ["open_violation", "dismissed_violation"]),
-        ("unlicensed", {"status": "forwarded"}, ["forwarded"]),
-        ("work_logs", {"kind": "weekly"}, ["weekly"]),
-    ],
-)
-def test_visit_workflow_lists_find_the_same_rows(
-    worked, regional_manager, login, api_login, name, params, expected
-):
-    page_url, api_url = LISTS[name]
-    rows = sorted(worked[key].pk for key in expected)
-    assert _page_ids(login(regional_manager), page_url, params) == rows
-    assert _api_ids(api_login(regional_manager), api_url, params) == rows
+# Filters and the rows they find, on the page and in the API (the test at the end).
+WORKFLOW_FINDS = [
+    ("violations", {"status": "dismissed"}, ["dismissed_violation"]),
+    ("violations", {}, ["open_violation", "dismissed_violation"]),
+    ("unlicensed", {"status": "forwarded"}, ["forwarded"]),
+    ("work_logs", {"kind": "weekly"}, ["weekly"]),
+]
 
 
 @pytest.mark.parametrize(
@@ -376,3 +337,38 @@ def test_customers_page_and_api_share_customer_filter(manager, login, api_login)
 def test_a_page_number_is_not_a_filter(visits, manager, login):
     assert login(manager).get(VISITS_PAGE, {"page": "1"}).context["filtered"] is False
     assert login(manager).get(VISITS_PAGE, {"q": "和平"}).context["filtered"] is True
+
+
+# Every list above: the page and the API find the same rows ------------------------------
+
+
+def _finds(rows, persona, urls, cases):
+    """Cases of ``test_page_and_api_find_the_same_rows``: ``rows`` is the fixture they read."""
+    return [
+        pytest.param(rows, persona, urls, params, expected, id=f"{rows}-{i}")
+        for i, (params, expected) in enumerate(cases)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "persona", "urls", "params", "expected"),
+    [
+        *_finds("visits", "manager", (VISITS_PAGE, VISITS_API), VISIT_FINDS),
+        *_finds("complaints", "manager", (COMPLAINTS_PAGE, COMPLAINTS_API), COMPLAINT_FINDS),
+        *_finds("reports", "regional_manager", (REPORTS_PAGE, REPORTS_API), REPORT_FINDS),
+        *_finds("sales", "manager", (SALES_PAGE, SALES_API), SALES_FINDS),
+        *(
+            pytest.param("worked", "regional_manager", LISTS[name], params, expected, id=name)
+            for name, params, expected in WORKFLOW_FINDS
+        ),
+    ],
+)
+def test_page_and_api_find_the_same_rows(
+    request, login, api_login, rows, persona, urls, params, expected
+):
+    objects = request.getfixturevalue(rows)
+    user = request.getfixturevalue(persona)
+    page_url, api_url = urls
+    found = sorted(objects[name].pk for name in expected)
+    assert _page_ids(login(user), page_url, params) == found
+    assert _api_ids(api_login(user), api_url, params) == found
