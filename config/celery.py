@@ -35,8 +35,9 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year=12),
     },
     # 07:30 every day: remind each manager of revisits due today and overdue,
-    # suggestions near or past their 3-working-day limit, and customers whose
-    # grade interval lapsed (skipped on days off; one reminder per item a day).
+    # suggestions near or past their 3-working-day limit, customers whose
+    # grade interval lapsed, and the care moments (birthdays, anniversaries) of
+    # the days ahead (skipped on days off; one reminder per item a day).
     "visits-daily-reminders": {
         "task": "visits.tasks.send_daily_reminders",
         "schedule": crontab(minute=30, hour=7),

@@ -244,6 +244,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Group robots (crm/robots.py): a webhook at a loopback, private or link-local
+# address, or at localhost/*.local/*.internal, is refused unless this is set.
+ROBOT_WEBHOOK_ALLOW_INTERNAL = env_bool("ROBOT_WEBHOOK_ALLOW_INTERNAL", False)
 
 # Security: strict when DEBUG is off (production), relaxed on a laptop.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -75,6 +75,42 @@ def parse_month(value):
     return first
 
 
+# A birthday or a founding day (关怀时刻) lies before the business range: from 1900
+# to today, never in the future.
+PAST_DATE_MIN = datetime.date(1900, 1, 1)
+
+
+def validate_past_date(value):
+    """Validator for a day in a life: a birthday, a company's founding day."""
+    from django.utils import timezone
+
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    today = timezone.localdate()
+    if not PAST_DATE_MIN <= value <= today:
+        raise ValidationError(
+            _RANGE_MESSAGE,
+            code="date_range",
+            params={"min": f"{PAST_DATE_MIN:%Y-%m-%d}", "max": f"{today:%Y-%m-%d}"},
+        )
+
+
+class PastDateFormField(forms.DateField):
+    """A form's birthday or founding day: 1900 to today."""
+
+    default_validators = [validate_past_date]
+
+
+class PastDateSerializerField(serializers.DateField):
+    """A serializer's birthday or founding day: 1900 to today."""
+
+    def __init__(self, **kwargs):
+        kwargs["validators"] = [*kwargs.get("validators", []), validate_past_date]
+        super().__init__(**kwargs)
+
+
 class BusinessDateFormField(forms.DateField):
     """A form's date field limited to the business range."""
 

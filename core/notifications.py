@@ -25,6 +25,23 @@ def one_line(text):
     return _NOT_ONE_LINE.sub(" ", str(text)).strip()
 
 
+# Other ways out besides the in-app list and e-mail (a region's group robot):
+# callables taking the ids of new notifications, called after the commit that
+# made them. Apps above core add theirs from ``AppConfig.ready()``.
+_channels = []
+
+
+def add_channel(deliver):
+    """Send new notifications another way too; adding the same callable twice adds it once."""
+    if deliver not in _channels:
+        _channels.append(deliver)
+
+
+def _deliver(notification_ids):
+    for deliver in _channels:
+        deliver(notification_ids)
+
+
 def notify(*, user, key, title, body="", url=""):
     """Create the notification unless (user, key) exists; e-mail it after commit.
 
@@ -46,6 +63,8 @@ def notify(*, user, key, title, body="", url=""):
         return None
     if user.email:
         transaction.on_commit(lambda: _send_email(notification.pk))
+    if _channels:
+        transaction.on_commit(lambda: _deliver([notification.pk]))
     return notification
 
 
@@ -83,8 +102,18 @@ def notify_many(items, *, batch_size=1000):
     ]
     if not new:
         return 0
+    started = timezone.now()
     with transaction.atomic():
         Notification.objects.bulk_create(new, batch_size=batch_size, ignore_conflicts=True)
+    if _channels:
+        new_ids = list(
+            Notification.objects.filter(
+                user_id__in={n.user_id for n in new},
+                key__in={n.key for n in new},
+                created_at__gte=started,
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _deliver(new_ids))
     to_email = [n for n in new if n.user.email]
     if to_email:
         created_ids = list(

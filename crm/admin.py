@@ -15,7 +15,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KeepRecordsMixin, NoAddMixin, ReadOnlyInline
+from core.admin import KeepRecordsMixin, NoAddMixin, ReadOnlyInline, ReadOnlyMixin
 from core.models import CalendarDay
 from crm import services
 from crm.models import (
@@ -26,6 +26,8 @@ from crm.models import (
     GradeChange,
     NetworkStatusChange,
     Region,
+    RegionRobot,
+    RobotMessage,
     SalesImport,
     SalesRecord,
     User,
@@ -204,3 +206,35 @@ class CalendarDayAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
+
+
+@admin.register(RegionRobot)
+class RegionRobotAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Saved through ``region_robot_set`` (the same checks as the group robots page)."""
+
+    list_display = ["region", "kind", "active", "updated_at"]
+    list_select_related = ["region"]
+    exclude = ["updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.ROBOT_FIELDS}
+        obj.pk = services.region_robot_set(region=obj.region, actor=request.user, data=data).pk
+
+    def delete_model(self, request, obj):
+        services.region_robot_remove(region=obj.region, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                services.region_robot_remove(region=obj.region, actor=request.user)
+
+
+@admin.register(RobotMessage)
+class RobotMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only; filtered by status it lists the group robot messages that never left."""
+
+    list_display = ["created_at", "robot", "notification", "status", "attempts", "error"]
+    list_filter = ["status"]
+    list_select_related = ["robot__region", "notification"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False

@@ -9,6 +9,10 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         import crm.exports  # noqa: F401 - registers the lists' exports
+        from core.notifications import add_channel
+        from crm import robots
+
+        add_channel(robots.deliver)
 
         from crm import kpis
 

@@ -5,7 +5,7 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.business_dates import BusinessDateFormField
+from core.business_dates import BusinessDateFormField, PastDateFormField
 from core.models import CalendarDay
 from crm import access, services
 from crm.access import sees_all
@@ -90,8 +90,8 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
         fields = (*CREATE_FIELDS, *services.PROFILE_FIELDS)
         field_classes = {
             "joined_on": BusinessDateFormField,
-            "operator_birthday": BusinessDateFormField,
-            "company_anniversary": BusinessDateFormField,
+            "operator_birthday": PastDateFormField,
+            "company_anniversary": PastDateFormField,
         }
         widgets = {
             "joined_on": DateInput(),

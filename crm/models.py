@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.business_dates import validate_past_date
 from core.models import STATUS_LABELS, WorkflowEvent, actor_field, status_fields
 from core.uploads import GeneratedName
 
@@ -189,8 +190,17 @@ class Customer(models.Model):
     main_business_performance = models.TextField(_("main business performance"), blank=True)
     credit_standing = models.CharField(_("credit standing"), max_length=100, blank=True)
     operator_background = models.TextField(_("operator background"), blank=True)
-    operator_birthday = models.DateField(_("operator birthday"), null=True, blank=True)
-    company_anniversary = models.DateField(_("company anniversary"), null=True, blank=True)
+    # Care moments (关怀时刻): a day between 1900 and today, older than business dates.
+    operator_birthday = models.DateField(
+        _("operator birthday"), null=True, blank=True, validators=[validate_past_date]
+    )
+    company_anniversary = models.DateField(
+        _("company anniversary"),
+        null=True,
+        blank=True,
+        validators=[validate_past_date],
+        help_text=_("The day the company was founded."),
+    )
 
     # Network status (入网/退网)
     network_status = models.CharField(
@@ -587,3 +597,138 @@ class RegradingRunEvent(WorkflowEvent):
 
     def __str__(self):
         return f"{self.run_id} {self.action}"
+
+
+class ReminderSettings(models.Model):
+    """How far ahead care moments are announced, and how soon a new customer is contacted.
+
+    One row, edited by admins on the reminder settings page.
+    """
+
+    care_days_ahead = models.PositiveSmallIntegerField(
+        _("care moments: days ahead"),
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text=_(
+            "The daily reminder and the today page show birthdays and company anniversaries "
+            "this many days ahead (0 to 60)."
+        ),
+    )
+    contact_days = models.PositiveSmallIntegerField(
+        _("new customers: days to the first contact"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "A customer not visited this many days after being assigned is listed for the "
+            "regional manager to reassign."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+
+    def __str__(self):
+        return str(_("Reminder settings"))
+
+    @classmethod
+    def load(cls):
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class RegionRobot(models.Model):
+    """A region's group robot (企业微信 or 钉钉): every notification of the region's users
+    is also posted to its webhook. Set by admins; the URL and secret are never shown to others."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom (企业微信) group robot")
+        DINGTALK = "dingtalk", _("DingTalk (钉钉) group robot")
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="robot"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    webhook_url = models.CharField(_("webhook URL"), max_length=500)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("DingTalk only, when the robot's security setting is 加签 (SEC…)."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["region__code"]
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+
+    def __str__(self):
+        return f"{self.region}: {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        from crm.robots import webhook_problem
+
+        problem = webhook_problem(self.webhook_url)
+        if problem:
+            raise ValidationError({"webhook_url": problem})
+        if self.secret and self.kind != self.Kind.DINGTALK:
+            raise ValidationError({"secret": _("Only DingTalk robots are signed.")})
+
+
+class RobotMessage(models.Model):
+    """One notification posted to a group robot: one row per notification, so it goes once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        RETRYING = "retrying", _("failed, retrying")
+        FAILED = "failed", _("failed")
+
+    notification = models.OneToOneField(
+        "core.Notification",
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="robot_message",
+    )
+    robot = models.ForeignKey(
+        RegionRobot,
+        verbose_name=_("group robot"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("group robot message")
+        verbose_name_plural = _("group robot messages")
+
+    def __str__(self):
+        return f"{self.robot}: {self.notification}"

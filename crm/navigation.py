@@ -101,6 +101,8 @@ for _item in (
     NavItem("sales_import", _("Sales import"), "upload", {ADMIN}, 83, group=ADMINISTRATION),
     NavItem("sales_list", _("Sales records"), "table", {ADMIN}, 84, group=ADMINISTRATION),
     NavItem("calendar", _("Working calendar"), "calendar3", {ADMIN}, 85, group=ADMINISTRATION),
+    NavItem("reminder_settings", _("Reminder settings"), "bell", {ADMIN}, 87, group=ADMINISTRATION),
+    NavItem("robot_list", _("Group robots"), "robot", {ADMIN}, 88, group=ADMINISTRATION),
     NavItem(
         "admin:crm_user_changelist", _("Users"), "person-gear", {ADMIN}, 90, group=ADMINISTRATION
     ),

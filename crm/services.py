@@ -119,6 +119,8 @@ def customer_create(*, actor, data, contacts=()):
                 reason=_("New customer"),
                 changed_by=actor,
             )
+        if customer.manager_id:
+            _notify_assigned(customer)
     return customer
 
 
@@ -189,6 +191,8 @@ def customer_reassign(*, customer, actor, manager, reason, region=None):
                 actor=actor,
                 reason=reason.strip(),
             )
+        if manager is not None and manager != previous:
+            _notify_assigned(locked)
     return locked
 
 
@@ -883,3 +887,97 @@ def calendar_day_delete(*, day, actor):
     with transaction.atomic():
         audit.record_deletion(day, actor=actor)
         day.delete()
+
+
+# Reminders: settings, the new customer's manager, group robots --------------------------
+
+
+def reminder_settings_update(*, actor, **values):
+    """Admins change how far ahead care moments show and the first-contact limit."""
+    from crm.models import ReminderSettings
+
+    if not sees_all(actor):
+        raise PermissionDenied
+    unknown = set(values) - {"care_days_ahead", "contact_days"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    with transaction.atomic():
+        row = ReminderSettings.load()
+        row = ReminderSettings.objects.select_for_update().get(pk=row.pk)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_by = actor
+        row.full_clean()
+        row.save()
+    return row
+
+
+def _notify_assigned(customer):
+    """Tell the customer's new manager, once per assignment, after the commit."""
+    from core import notifications
+    from crm.models import ReminderSettings
+
+    manager = customer.manager
+    if manager is None or not manager.is_active:
+        return
+    days = ReminderSettings.load().contact_days
+    contact_by = timezone.localdate(customer.assigned_at) + datetime.timedelta(days=days)
+    notifications.notify(
+        user=manager,
+        key=f"assigned:{customer.pk}:{customer.assigned_at:%Y%m%d%H%M%S%f}",
+        title=_("New customer for you: %(customer)s") % {"customer": customer},
+        body=_("Visit the customer by %(date)s, or the regional manager may reassign it.")
+        % {"date": f"{contact_by:%Y-%m-%d}"},
+        url=customer.get_absolute_url(),
+    )
+
+
+ROBOT_FIELDS = ("kind", "webhook_url", "secret", "active")
+
+
+def region_robot_set(*, region, actor, data):
+    """Admins set (or change) a region's group robot (like the region itself)."""
+    from crm.models import RegionRobot
+
+    if not sees_all(actor):
+        raise PermissionDenied
+    unknown = set(data) - set(ROBOT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    with transaction.atomic():
+        robot = RegionRobot.objects.select_for_update().filter(region=region).first()
+        robot = robot or RegionRobot(region=region)
+        for field, value in data.items():
+            setattr(robot, field, value)
+        robot.updated_by = actor
+        robot.full_clean()
+        robot.save()
+    return robot
+
+
+def region_robot_remove(*, region, actor):
+    """Admins take a region's group robot away; its messages go with it."""
+    from crm.models import RegionRobot
+
+    if not sees_all(actor):
+        raise PermissionDenied
+    robot = RegionRobot.objects.filter(region=region).first()
+    if robot is not None:
+        _delete_audited(
+            instance=robot, actor=actor, protected_message=_("The group robot is in use.")
+        )
+
+
+def robot_message_retry(*, message, actor):
+    """An admin sends a failed group robot message again."""
+    from crm.models import RobotMessage
+    from crm.tasks import send_robot_message
+
+    if not sees_all(actor):
+        raise PermissionDenied
+    if message.status != RobotMessage.Status.FAILED:
+        raise DomainError(_("Only a failed message can be sent again."))
+    transaction.on_commit(lambda: send_robot_message.delay(message.pk))
+    return message

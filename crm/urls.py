@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from crm import views
+from crm import reminder_views, views
 
 urlpatterns = [
     path("customers/", views.customer_list, name="customer_list"),
@@ -28,4 +28,17 @@ urlpatterns = [
     path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/<int:pk>/edit/", views.calendar_day_edit, name="calendar_day_edit"),
     path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
+    path("reminders/settings/", reminder_views.reminder_settings, name="reminder_settings"),
+    path("reminders/robots/", reminder_views.robot_list, name="robot_list"),
+    path("reminders/robots/<int:region_pk>/", reminder_views.robot_edit, name="robot_edit"),
+    path(
+        "reminders/robots/<int:region_pk>/remove/",
+        reminder_views.robot_delete,
+        name="robot_delete",
+    ),
+    path(
+        "reminders/robot-messages/<int:pk>/retry/",
+        reminder_views.robot_message_retry,
+        name="robot_message_retry",
+    ),
 ]

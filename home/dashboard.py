@@ -11,6 +11,7 @@ from crm.access import works_customers
 from reports.access import REPORTS, report_scope
 from reports.models import MonthlyReport
 from visits.access import VIOLATIONS, violation_scope
+from visits.first_contact import not_contacted_list
 from visits.models import PriceViolation
 
 CS = Complaint.Status
@@ -94,6 +95,15 @@ def work_queue(user):
                 _("Price violations to decide"),
                 open_violations,
                 reverse("visits:violation_list"),
+                tone="warning",
+            )
+        )
+        items.append(
+            _item(
+                "not_contacted",
+                _("New customers not contacted"),
+                not_contacted_list(user=user).count(),
+                reverse("visits:not_contacted"),
                 tone="warning",
             )
         )

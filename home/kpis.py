@@ -93,10 +93,10 @@ def trend_charts(by, group_id, today):
         if group_id is None:
             ids = list(Region.objects.values_list("pk", flat=True))
             per_group = trend.series("region", ids, months)
-            values = _sum_series(per_group.values(), months, trend.unit)
+            values = sum_series(per_group.values(), months, trend.unit)
         else:
             values = trend.series(by, [group_id], months).get(group_id, {})
-        data = [_trend_number(values.get(month)) for month in months]
+        data = [trend_number(values.get(month)) for month in months]
         text = [_trend_text(trend.unit, value) for value in data]
         charts.append(
             _chart(
@@ -115,7 +115,7 @@ def trend_charts(by, group_id, today):
     return charts
 
 
-def _sum_series(series_list, months, unit):
+def sum_series(series_list, months, unit):
     """The whole archive's trend: the regions' amounts added (an index is not added:
     a trend in index units reports the whole under ``None`` itself)."""
     totals = {}
@@ -131,7 +131,7 @@ def _sum_series(series_list, months, unit):
     return totals
 
 
-def _trend_number(value):
+def trend_number(value):
     if isinstance(value, kpis.Ratio):
         return _percent(value.share)
     return None if value is None else float(value)

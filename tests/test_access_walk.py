@@ -66,6 +66,7 @@ OBJECT_OF_PREFIX = {
     "api/grades/": "grade",
     "api/regions/": "region",
     "api/users/": "user",
+    "api/kpis/managers/": "user",
     "api/sales/imports/": "sales_import",
     "api/sales/": "sales_record",
     "api/calendar/": "calendar_day",

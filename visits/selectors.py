@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core import months
 from core.ordering import found_rows_order
+from crm import care
 from crm.access import sees_all, user_scope, works_customers
 from crm.models import Customer, Grade, User
 from visits import access
@@ -317,6 +318,7 @@ class Today:
     revisits_overdue: list = field(default_factory=list)
     suggestions: list = field(default_factory=list)
     in_progress: list = field(default_factory=list)
+    care: list = field(default_factory=list)
 
 
 def manager_today(*, user, day=None):
@@ -326,6 +328,7 @@ def manager_today(*, user, day=None):
     2. Customers due today or overdue by their grade interval, less those planned today.
     3. Revisits due today and overdue; suggestions whose answer limit is near or past.
     4. Visits still in progress or awaiting signatures.
+    5. Care moments (birthdays, company anniversaries) of the days ahead (``crm.care``).
     """
     day = day or timezone.localdate()
     today = Today(day=day)
@@ -353,6 +356,7 @@ def manager_today(*, user, day=None):
         .select_related("customer", "customer__grade", "manager")
         .order_by("-arrived_at")
     )
+    today.care = care.upcoming(manager_ids=[user.pk], day=day).get(user.pk, [])
     return today
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from visits.views import (
+    first_contact,
     promotions,
     schedules,
     suggestions,
@@ -17,6 +18,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("today/", today.today, name="today"),
+    path("not-contacted/", first_contact.not_contacted, name="not_contacted"),
     # Weekly schedules
     path("schedule/", schedules.my_week, name="schedule"),
     path("schedule/propose/", schedules.schedule_propose, name="schedule_propose"),

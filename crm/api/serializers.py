@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.business_dates import BusinessDateSerializerField
+from core.business_dates import BusinessDateSerializerField, PastDateSerializerField
 from core.models import CalendarDay
 from core.transitions import allowed
 from crm import access, services, workflows
@@ -181,6 +181,9 @@ class CustomerUpdateSerializer(serializers.ModelSerializer):
     them changes nothing. They have their own actions, with history.
     """
 
+    # Birthdays and founding days lie before the business range (1900 to today).
+    operator_birthday = PastDateSerializerField(allow_null=True, required=False)
+    company_anniversary = PastDateSerializerField(allow_null=True, required=False)
     contacts = ContactSerializer(many=True, required=False)
 
     class Meta:
@@ -212,6 +215,9 @@ class CustomerCreateSerializer(serializers.ModelSerializer):
     grade = serializers.SlugRelatedField(
         slug_field="code", queryset=Grade.objects.all(), allow_null=True, required=False
     )
+    # Birthdays and founding days lie before the business range (1900 to today).
+    operator_birthday = PastDateSerializerField(allow_null=True, required=False)
+    company_anniversary = PastDateSerializerField(allow_null=True, required=False)
     contacts = ContactSerializer(many=True, required=False)
 
     class Meta:

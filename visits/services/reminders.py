@@ -4,9 +4,11 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import workdays
 from core.notifications import notify_many
+from crm import care
 from crm.models import User
 from visits import selectors
 from visits.services.common import _url
@@ -21,7 +23,9 @@ def reminders_send(*, day=None):
     2. Notify each manager once per item and day (the key holds both), so a
        second run, or a run after a crash half-way, sends only what is missing.
     Customers whose interval lapsed come as one list per manager and day: a
-    manager with many lapsed customers gets one message, not dozens.
+    manager with many lapsed customers gets one message, not dozens; so do the
+    care moments (birthdays, company anniversaries) of the days ahead
+    (``crm.care``: the admin's number of days, over the days off to come).
     Nothing is sent on a day off; what fell due shows as overdue the next
     working day. Returns the number of notifications sent.
     """
@@ -85,6 +89,21 @@ def reminders_send(*, day=None):
                 _("%(count)s customers are past their visit interval") % {"count": len(rows)},
                 "\n".join(lines),
                 _url("home"),
+            )
+        )
+    for manager_id, found in care.upcoming(manager_ids=list(managers), day=day).items():
+        items.append(
+            (
+                manager_id,
+                f"care:{manager_id}:{stamp}",
+                ngettext(
+                    "%(count)s care moment (birthday, anniversary) coming",
+                    "%(count)s care moments (birthdays, anniversaries) coming",
+                    len(found),
+                )
+                % {"count": len(found)},
+                "\n".join(care.describe(moment, day) for moment in found),
+                _url("visits:today"),
             )
         )
     return notify_many(
