@@ -48,7 +48,9 @@ class Ratio:
     minimum: int = 1
 
     def __add__(self, other):
-        return Ratio(self.done + other.done, self.total + other.total, self.minimum)
+        return Ratio(
+            self.done + other.done, self.total + other.total, max(self.minimum, other.minimum)
+        )
 
     @property
     def share(self):

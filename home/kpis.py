@@ -39,15 +39,22 @@ def value_of(kpi, ratio):
 
 
 def text_of(kpi, ratio):
-    """The table's words for ``ratio``: "87.5% (35 / 40)", "—" without data."""
+    """The table's words for ``ratio``: "87.5% (35 / 40)", "82.4 (12 answers)", "—"
+    without data (with what there is, under the minimum)."""
     value = value_of(kpi, ratio)
-    if value is None:
-        return "—" if ratio is None or not ratio.total else f"— ({_count(ratio)})"
+    if ratio is None or not ratio.total:
+        return "—"
     if kpi.unit == "index":
-        return f"{formats.number_format(value, 1)} ({_count(ratio)})"
+        behind = _("%(count)s answers") % {"count": ratio.total}
+    else:
+        behind = _count(ratio)
+    if value is None:
+        return f"— ({behind})"
+    if kpi.unit == "index":
+        return f"{formats.number_format(value, 1)} ({behind})"
     if kpi.unit == "rate":
-        return f"{formats.number_format(value, 2)}% ({_count(ratio)})"
-    return f"{formats.number_format(value, 1)}% ({_count(ratio)})"
+        return f"{formats.number_format(value, 2)}% ({behind})"
+    return f"{formats.number_format(value, 1)}% ({behind})"
 
 
 def _count(ratio):

@@ -118,7 +118,8 @@ def test_query_budget(
     _world(manager, size)
     _world(teammate, size)
     client = api_login(regional_manager)
-    # The user (force-authenticated: none), the managers (1), the figures (9),
-    # the region's sales (1).
-    with django_assert_max_num_queries(12):
+    # The user (force-authenticated: none), the managers (1), the figures (11,
+    # the satisfaction index's two included), the region's sales and
+    # satisfaction trends (2).
+    with django_assert_max_num_queries(14):
         assert client.get("/api/kpis/").status_code == 200

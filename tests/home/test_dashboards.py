@@ -96,8 +96,9 @@ def _page_queries(client):
 def test_manager_dashboard_query_budget(manager, size, django_assert_max_num_queries):
     _world(manager, size)
     # Plan by day (1), grades and coverage by grade (2), the working calendar for
-    # the suggestions' next working day (1), suggestions (1), sales (1).
-    with django_assert_max_num_queries(6):
+    # the suggestions' next working day (1), suggestions (1), sales (1), the
+    # satisfaction index trend (1).
+    with django_assert_max_num_queries(7):
         kpi_boards.dashboard(manager)
 
 
@@ -110,8 +111,9 @@ def test_region_dashboard_query_budget(
     for n in range(size):
         factories.ManagerFactory(region=manager.region, username=f"extra{n}")
     # The managers (1), coverage (2), plan (1), complaint steps (2), reports (1),
-    # exits (2), the region's sales (1).
-    with django_assert_max_num_queries(10):
+    # exits (2), the satisfaction index (its latest month, the figures: 2), the
+    # region's sales (1), its satisfaction trend (1).
+    with django_assert_max_num_queries(13):
         kpi_boards.dashboard(regional_manager)
 
 
@@ -123,9 +125,10 @@ def test_admin_dashboard_query_budget(
     _world(outsider, size)
     for n in range(size):
         factories.RegionFactory(code=f"R{size}{n}", name=f"区域{n}")
-    # The regions (1), the figures (9), exit rates by grade (3), the regions for the
-    # trend (1), sales (1).
-    with django_assert_max_num_queries(15):
+    # The regions (1), the figures (11, the satisfaction index's two included),
+    # exit rates by grade (3), the regions for the trends (2), sales (1), the
+    # satisfaction trend (1).
+    with django_assert_max_num_queries(19):
         kpi_boards.dashboard(admin_user)
 
 
