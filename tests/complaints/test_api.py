@@ -181,17 +181,20 @@ class TestWrongRoleAndState:
         assert "reason" in response.json()
 
 
+def _photo_refused(client, complaint, upload, message):
+    """The API refuses ``upload`` as a photo of ``complaint`` with ``message``; none is kept."""
+    response = client.post(f"{URL}{complaint.pk}/photos/", {"photo": upload}, format="multipart")
+    assert response.status_code == 400
+    assert message in str(response.json())
+    assert not ComplaintPhoto.objects.exists()
+
+
 class TestPhotos:
     def test_non_image_refused(self, api_login, complaint_at, manager):
         complaint = complaint_at("open")
         fake = io.BytesIO(b"MZ\x90\x00 this is an exe")
         fake.name = "photo.jpg"
-        response = api_login(manager).post(
-            f"{URL}{complaint.pk}/photos/", {"photo": fake}, format="multipart"
-        )
-        assert response.status_code == 400
-        assert "not a photo" in str(response.json())
-        assert not ComplaintPhoto.objects.exists()
+        _photo_refused(api_login(manager), complaint, fake, "not a photo")
 
     def test_too_large_refused(self, api_login, complaint_at, manager):
         complaint = complaint_at("open")
@@ -203,12 +206,7 @@ class TestPhotos:
         assert big.tell() > 5 * 1024 * 1024
         big.seek(0)
         big.name = "big.png"
-        response = api_login(manager).post(
-            f"{URL}{complaint.pk}/photos/", {"photo": big}, format="multipart"
-        )
-        assert response.status_code == 400
-        assert "too large" in str(response.json())
-        assert not ComplaintPhoto.objects.exists()
+        _photo_refused(api_login(manager), complaint, big, "too large")
 
 
 @pytest.mark.parametrize("count", [3, 12])

@@ -13,17 +13,10 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent
-from crm import services as crm_services
 from tests.complaints.conftest import complaint_fields, inspection_fields
+from tests.reassignment import hand_over, table_state
 
 pytestmark = pytest.mark.django_db
-
-
-def hand_over(customer, to, actor):
-    region = to.region if to.region_id != customer.region_id else None
-    return crm_services.customer_reassign(
-        customer=customer, actor=actor, manager=to, region=region, reason="调岗交接"
-    )
 
 
 @pytest.fixture(params=["teammate", "outsider"])
@@ -32,10 +25,7 @@ def new_manager(request):
 
 
 def snapshot():
-    return (
-        list(Complaint.objects.order_by("pk").values_list("pk", "status", "cause")),
-        ComplaintEvent.objects.count(),
-    )
+    return table_state(Complaint, ("status", "cause"), ComplaintEvent)
 
 
 class TestManagerSteps:

@@ -232,11 +232,7 @@ class TestRejection:
         assert manager.notifications.filter(title__contains="rejected").exists()
         first_signature = complaint.inspection_signature_id
         complaint = services.complaint_inspect(
-            complaint=complaint,
-            actor=manager,
-            cause="批次包装破损",
-            signature=signature(),
-            signer_name="王",
+            complaint=complaint, actor=manager, **inspection_fields(cause="批次包装破损")
         )
         complaint = services.complaint_submit(complaint=complaint, actor=manager)
         assert complaint.status == S.SUBMITTED

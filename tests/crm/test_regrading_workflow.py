@@ -50,19 +50,30 @@ def _won_and_lost(results):
     return won[0], lost[0]
 
 
+def _rounds(admin, manager, outsider, first, second):
+    """ROUNDS fresh runs, each sent ``first(run)`` and ``second(run)`` at the same instant.
+
+    Yields (run, the grade changes written since, how many applying it
+    writes, the two results in order).
+    """
+    for _round in range(ROUNDS):
+        run = _proposed_run(admin, manager, outsider)
+        changes, expected = _new_changes(run)
+        results = run_at_once(lambda run=run: first(run), lambda run=run: second(run))
+        yield run, changes, expected, results
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded")
 def test_two_applies_at_once_one_wins_the_other_is_told_applied(admin_user, manager, outsider):
     other_admin = factories.AdminFactory()
-    for _round in range(ROUNDS):
-        run = _proposed_run(admin_user, manager, outsider)
-        changes, expected = _new_changes(run)
-
-        results = run_at_once(
-            lambda run=run: services.regrading_apply(run=run, actor=admin_user),
-            lambda run=run: services.regrading_apply(run=run, actor=other_admin),
-        )
-
+    for run, changes, expected, results in _rounds(
+        admin_user,
+        manager,
+        outsider,
+        lambda run: services.regrading_apply(run=run, actor=admin_user),
+        lambda run: services.regrading_apply(run=run, actor=other_admin),
+    ):
         won, lost = _won_and_lost(results)
         assert won.status == RegradingRun.Status.APPLIED
         assert "Applied" in lost.message
@@ -77,15 +88,13 @@ def test_apply_and_discard_at_once_one_wins_the_other_names_its_state(
     admin_user, manager, outsider
 ):
     other_admin = factories.AdminFactory()
-    for _round in range(ROUNDS):
-        run = _proposed_run(admin_user, manager, outsider)
-        changes, expected = _new_changes(run)
-
-        results = run_at_once(
-            lambda run=run: services.regrading_apply(run=run, actor=admin_user),
-            lambda run=run: services.regrading_discard(run=run, actor=other_admin),
-        )
-
+    for run, changes, expected, results in _rounds(
+        admin_user,
+        manager,
+        outsider,
+        lambda run: services.regrading_apply(run=run, actor=admin_user),
+        lambda run: services.regrading_discard(run=run, actor=other_admin),
+    ):
         won, lost = _won_and_lost(results)
         run.refresh_from_db()
         assert run.status == won.status
@@ -103,15 +112,13 @@ def test_apply_and_discard_at_once_one_wins_the_other_names_its_state(
 def test_a_regional_apply_and_the_admins_at_once_apply_each_downgrade_once(
     admin_user, regional_manager, manager, outsider
 ):
-    for _round in range(ROUNDS):
-        run = _proposed_run(admin_user, manager, outsider)
-        changes, expected = _new_changes(run)
-
-        results = run_at_once(
-            lambda run=run: services.regrading_apply(run=run, actor=regional_manager),
-            lambda run=run: services.regrading_apply(run=run, actor=admin_user),
-        )
-
+    for run, changes, expected, results in _rounds(
+        admin_user,
+        manager,
+        outsider,
+        lambda run: services.regrading_apply(run=run, actor=regional_manager),
+        lambda run: services.regrading_apply(run=run, actor=admin_user),
+    ):
         # The regional manager's step keeps the run open, so both may succeed
         # (theirs first); if the admin's came first, theirs finds it applied.
         assert all(isinstance(r, RegradingRun | ConflictError) for r in results), results

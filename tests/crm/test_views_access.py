@@ -74,30 +74,23 @@ def test_grade_edit_is_admin_only(login, manager, admin_user):
 
 
 class TestCustomerList:
-    def test_manager_sees_only_own_customers(self, login, manager, teammate, outsider):
-        factories.CustomerFactory(manager=manager, name="自己的店")
-        factories.CustomerFactory(manager=teammate, name="同事的店")
-        factories.CustomerFactory(manager=outsider, name="外区的店")
-        page = login(manager).get(reverse("customer_list")).content.decode()
-        assert "自己的店" in page
-        assert "同事的店" not in page
-        assert "外区的店" not in page
-        assert "我的客户" in page
+    SHOPS = {"manager": "自己的店", "teammate": "同事的店", "outsider": "外区的店"}
 
-    def test_regional_manager_sees_the_region(self, login, regional_manager, manager, outsider):
-        factories.CustomerFactory(manager=manager, name="本区的店")
-        factories.CustomerFactory(manager=outsider, name="外区的店")
-        page = login(regional_manager).get(reverse("customer_list")).content.decode()
-        assert "本区的店" in page
-        assert "外区的店" not in page
-        assert "区域客户" in page
-
-    def test_admin_sees_all(self, login, admin_user, manager, outsider):
-        factories.CustomerFactory(manager=manager, name="东区的店")
-        factories.CustomerFactory(manager=outsider, name="西区的店")
-        page = login(admin_user).get(reverse("customer_list")).content.decode()
-        assert "东区的店" in page
-        assert "西区的店" in page
+    @pytest.mark.parametrize(
+        ("persona", "seen", "heading"),
+        [
+            ("manager", {"manager"}, "我的客户"),
+            ("regional_manager", {"manager", "teammate"}, "区域客户"),
+            ("admin_user", {"manager", "teammate", "outsider"}, ""),
+        ],
+    )
+    def test_each_role_sees_its_customers_only(self, request, login, persona, seen, heading):
+        for owner, name in self.SHOPS.items():
+            factories.CustomerFactory(manager=request.getfixturevalue(owner), name=name)
+        user = request.getfixturevalue(persona)
+        page = login(user).get(reverse("customer_list")).content.decode()
+        assert {owner for owner, name in self.SHOPS.items() if name in page} == seen
+        assert heading in page
 
 
 class TestCustomerDetail:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.models import Notification
 from reports import services
 from reports.models import MonthlyReport, ReportEvent
+from tests.reassignment import table_state
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,7 @@ def move(user, region):
 
 
 def snapshot():
-    return (
-        list(MonthlyReport.objects.order_by("pk").values_list("pk", "status", "problems")),
-        ReportEvent.objects.count(),
-    )
+    return table_state(MonthlyReport, ("status", "problems"), ReportEvent)
 
 
 class TestReviewFollowsTheManagersRegion:

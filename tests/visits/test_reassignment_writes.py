@@ -19,6 +19,7 @@ from django.utils import timezone
 from core.models import Notification
 from crm import services as crm_services
 from tests import factories
+from tests.reassignment import hand_over
 from tests.visits.conftest import data_url, make_violation, make_visit, promotion_fields
 from visits.models import (
     PlannedVisit,
@@ -34,14 +35,6 @@ from visits.services import promotions, suggestions
 from visits.services import visits as visit_services
 
 pytestmark = pytest.mark.django_db
-
-
-def hand_over(customer, to, actor):
-    """Reassign through the service, moving the customer to ``to``'s region if it differs."""
-    region = to.region if to is not None and to.region_id != customer.region_id else None
-    return crm_services.customer_reassign(
-        customer=customer, actor=actor, manager=to, region=region, reason="调岗交接"
-    )
 
 
 @pytest.fixture(params=["teammate", "outsider"])

@@ -23,6 +23,15 @@ def detail(visit):
     return reverse("visits:visit_detail", args=[visit.pk])
 
 
+def _customer_signs(client, visit, signer_name, **kwargs):
+    """The customer draws a signature on the visit's page and gives ``signer_name``."""
+    return client.post(
+        reverse("visits:visit_sign", args=[visit.pk, "customer"]),
+        {"signature": data_url(), "signer_name": signer_name},
+        **kwargs,
+    )
+
+
 class TestVisibility:
     def test_owner_and_supervisors_see_the_record(
         self, login, manager, regional_manager, admin_user, customer, travel
@@ -112,10 +121,7 @@ class TestRecordSteps:
             reverse("visits:visit_sign", args=[visit.pk, "manager"]),
             {"signature": data_url(), "signer_name": "张经理"},
         )
-        client.post(
-            reverse("visits:visit_sign", args=[visit.pk, "customer"]),
-            {"signature": data_url(), "signer_name": "王店主"},
-        )
+        _customer_signs(client, visit, "王店主")
         visit.refresh_from_db()
         assert visit.status == Visit.Status.LOCKED
         page = client.get(detail(visit)).text
@@ -182,11 +188,7 @@ class TestLocked:
     def test_sign_again_after_lock_is_refused(self, login, manager, customer, travel):
         travel("2026-10-09 11:00")
         visit = make_visit(manager, customer, stage="locked")
-        response = login(manager).post(
-            reverse("visits:visit_sign", args=[visit.pk, "customer"]),
-            {"signature": data_url(), "signer_name": "别人"},
-            follow=True,
-        )
+        response = _customer_signs(login(manager), visit, "别人", follow=True)
         assert response.status_code == 200
         assert Signature.objects.filter(visit=visit).count() == 2
         assert "locked" in response.text
@@ -258,10 +260,7 @@ class TestBadInput:
     def test_customer_signature_needs_a_name(self, login, manager, customer, travel):
         travel("2026-10-09 11:00")
         visit = make_visit(manager, customer, stage="manager_signed")
-        response = login(manager).post(
-            reverse("visits:visit_sign", args=[visit.pk, "customer"]),
-            {"signature": data_url(), "signer_name": ""},
-        )
+        response = _customer_signs(login(manager), visit, "")
         assert response.status_code == 400
         assert response.context["sign_form"].errors["signer_name"]
         assert Visit.objects.get(pk=visit.pk).status == Visit.Status.MANAGER_SIGNED
