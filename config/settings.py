@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "visits",
     "complaints",
     "reports",
+    "satisfaction",
     "home",
     "demo",
     "django.contrib.admin",
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.audit.AuditRequestMiddleware",
+    # Other roles' pages are 403 for the service centre (crm.access.may_open_route).
+    "crm.routes.RoleRoutesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -213,6 +216,9 @@ STORAGES = {
 # Uploads (sales imports) are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The satisfaction index of a manager, region or month is shown from this many
+# answers on (satisfaction.selectors.index); below it, only the count is shown.
+SATISFACTION_MIN_ANSWERS = env_int("SATISFACTION_MIN_ANSWERS", 5)
 SALES_IMPORT_MAX_BYTES = env_int("SALES_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Bodies larger than these are refused with 413 before they are read
 # (core.request_guard): uploads (multipart: imports, photos) and everything
@@ -323,7 +329,10 @@ REST_FRAMEWORK = {
         "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "crm.routes.RoleRoutes",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

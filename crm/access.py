@@ -33,10 +33,11 @@ from crm.models import Customer, RegradingProposal, SalesImport, SalesRecord, Us
 MANAGER = "manager"
 REGIONAL_MANAGER = "regional_manager"
 ADMIN = "admin"
+SERVICE_CENTRE = "service_centre"
 
 
 def role_of(user):
-    """``ADMIN``, ``REGIONAL_MANAGER``, ``MANAGER`` or "" (no role in the CRM)."""
+    """``ADMIN``, ``REGIONAL_MANAGER``, ``MANAGER``, ``SERVICE_CENTRE`` or "" (no role)."""
     if not user.is_authenticated or not user.is_active:
         return ""
     if user.is_crm_admin:
@@ -45,6 +46,8 @@ def role_of(user):
         return REGIONAL_MANAGER
     if user.is_manager:
         return MANAGER
+    if user.is_service_centre:
+        return SERVICE_CENTRE
     return ""
 
 
@@ -122,6 +125,11 @@ def scope(
             Customer.objects.filter(manager_id=user.pk).values_list("pk", flat=True)
         )
         return queryset.filter(Q(**{f"{customer}id__in": customer_ids}) | Q(**{author: user.pk}))
+    if role == SERVICE_CENTRE:
+        # The service centre reads every customer's name and contacts, and no
+        # row about a customer (sales, visits, complaints, reports): those are
+        # other roles' records. Its own rows (satisfaction) declare their scope.
+        return queryset if customer == "" else queryset.none()
     return queryset.none()
 
 
@@ -386,6 +394,56 @@ def by_role(user, *, admin, regional_manager, manager, other=None):
     return values.get(role_of(user), other)
 
 
+def serves_customers(user):
+    """The customer service centre (客户服务中心): surveys every region's customers
+    for satisfaction; reads their names and contacts, never their sales figures."""
+    return role_of(user) == SERVICE_CENTRE
+
+
+def sees_sales(user):
+    """Sales figures are for the roles that work with them, not the service centre."""
+    return role_of(user) in (ADMIN, REGIONAL_MANAGER, MANAGER)
+
+
+# The routes the service centre may open (pages and API), by their start; every
+# other page or endpoint is another role's and answers 403 whatever the object.
+SERVICE_CENTRE_ROUTES = (
+    "customers/",
+    "satisfaction/",
+    "notifications/",
+    "account/",
+    "accounts/",
+    "i18n/",
+    "healthz/",
+    "api/customers/",
+    "api/satisfaction/",
+    "api/auth/",
+    "api/me/",
+    # Reference data everyone reads (grades, regions, the working calendar).
+    "api/grades/",
+    "api/regions/",
+    "api/calendar/",
+    "api/schema/",
+    "api/docs/",
+    "api/redoc/",
+)
+# Customer routes that are not reading a customer: changing, assigning, grading.
+SERVICE_CENTRE_CUSTOMER_PAGES = ("customers/", "customers/<int:pk>/", "api/customers/")
+
+
+def may_open_route(user, route):
+    """Whether ``user``'s role may open the page or endpoint at ``route`` (the URL
+    pattern, as ``request.resolver_match.route``): every role may, except the service
+    centre, who keeps to the home page, customers (reading) and satisfaction."""
+    if not serves_customers(user):
+        return True
+    if route == "":
+        return True
+    if route.startswith("customers/") or route.startswith("api/customers/"):
+        return route in SERVICE_CENTRE_CUSTOMER_PAGES or route.startswith("api/customers/")
+    return route.startswith(SERVICE_CENTRE_ROUTES)
+
+
 def has_role(user):
     """Any CRM role at all (a user without one sees and imports nothing)."""
     return bool(role_of(user))
@@ -396,3 +454,4 @@ admin_required = role_required(sees_all)
 supervisor_required = role_required(is_supervisor)
 manager_required = role_required(works_customers)
 region_lead_required = role_required(leads_region)
+service_centre_required = role_required(serves_customers)

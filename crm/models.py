@@ -31,6 +31,8 @@ class User(AbstractUser):
         MANAGER = "manager", _("Customer manager")
         REGIONAL_MANAGER = "regional_manager", _("Regional market manager")
         ADMIN = "admin", _("Administrator")
+        # 客户服务中心: surveys customers' satisfaction, reads names and contacts only.
+        SERVICE_CENTRE = "service_centre", _("Customer service centre")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
     region = models.ForeignKey(
@@ -70,6 +72,10 @@ class User(AbstractUser):
     @property
     def is_regional_manager(self):
         return self.role == self.Role.REGIONAL_MANAGER
+
+    @property
+    def is_service_centre(self):
+        return self.role == self.Role.SERVICE_CENTRE
 
     @property
     def is_crm_admin(self):

@@ -98,7 +98,8 @@ def _prepare_filter_form(form, user):
 @login_required
 def customer_detail(request, pk):
     customer = selectors.customer_detail(user=request.user, pk=pk)
-    sales = selectors.customer_sales(customer=customer)
+    # The service centre reads names and contacts, never sales figures.
+    sales = selectors.customer_sales(customer=customer) if access.sees_sales(request.user) else []
     return render(
         request,
         "crm/customer_detail.html",
@@ -106,6 +107,7 @@ def customer_detail(request, pk):
             "customer": customer,
             "sales": sales,
             "sales_total": sum(row.amount for row in sales),
+            "sees_sales": access.sees_sales(request.user),
             "can_edit": access.can_edit_customer(request.user, customer),
             "can_supervise": access.can_supervise_customer(request.user, customer),
             "network_steps": allowed(

@@ -55,6 +55,15 @@ OBJECT_OF_PREFIX = {
     "complaints/photos/": "complaint_photo",
     "complaints/signatures/": "complaint_signature",
     "reports/": "report",
+    "satisfaction/rounds/": "satisfaction_round",
+    "satisfaction/sample/": "satisfaction_sample",
+    "satisfaction/answers/": "satisfaction_answer",
+    "satisfaction/measures/": "satisfaction_measure",
+    "satisfaction/questionnaires/": "satisfaction_questionnaire",
+    "api/satisfaction/rounds/": "satisfaction_round",
+    "api/satisfaction/answers/": "satisfaction_answer",
+    "api/satisfaction/measures/": "satisfaction_measure",
+    "api/satisfaction/questionnaires/": "satisfaction_questionnaire",
     "api/visits/schedules/": "schedule",
     "api/visits/records/": "visit",
     "api/visits/suggestions/": "suggestion",
@@ -77,7 +86,17 @@ OBJECT_OF_PREFIX = {
 
 # Reference data shared by everyone: reading it is allowed, changing it is the admin's.
 # Everyone may know these exist, so a 403 for changing them tells nothing.
-SHARED_OBJECTS = {"grade", "region", "calendar_day", "regrading_run"}
+# A questionnaire, and a satisfaction round of every region: everyone taking part reads
+# it (its sample shows each only the customers they may see); the round is closed by
+# the service centre, an admin or the region's manager.
+SHARED_OBJECTS = {
+    "grade",
+    "region",
+    "calendar_day",
+    "regrading_run",
+    "satisfaction_questionnaire",
+    "satisfaction_round",
+}
 
 # Routes refused for a role whatever the object: 403 for every persona of the
 # walk but the admin, for an id that does not exist as well (the walk checks).
@@ -90,6 +109,7 @@ ROLE_GATED = {
     "user-detail": "the API's users are the admin's; no other role reads any user",
 }
 
+    "satisfaction:questionnaire_edit": "questionnaires are the admin's to change",
 # Other path parameters.
 OTHER_PARAMETERS = {
     "role": "manager",
@@ -257,7 +277,8 @@ def _expected(name, key, method, missing_status):
     """The answers allowed for someone else's object, given the answer for a missing id."""
     if key in SHARED_OBJECTS:
         if method == "get" and name not in ROLE_GATED:
-            return {200}
+            # A POST-only step of a shared object refuses a GET like a missing id does.
+            return {405} if missing_status == 405 else {200}
         # Changing reference data is the admin's; it exists for everyone.
         return {403, 405} if name not in ROLE_GATED else {403}
     allowed = {404}

@@ -32,6 +32,8 @@ from core.models import CalendarDay, Notification
 from crm.models import Region, SalesImport, SalesRecord
 from crm.services import regrading_propose
 from reports import services as report_services
+from satisfaction import services as satisfaction_services
+from satisfaction.models import Measure
 from tests import factories
 from tests.complaints.conftest import make_complaint
 from tests.visits.conftest import at, make_violation, make_visit, promotion_fields
@@ -94,6 +96,7 @@ def build_world(*, manager, teammate, outsider, regional_manager):
     report_services.prepare_month(month=SEPTEMBER)
     admin = factories.AdminFactory(username="walkadmin")
     calendar_day = CalendarDay.objects.order_by("date").first()
+    satisfaction = _satisfaction(manager=manager, regional_manager=regional_manager, admin=admin)
     return {
         "customer": customer,
         "grade": customer.grade,
@@ -119,6 +122,42 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "report": manager.monthly_reports.get(month=SEPTEMBER),
         "notification": Notification.objects.filter(user=manager).first(),
         "api_token": token_create(user=manager, device="walk")[0],
+        **satisfaction,
+    }
+
+
+def _satisfaction(*, manager, regional_manager, admin):
+    """A questionnaire; an open round of every region (everyone taking part sees it: its
+    sample shows each their own customers) with the customer's answer; a closed round of
+    the region with the manager's measures."""
+    service_desk = factories.UserFactory(
+        username="walk_service_desk", role="service_centre", region=None
+    )
+    questionnaire = satisfaction_services.questionnaire_create(
+        actor=admin, name="满意度调查", questions=[{"kind": "score", "text": "服务态度"}]
+    )
+    open_round = satisfaction_services.round_launch(
+        actor=service_desk, month=SEPTEMBER, questionnaire=questionnaire
+    )
+    customer = manager.customers.get(code=FOREIGN_CODE)
+    sampled = open_round.sample_rows.get(customer=customer)
+    question = open_round.version.questions.get()
+    answer = satisfaction_services.answer_record(
+        round=open_round, customer=customer, actor=manager, values={question.pk: 4}
+    )
+    closed_round = satisfaction_services.round_launch(
+        actor=regional_manager,
+        month=SEPTEMBER,
+        questionnaire=questionnaire,
+        region=manager.region,
+    )
+    satisfaction_services.round_close(round=closed_round, actor=regional_manager)
+    return {
+        "satisfaction_questionnaire": questionnaire,
+        "satisfaction_round": open_round,
+        "satisfaction_sample": sampled,
+        "satisfaction_answer": answer,
+        "satisfaction_measure": Measure.objects.get(round=closed_round, manager=manager),
     }
 
 

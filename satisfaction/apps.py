@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SatisfactionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "satisfaction"
+    verbose_name = _("Customer satisfaction")
+
+    def ready(self):
+        from satisfaction import registrations
+
+        registrations.register_all()
