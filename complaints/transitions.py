@@ -8,54 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import access
 from complaints.models import Complaint
-from core.transitions import Step
+from core.transitions import table
 
 S = Complaint.Status
 
 # States in which the manager may still work on the inspection (and add photos).
 INSPECTION_STATES = (S.OPEN, S.INSPECTED, S.REJECTED)
 
-TRANSITIONS = {
-    "photo": Step(
-        source=INSPECTION_STATES,
-        target=None,
-        who=access.is_responsible_manager,
-        label=_("add a photo"),
-    ),
-    "inspect": Step(
-        source=INSPECTION_STATES,
-        target=S.INSPECTED,
-        who=access.is_responsible_manager,
-        label=_("record the inspection"),
-    ),
-    "submit": Step(
-        source={S.INSPECTED},
-        target=S.SUBMITTED,
-        who=access.is_responsible_manager,
-        label=_("submit"),
-    ),
-    "approve": Step(
-        source={S.SUBMITTED},
-        target=S.APPROVED,
-        who=access.is_deciding_manager,
-        label=_("approve"),
-    ),
-    "reject": Step(
-        source={S.SUBMITTED},
-        target=S.REJECTED,
-        who=access.is_deciding_manager,
-        label=_("reject"),
-    ),
-    "exchange": Step(
-        source={S.APPROVED},
-        target=S.EXCHANGED,
-        who=access.is_responsible_manager,
-        label=_("record the exchange"),
-    ),
-    "close": Step(
-        source={S.EXCHANGED},
-        target=S.CLOSED,
-        who=access.is_responsible_manager,
-        label=_("close"),
-    ),
-}
+TRANSITIONS = table(
+    access.is_responsible_manager,
+    {
+        "photo": (INSPECTION_STATES, None, _("add a photo")),
+        "inspect": (INSPECTION_STATES, S.INSPECTED, _("record the inspection")),
+        "submit": (S.INSPECTED, S.SUBMITTED, _("submit")),
+        "approve": (S.SUBMITTED, S.APPROVED, _("approve"), access.is_deciding_manager),
+        "reject": (S.SUBMITTED, S.REJECTED, _("reject"), access.is_deciding_manager),
+        "exchange": (S.APPROVED, S.EXCHANGED, _("record the exchange")),
+        "close": (S.EXCHANGED, S.CLOSED, _("close")),
+    },
+)

@@ -49,6 +49,18 @@ class Step:
         return str(getattr(obj, field)) in self.source
 
 
+def table(who, rows: dict) -> dict[str, Step]:
+    """A transition table written as rows: ``name: (source, target, label)``, taken
+    by ``who``; a row with a fourth item names another rule for that step. A source
+    is one state or several; a target of None keeps the state.
+    """
+    steps = {}
+    for name, (source, target, label, *rule) in rows.items():
+        states = (source,) if isinstance(source, str) else source
+        steps[name] = Step(source=states, target=target, who=rule[0] if rule else who, label=label)
+    return steps
+
+
 def _state_display(obj, field):
     display = getattr(obj, f"get_{field}_display", None)
     return display() if display else getattr(obj, field)

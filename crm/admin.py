@@ -167,15 +167,7 @@ class GradeAdmin(ServiceAdminMixin, admin.ModelAdmin):
     update_service = "grade_update"
     delete_service = "grade_delete"
     instance_name = "grade"
-    list_display = [
-        "code",
-        "name",
-        "rank",
-        "min_annual_amount",
-        "max_annual_amount",
-        "visit_interval_days",
-        "promotion_allowed",
-    ]
+    list_display = [name for name in services.GRADE_FIELDS if name != "description"]
 
 
 @admin.register(SalesRecord)

@@ -223,16 +223,7 @@ class RejoinNetworkForm(StyledFormMixin, forms.Form):
 class GradeForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Grade
-        fields = (
-            "code",
-            "name",
-            "rank",
-            "min_annual_amount",
-            "max_annual_amount",
-            "visit_interval_days",
-            "promotion_allowed",
-            "description",
-        )
+        fields = services.GRADE_FIELDS
 
 
 class SalesImportForm(StyledFormMixin, forms.Form):

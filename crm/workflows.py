@@ -7,63 +7,46 @@ the pages, the API and the templates offer exactly ``allowed(table, user, obj)``
 
 from django.utils.translation import gettext_lazy as _
 
-from core.transitions import Step
+from core.transitions import table
 from crm import access
 from crm.models import Customer, RegradingProposal, RegradingRun
 
 Run = RegradingRun.Status
+Proposal = RegradingProposal.State
 
 # A run: an admin applies it (closing it) or discards it; a regional manager
 # confirms the downgrades of their region while it stays open for the rest.
-RUN_TRANSITIONS = {
-    "apply": Step(
-        source={Run.PROPOSED},
-        target=Run.APPLIED,
-        who=access.may_close_regrading,
-        label=_("apply the run"),
-    ),
-    "apply_region": Step(
-        source={Run.PROPOSED},
-        target=None,
-        who=access.may_confirm_region_downgrades,
-        label=_("apply the downgrades of your region"),
-    ),
-    "discard": Step(
-        source={Run.PROPOSED},
-        target=Run.DISCARDED,
-        who=access.may_close_regrading,
-        label=_("discard the run"),
-    ),
-}
+RUN_TRANSITIONS = table(
+    access.may_close_regrading,
+    {
+        "apply": (Run.PROPOSED, Run.APPLIED, _("apply the run")),
+        "apply_region": (
+            Run.PROPOSED,
+            None,
+            _("apply the downgrades of your region"),
+            access.may_confirm_region_downgrades,
+        ),
+        "discard": (Run.PROPOSED, Run.DISCARDED, _("discard the run")),
+    },
+)
 
 # One proposal of an open run (``RegradingProposal.state``): an admin applies
 # any, a regional manager the downgrades of their region's customers. The
 # service selects the same proposals with ``crm.access.regrading_applicable``.
-PROPOSAL_TRANSITIONS = {
-    "apply": Step(
-        source={RegradingProposal.State.PENDING},
-        target=RegradingProposal.State.APPLIED,
-        who=access.may_apply_regrading,
-        label=_("apply the proposal"),
-    ),
-}
+PROPOSAL_TRANSITIONS = table(
+    access.may_apply_regrading,
+    {"apply": (Proposal.PENDING, Proposal.APPLIED, _("apply the proposal"))},
+)
 
 Network = Customer.NetworkStatus
 
 # 退网 / 入网, decided by an admin or the customer's regional manager; the
 # state is the customer's ``network_status``.
 NETWORK_FIELD = "network_status"
-NETWORK_TRANSITIONS = {
-    "exit": Step(
-        source={Network.ACTIVE},
-        target=Network.EXITED,
-        who=access.can_supervise_customer,
-        label=_("record the exit"),
-    ),
-    "rejoin": Step(
-        source={Network.EXITED},
-        target=Network.ACTIVE,
-        who=access.can_supervise_customer,
-        label=_("record the rejoining"),
-    ),
-}
+NETWORK_TRANSITIONS = table(
+    access.can_supervise_customer,
+    {
+        "exit": (Network.ACTIVE, Network.EXITED, _("record the exit")),
+        "rejoin": (Network.EXITED, Network.ACTIVE, _("record the rejoining")),
+    },
+)

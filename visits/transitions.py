@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.errors import ConflictError, DomainError
-from core.transitions import Step, claim, record
+from core.transitions import claim, record, table
 from visits import access
 from visits.models import (
     PriceViolation,
@@ -28,30 +28,17 @@ V = Visit.Status
 # the editing and the customer's locks the record for good.
 EDITABLE_STATUSES = (V.IN_PROGRESS, V.ENDED)
 
-VISIT_TRANSITIONS = {
-    "edit": Step(
-        source=EDITABLE_STATUSES, target=None, who=access.can_edit_visit, label=_lazy("edit")
-    ),
-    "end": Step(
-        source={V.IN_PROGRESS}, target=V.ENDED, who=access.can_edit_visit, label=_lazy("end")
-    ),
-    "sign_manager": Step(
-        source={V.ENDED},
-        target=V.MANAGER_SIGNED,
-        who=access.can_edit_visit,
-        label=_lazy("sign as the manager"),
-    ),
-    "sign_customer": Step(
-        source={V.MANAGER_SIGNED},
-        target=V.LOCKED,
-        who=access.can_edit_visit,
-        label=_lazy("sign as the customer"),
-    ),
-    # A locked record is never edited: the correction is a new record.
-    "correct": Step(
-        source={V.LOCKED}, target=None, who=access.can_edit_visit, label=_lazy("correct")
-    ),
-}
+VISIT_TRANSITIONS = table(
+    access.can_edit_visit,
+    {
+        "edit": (EDITABLE_STATUSES, None, _lazy("edit")),
+        "end": (V.IN_PROGRESS, V.ENDED, _lazy("end")),
+        "sign_manager": (V.ENDED, V.MANAGER_SIGNED, _lazy("sign as the manager")),
+        "sign_customer": (V.MANAGER_SIGNED, V.LOCKED, _lazy("sign as the customer")),
+        # A locked record is never edited: the correction is a new record.
+        "correct": (V.LOCKED, None, _lazy("correct")),
+    },
+)
 
 
 def refusal(visit, name):
@@ -116,56 +103,44 @@ def take(model_or_queryset, pk, table, name, *, actor, event=None, comment="", *
 
 S = WeeklySchedule.Status
 
-SCHEDULE_TRANSITIONS = {
-    # Planned visits are added, moved and removed before and after submission;
-    # after it every change is kept (``ScheduleChange``).
-    "plan": Step(
-        source={S.DRAFT, S.SUBMITTED},
-        target=None,
-        who=access.can_edit_schedule,
-        label=_lazy("change the plan"),
-    ),
-    "submit": Step(
-        source={S.DRAFT}, target=S.SUBMITTED, who=access.can_edit_schedule, label=_lazy("submit")
-    ),
-    "comment": Step(
-        source={S.DRAFT, S.SUBMITTED},
-        target=None,
-        who=access.can_comment_schedule,
-        label=_lazy("comment"),
-    ),
-}
+SCHEDULE_TRANSITIONS = table(
+    access.can_edit_schedule,
+    {
+        # Planned visits are added, moved and removed before and after submission;
+        # after it every change is kept (``ScheduleChange``).
+        "plan": ((S.DRAFT, S.SUBMITTED), None, _lazy("change the plan")),
+        "submit": (S.DRAFT, S.SUBMITTED, _lazy("submit")),
+        "comment": (
+            (S.DRAFT, S.SUBMITTED),
+            None,
+            _lazy("comment"),
+            access.can_comment_schedule,
+        ),
+    },
+)
+
 
 P = PriceViolation.Status
 
-VIOLATION_TRANSITIONS = {
-    "downgrade": Step(
-        source={P.OPEN},
-        target=P.DOWNGRADED,
-        who=access.can_decide_violation,
-        label=_lazy("downgrade the customer"),
-    ),
-    "dismiss": Step(
-        source={P.OPEN}, target=P.DISMISSED, who=access.can_decide_violation, label=_lazy("dismiss")
-    ),
-}
+VIOLATION_TRANSITIONS = table(
+    access.can_decide_violation,
+    {
+        "downgrade": (P.OPEN, P.DOWNGRADED, _lazy("downgrade the customer")),
+        "dismiss": (P.OPEN, P.DISMISSED, _lazy("dismiss")),
+    },
+)
+
 
 U = UnlicensedReport.Status
 
-UNLICENSED_TRANSITIONS = {
-    "forward": Step(
-        source={U.REPORTED},
-        target=U.FORWARDED,
-        who=access.can_handle_unlicensed,
-        label=_lazy("forward"),
-    ),
-    "outcome": Step(
-        source={U.FORWARDED},
-        target=U.CLOSED,
-        who=access.can_handle_unlicensed,
-        label=_lazy("record the outcome"),
-    ),
-}
+UNLICENSED_TRANSITIONS = table(
+    access.can_handle_unlicensed,
+    {
+        "forward": (U.REPORTED, U.FORWARDED, _lazy("forward")),
+        "outcome": (U.FORWARDED, U.CLOSED, _lazy("record the outcome")),
+    },
+)
+
 
 A = Suggestion.Status
 
@@ -177,11 +152,4 @@ def _answers(user, suggestion):
     )
 
 
-SUGGESTION_TRANSITIONS = {
-    "answer": Step(
-        source={A.OPEN},
-        target=A.ANSWERED,
-        who=_answers,
-        label=_lazy("answer"),
-    ),
-}
+SUGGESTION_TRANSITIONS = table(_answers, {"answer": (A.OPEN, A.ANSWERED, _lazy("answer"))})

@@ -20,17 +20,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class GradeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Grade
-        fields = [
-            "id",
-            "code",
-            "name",
-            "rank",
-            "min_annual_amount",
-            "max_annual_amount",
-            "visit_interval_days",
-            "promotion_allowed",
-            "description",
-        ]
+        fields = ["id", *services.GRADE_FIELDS]
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
