@@ -20,47 +20,38 @@ def _media(settings, tmp_path):
 
 
 def _visit(manager):
-    visit = factories.VisitFactory(customer=factories.CustomerFactory(manager=manager), signed=True)
-    return (
-        visit,
-        reverse("visits:visit_pdf", args=[visit.pk]),
-        f"/api/visits/records/{visit.pk}/pdf/",
-        f"visit-{visit.pk}-20261009.pdf",
-        "attachment",
-    )
+    return factories.VisitFactory(customer=factories.CustomerFactory(manager=manager), signed=True)
 
 
 def _complaint(manager):
-    complaint = factories.ComplaintFactory(
-        customer=factories.CustomerFactory(manager=manager), stage="closed"
-    )
-    return (
-        complaint,
-        reverse("complaints:pdf", args=[complaint.pk]),
-        f"/api/complaints/{complaint.pk}/pdf/",
-        f"{complaint.number}.pdf",
-        "inline",
-    )
+    customer = factories.CustomerFactory(manager=manager)
+    return factories.ComplaintFactory(customer=customer, stage="closed")
 
 
 def _report(manager):
-    report = factories.ReportFactory(manager=manager, status="approved")
-    return (
-        report,
-        reverse("reports:report_pdf", args=[report.pk]),
-        f"/api/reports/{report.pk}/pdf/",
-        f"report-{manager.username}-2026-09.pdf",
-        "attachment",
-    )
+    return factories.ReportFactory(manager=manager, status="approved")
 
 
-@pytest.mark.parametrize(
-    "make", [_visit, _complaint, _report], ids=["visit", "complaint", "report"]
-)
-def test_page_and_api_give_the_same_file(make, manager, login, api_login):
-    document, page_url, api_url, filename, disposition = make(manager)
-    page = login(manager).get(page_url)
-    api = api_login(manager).get(api_url)
+# Each document: how it is made, its page route and API path, its disposition; then its file name.
+DOCUMENTS = {
+    "visit": (_visit, "visits:visit_pdf", "/api/visits/records/{pk}/pdf/", "attachment"),
+    "complaint": (_complaint, "complaints:pdf", "/api/complaints/{pk}/pdf/", "inline"),
+    "report": (_report, "reports:report_pdf", "/api/reports/{pk}/pdf/", "attachment"),
+}
+FILE_NAMES = {
+    "visit": lambda visit: f"visit-{visit.pk}-20261009.pdf",
+    "complaint": lambda complaint: f"{complaint.number}.pdf",
+    "report": lambda report: f"report-{report.manager.username}-2026-09.pdf",
+}
+
+
+@pytest.mark.parametrize("kind", DOCUMENTS)
+def test_page_and_api_give_the_same_file(kind, manager, login, api_login):
+    make, page_route, api_path, disposition = DOCUMENTS[kind]
+    document = make(manager)
+    page = login(manager).get(reverse(page_route, args=[document.pk]))
+    api = api_login(manager).get(api_path.format(pk=document.pk))
+    filename = FILE_NAMES[kind](document)
     assert page.status_code == api.status_code == 200
     assert page["Content-Type"] == api["Content-Type"] == "application/pdf"
     assert page.content.startswith(b"%PDF") and api.content.startswith(b"%PDF")

@@ -50,82 +50,76 @@ def _won_and_lost(results):
     return won[0], lost[0]
 
 
-def _rounds(admin, manager, outsider, first, second):
-    """ROUNDS fresh runs, each sent ``first(run)`` and ``second(run)`` at the same instant.
+@pytest.fixture
+def other_admin(db):
+    return factories.AdminFactory(username="otheradmin")
+
+
+@pytest.fixture
+def rounds(admin_user, manager, outsider):
+    """``rounds(first, second)``: ROUNDS fresh runs, each sent both calls at the same instant.
 
     Yields (run, the grade changes written since, how many applying it
     writes, the two results in order).
     """
-    for _round in range(ROUNDS):
-        run = _proposed_run(admin, manager, outsider)
-        changes, expected = _new_changes(run)
-        results = run_at_once(lambda run=run: first(run), lambda run=run: second(run))
-        yield run, changes, expected, results
+
+    def _rounds(first, second):
+        for _round in range(ROUNDS):
+            run = _proposed_run(admin_user, manager, outsider)
+            changes, expected = _new_changes(run)
+            results = run_at_once(lambda run=run: first(run), lambda run=run: second(run))
+            yield run, changes, expected, results
+
+    return _rounds
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded")
-def test_two_applies_at_once_one_wins_the_other_is_told_applied(admin_user, manager, outsider):
-    other_admin = factories.AdminFactory()
-    for run, changes, expected, results in _rounds(
-        admin_user,
-        manager,
-        outsider,
-        lambda run: services.regrading_apply(run=run, actor=admin_user),
-        lambda run: services.regrading_apply(run=run, actor=other_admin),
-    ):
-        won, lost = _won_and_lost(results)
-        assert won.status == RegradingRun.Status.APPLIED
-        assert "Applied" in lost.message
-        # Every proposal applied exactly once, by the winner.
-        assert changes.count() == expected
-        assert run.events.filter(action=RegradingRunEvent.Action.APPLIED).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("seeded")
-def test_apply_and_discard_at_once_one_wins_the_other_names_its_state(
-    admin_user, manager, outsider
-):
-    other_admin = factories.AdminFactory()
-    for run, changes, expected, results in _rounds(
-        admin_user,
-        manager,
-        outsider,
-        lambda run: services.regrading_apply(run=run, actor=admin_user),
-        lambda run: services.regrading_discard(run=run, actor=other_admin),
-    ):
-        won, lost = _won_and_lost(results)
-        run.refresh_from_db()
-        assert run.status == won.status
-        if won.status == RegradingRun.Status.APPLIED:
+class TestAtOnce:
+    def test_two_applies_one_wins_the_other_is_told_applied(self, rounds, admin_user, other_admin):
+        for run, changes, expected, results in rounds(
+            lambda run: services.regrading_apply(run=run, actor=admin_user),
+            lambda run: services.regrading_apply(run=run, actor=other_admin),
+        ):
+            won, lost = _won_and_lost(results)
+            assert won.status == RegradingRun.Status.APPLIED
             assert "Applied" in lost.message
+            # Every proposal applied exactly once, by the winner.
             assert changes.count() == expected
-        else:
-            assert won.status == RegradingRun.Status.DISCARDED
-            assert "Discarded" in lost.message
-            assert not changes.exists()
+            assert run.events.filter(action=RegradingRunEvent.Action.APPLIED).count() == 1
 
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("seeded")
-def test_a_regional_apply_and_the_admins_at_once_apply_each_downgrade_once(
-    admin_user, regional_manager, manager, outsider
-):
-    for run, changes, expected, results in _rounds(
-        admin_user,
-        manager,
-        outsider,
-        lambda run: services.regrading_apply(run=run, actor=regional_manager),
-        lambda run: services.regrading_apply(run=run, actor=admin_user),
+    def test_apply_and_discard_one_wins_the_other_names_its_state(
+        self, rounds, admin_user, other_admin
     ):
-        # The regional manager's step keeps the run open, so both may succeed
-        # (theirs first); if the admin's came first, theirs finds it applied.
-        assert all(isinstance(r, RegradingRun | ConflictError) for r in results), results
-        assert changes.count() == expected
-        assert changes.values("customer").distinct().count() == expected
-        run.refresh_from_db()
-        assert run.status == RegradingRun.Status.APPLIED
+        for run, changes, expected, results in rounds(
+            lambda run: services.regrading_apply(run=run, actor=admin_user),
+            lambda run: services.regrading_discard(run=run, actor=other_admin),
+        ):
+            won, lost = _won_and_lost(results)
+            run.refresh_from_db()
+            assert run.status == won.status
+            if won.status == RegradingRun.Status.APPLIED:
+                assert "Applied" in lost.message
+                assert changes.count() == expected
+            else:
+                assert won.status == RegradingRun.Status.DISCARDED
+                assert "Discarded" in lost.message
+                assert not changes.exists()
+
+    def test_a_regional_apply_and_the_admins_apply_each_downgrade_once(
+        self, rounds, admin_user, regional_manager
+    ):
+        for run, changes, expected, results in rounds(
+            lambda run: services.regrading_apply(run=run, actor=regional_manager),
+            lambda run: services.regrading_apply(run=run, actor=admin_user),
+        ):
+            # The regional manager's step keeps the run open, so both may succeed
+            # (theirs first); if the admin's came first, theirs finds it applied.
+            assert all(isinstance(r, RegradingRun | ConflictError) for r in results), results
+            assert changes.count() == expected
+            assert changes.values("customer").distinct().count() == expected
+            run.refresh_from_db()
+            assert run.status == RegradingRun.Status.APPLIED
 
 
 @pytest.mark.django_db
