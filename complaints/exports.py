@@ -4,15 +4,12 @@ user's scope; registered in ``ComplaintsConfig.ready``."""
 from django.utils.translation import gettext_lazy as _
 
 from complaints import selectors
-from core.exports import DATE, DATETIME, DECIMAL, INT, Column, Export, register
+from complaints.models import Complaint
+from core.exports import BOOL, DATE, DATETIME, DECIMAL, INT, Column, Export, register
 
 
 def _complaints(user, params, request):
     return selectors.complaint_list(user=user, filters=params)
-
-
-def _overdue(row):
-    return str(_("yes") if getattr(row, "overdue", False) else _("no"))
 
 
 COMPLAINTS = register(
@@ -28,15 +25,15 @@ COMPLAINTS = register(
             Column(_("Customer"), "customer.name"),
             Column(_("Region"), "customer.region.name"),
             Column(_("Customer manager"), "customer.manager"),
-            Column(_("Kind"), "get_kind_display"),
+            Column(_("Kind"), "kind", choices=Complaint.Kind.choices),
             Column(_("Product"), "product"),
             Column(_("Batch number"), "batch_number"),
             Column(_("Quantity"), "quantity", DECIMAL),
             Column(_("Unit"), "unit"),
             Column(_("Problem"), "problem"),
-            Column(_("Status"), "get_status_display"),
+            Column(_("Status"), "status", choices=Complaint.Status.choices),
             Column(_("Due on"), "due_on", DATE),
-            Column(_("Overdue"), _overdue),
+            Column(_("Overdue"), "overdue", BOOL),
             Column(_("Decided at"), "decided_at", DATETIME),
             Column(_("Closed at"), "closed_at", DATETIME),
         ],

@@ -8,11 +8,12 @@ SAME visibility scope as the list page (usually the page's selector). So an
 export holds what the page shows with its filters, never more.
 
 The writers never hold the rows in memory: CSV is a generator of lines (UTF-8
-with a BOM so that Excel reads Chinese); XLSX is openpyxl's write-only workbook
-written to a temporary file. Dates and times are Excel dates, amounts numbers
+with a BOM so that Excel reads Chinese); XLSX is ``core.xlsx``'s sheet, written
+row by row into a temporary file (openpyxl's write-only mode took most of a
+minute for 100,000 visits; ``bench/exports.py``). Dates and times are Excel dates, amounts numbers
 with a number format. A text cell beginning with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return would be run by Excel as a formula: CSV writes it
-behind an apostrophe, XLSX as a string cell.
+behind an apostrophe, XLSX as an inline string cell (never a formula).
 
 Small exports are answered at once; one over ``settings.EXPORT_SYNC_ROWS`` rows
 runs as a Celery job (``core.tasks.run_export``, model ``core.ExportJob``).
@@ -29,8 +30,10 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 TEXT = "text"
+BOOL = "bool"
 INT = "int"
 DECIMAL = "decimal"
 AMOUNT = "amount"
@@ -41,12 +44,6 @@ FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
-}
-NUMBER_FORMATS = {
-    DATE: "yyyy-mm-dd",
-    DATETIME: "yyyy-mm-dd hh:mm",
-    AMOUNT: "#,##0.00",
-    DECIMAL: "0.###",
 }
 # What Excel (and LibreOffice) read as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,17 +68,29 @@ def _path_getter(path):
 class Column:
     """One column: its header (lazy gettext), the value of a row, the value's type.
 
-    ``value`` is a dotted path (``"customer.name"``, ``"get_status_display"``:
-    a method is called) or a function of the row.
+    ``value`` is a dotted path (``"customer.name"``; a method at its end is
+    called) or a function of the row. ``choices`` (a field's choices) shows
+    the label of the stored value; ``BOOL`` shows yes or no. Both are
+    translated once per file, not once per row.
     """
 
     header: Any
     value: Any
     kind: str = TEXT
+    choices: Any = None
+
+    def getter(self):
+        get = self.value if callable(self.value) else _path_getter(self.value)
+        if self.choices is not None:
+            labels = {key: str(label) for key, label in self.choices}
+            return lambda row: labels.get(get(row), get(row))
+        if self.kind == BOOL:
+            yes, no = str(_("yes")), str(_("no"))
+            return lambda row: yes if get(row) else no
+        return get
 
     def get(self, row):
-        getter = self.value if callable(self.value) else _path_getter(self.value)
-        return getter(row)
+        return self.getter()(row)
 
 
 @dataclass
@@ -96,15 +105,15 @@ class Export:
     filtered: Callable
     page: str  # the list page's URL name (bad filters are shown there)
     allowed: Callable = field(default=lambda user: True)
+    # The fields the columns read (``QuerySet.only``), when the rows are wide.
+    only: tuple = ()
 
     def headers(self):
         return [str(column.header) for column in self.columns]
 
     def getters(self):
-        return [
-            (column.value if callable(column.value) else _path_getter(column.value), column.kind)
-            for column in self.columns
-        ]
+        """(value of a row, type) per column, for one file in the current language."""
+        return [(column.getter(), column.kind) for column in self.columns]
 
     def filename(self, file_format, today=None):
         today = today or timezone.localdate()
@@ -153,7 +162,8 @@ def rows(export, *, user, params, request=None):
     filterset = export.filtered(user, params or None, request)
     if filterset.is_bound and not filterset.is_valid():
         raise FilterErrors({name: list(messages) for name, messages in filterset.errors.items()})
-    return filterset.qs
+    queryset = filterset.qs
+    return queryset.only(*export.only) if export.only else queryset
 
 
 def count_up_to(queryset, limit):
@@ -174,17 +184,18 @@ def is_formula(text):
     return text.startswith(FORMULA_STARTS)
 
 
-def _local(value):
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+def _local(value, tz=None):
+    """A naive local time (Excel has no time zones)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(tz or timezone.get_current_timezone())
     return value.replace(tzinfo=None)
 
 
-def csv_value(value, kind):
+def csv_value(value, kind, tz=None):
     if value is None or value == "":
         return ""
     if kind == DATETIME and isinstance(value, datetime.datetime):
-        return _local(value).strftime("%Y-%m-%d %H:%M")
+        return _local(value, tz).strftime("%Y-%m-%d %H:%M")
     if kind == DATE and isinstance(value, datetime.date):
         return value.isoformat()
     if kind in (AMOUNT, DECIMAL, INT) and isinstance(value, (int, float, decimal.Decimal)):
@@ -210,10 +221,11 @@ def csv_chunks(export, queryset, *, progress=None):
     writer = csv.writer(_Line())
     yield ("\ufeff" + writer.writerow(export.headers())).encode()
     getters = export.getters()
+    tz = timezone.get_current_timezone()
     buffer = []
     done = 0
     for row in iterate(queryset):
-        buffer.append(writer.writerow([csv_value(get(row), kind) for get, kind in getters]))
+        buffer.append(writer.writerow([csv_value(get(row), kind, tz) for get, kind in getters]))
         done += 1
         if len(buffer) >= 500:
             yield "".join(buffer).encode()
@@ -227,52 +239,35 @@ def csv_chunks(export, queryset, *, progress=None):
 
 
 def write_xlsx(export, queryset, target, *, progress=None):
-    """Write the XLSX file into ``target`` (a path or a binary file); returns the rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """Write the XLSX file into ``target`` (a path or a seekable binary file); returns
+    the number of rows. Typed cells (``core.xlsx``): text never a formula."""
+    from core import xlsx
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(export.title)[:31] or export.name)
-    bold = Font(bold=True)
-    header = []
-    for text in export.headers():
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cell.data_type = "s"
-        header.append(cell)
-    sheet.append(header)
+    styles = {DATE: xlsx.DATE, DATETIME: xlsx.DATETIME, AMOUNT: xlsx.AMOUNT, DECIMAL: xlsx.DECIMAL}
+    tz = timezone.get_current_timezone()
 
-    def make(value, kind):
+    def typed(value, kind):
         if value is None:
-            return None
+            return None, 0
         if kind in (DATE, DATETIME) and isinstance(value, datetime.date):
             if isinstance(value, datetime.datetime):
-                value = _local(value)
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = NUMBER_FORMATS[kind]
-            return cell
-        if kind in (AMOUNT, DECIMAL) and isinstance(value, (int, decimal.Decimal, float)):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = NUMBER_FORMATS[kind]
-            return cell
-        if kind == INT and isinstance(value, int):
-            return int(value)
-        text = str(value)
-        if is_formula(text):
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.data_type = "s"  # a string cell: Excel shows it, never runs it
-            return cell
-        return text
+                value = _local(value, tz)
+            return value, styles[kind]
+        if kind in (AMOUNT, DECIMAL, INT) and isinstance(value, (int, decimal.Decimal, float)):
+            if isinstance(value, bool):
+                return str(value), 0
+            return value, styles.get(kind, 0)
+        return str(value), 0
 
-    getters = export.getters()
+    getters = [(get, kind) for get, kind in export.getters()]
     done = 0
-    for row in iterate(queryset):
-        sheet.append([make(get(row), kind) for get, kind in getters])
-        done += 1
-        if progress is not None and done % CHUNK_ROWS == 0:
-            progress(done)
-    workbook.save(target)
+    with xlsx.SheetWriter(target, title=str(export.title) or export.name) as sheet:
+        sheet.header(export.headers())
+        for row in iterate(queryset):
+            sheet.row([typed(get(row), kind) for get, kind in getters])
+            done += 1
+            if progress is not None and done % CHUNK_ROWS == 0:
+                progress(done)
     if progress is not None:
         progress(done)
     return done

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exports import AMOUNT, DATE, DATETIME, DECIMAL, Column, Export, register
 from crm import selectors
 from crm.filters import SalesFilter
+from crm.models import Customer
 
 
 def _customers(user, params, request):
@@ -28,13 +29,17 @@ CUSTOMERS = register(
             Column(_("Customer code"), "code"),
             Column(_("Name"), "name"),
             Column(_("Licence number"), "licence_number"),
-            Column(_("Customer type"), "get_customer_type_display"),
-            Column(_("Key-account class"), "get_key_account_class_display"),
+            Column(_("Customer type"), "customer_type", choices=Customer.Type.choices),
+            Column(
+                _("Key-account class"),
+                "key_account_class",
+                choices=Customer.KeyAccountClass.choices,
+            ),
             Column(_("Region"), "region.name"),
             Column(_("Customer manager"), "manager"),
             Column(_("Grade"), "grade.name"),
             Column(_("Address"), "address"),
-            Column(_("Network status"), "get_network_status_display"),
+            Column(_("Network status"), "network_status", choices=Customer.NetworkStatus.choices),
             Column(_("Joined on"), "joined_on", DATE),
             Column(_("Exited on"), "exited_on", DATE),
             Column(_("Assigned at"), "assigned_at", DATETIME),

@@ -24,7 +24,7 @@ AUDIT = register(
         columns=[
             Column(_("Time"), "at", DATETIME),
             Column(_("User"), "username"),
-            Column(_("Action"), "get_action_display"),
+            Column(_("Action"), "action", choices=AuditEvent.Action.choices),
             Column(_("Object type"), "object_type"),
             Column(_("Object id"), "object_id"),
             Column(_("Summary"), "summary"),

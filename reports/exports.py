@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import AMOUNT, DATE, DATETIME, Column, Export, register
 from reports import selectors
+from reports.models import MonthlyReport
 
 
 def _reports(user, params, request):
@@ -21,7 +22,7 @@ REPORTS = register(
             Column(_("Month"), "month", DATE),
             Column(_("Region"), "region.name"),
             Column(_("Customer manager"), "manager"),
-            Column(_("Status"), "get_status_display"),
+            Column(_("Status"), "status", choices=MonthlyReport.Status.choices),
             Column(_("Due date"), "due_date", DATE),
             Column(_("Submitted at"), "submitted_at", DATETIME),
             Column(_("Approved by"), "approved_by"),

@@ -211,6 +211,7 @@ def test_dates_and_amounts_are_typed_in_excel(login, manager):
     assert month.is_date and month.value == datetime.datetime(2026, 9, 1)
     assert amount.data_type == "n" and amount.value == pytest.approx(-12345.67)
     assert amount.number_format == "#,##0.00"
+    assert sheet[1][0].font.b  # the header is bold
 
     rows = _csv(_export(login(manager), "sales"))
     line = dict(zip(rows[0], rows[1], strict=True))
