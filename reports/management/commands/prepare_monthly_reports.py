@@ -1,9 +1,8 @@
 """Run the monthly preparation (and, with --remind, the daily reminders) by hand."""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import add_date_argument
 from reports import figures, services
 
 
@@ -17,12 +16,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Also run the daily job: reminders and overdue flags",
         )
-        parser.add_argument(
-            "--date",
-            type=datetime.date.fromisoformat,
-            default=None,
-            help="The day the daily job acts for, YYYY-MM-DD (default: today)",
-        )
+        add_date_argument(parser, "The day the daily job acts for, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, month=None, remind=False, date=None, **options):
         try:

@@ -1,16 +1,9 @@
-import datetime
-
-from django.core.management.base import BaseCommand
-
+from core.commands import JobCommand
 from visits.services import schedules
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = "Propose next week's schedules (the Friday job), as if run on --date."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
-
-    def handle(self, *args, date=None, **options):
-        created = schedules.schedules_propose_next_week(today=date)
-        self.stdout.write(f"{created} schedules proposed")
+    def run(self, date):
+        return f"{schedules.schedules_propose_next_week(today=date)} schedules proposed"
