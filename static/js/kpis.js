@@ -37,7 +37,9 @@
     if (chart.horizontal) {
       // A bar per series and label: the box grows with the rows, not the bars' thinness.
       var bars = Math.max(chart.series.length, 1);
-      box.style.height = Math.max(160, chart.labels.length * (10 * bars + 18) + 60) + "px";
+      // The legend (one line a series on a phone) comes on top of the bars.
+      var legend = bars > 1 ? 22 * bars : 0;
+      box.style.height = Math.max(160, chart.labels.length * (10 * bars + 18) + 60 + legend) + "px";
     }
     var percentScale = chart.unit === "percent" || chart.unit === "index";
     var valueAxis = {
