@@ -62,3 +62,8 @@ def selects(response):
     parser = _SelectParser()
     parser.feed(response.content.decode())
     return parser.selects
+
+
+def offers_managers(box, *users):
+    """Whether the manager ``box`` is enabled and offers exactly ``users``."""
+    return not box.disabled and sorted(box.values) == sorted(str(user.pk) for user in users)

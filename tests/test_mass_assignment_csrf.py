@@ -67,6 +67,14 @@ def test_customer_browser_edit(client, world, manager, teammate, other_region):
     assert customer.address == "新地址 9 号"
 
 
+def _api_then_page(api, client, user, patch, post):
+    """``user`` sends ``patch`` (path, body) to the API, then ``post`` (url, data) as the form."""
+    response = api.patch(*patch, format="json")
+    assert response.status_code == 200, response.content
+    client.force_login(user)
+    client.post(*post)
+
+
 def test_visit_update_api_and_browser(api_login, client, manager, teammate, customer, settings):
     from tests.visits.conftest import data_url, make_visit
 
@@ -79,14 +87,13 @@ def test_visit_update_api_and_browser(api_login, client, manager, teammate, cust
         "signatures": [{"role": "customer", "image": data_url()}],
         "locked_at": "2026-10-09T10:00:00Z",
     }
-    response = api_login(manager).patch(
-        f"/api/visits/records/{visit.pk}/", {"findings": "货架整洁", **forbidden}, format="json"
-    )
-    assert response.status_code == 200, response.content
-    client.force_login(manager)
-    client.post(
-        reverse("visits:visit_edit", args=[visit.pk]),
-        {"findings": "货架整洁 2", **{k: v for k, v in forbidden.items() if k != "signatures"}},
+    form = {k: v for k, v in forbidden.items() if k != "signatures"}
+    _api_then_page(
+        api_login(manager),
+        client,
+        manager,
+        (f"/api/visits/records/{visit.pk}/", {"findings": "货架整洁", **forbidden}),
+        (reverse("visits:visit_edit", args=[visit.pk]), {"findings": "货架整洁 2", **form}),
     )
     visit.refresh_from_db()
     assert visit.findings == "货架整洁 2"
@@ -132,14 +139,13 @@ def test_report_sections(api_login, client, world, manager, regional_manager, te
         "region": 999,
         "figures": {"total": 1},
     }
-    response = api_login(manager).patch(
-        f"/api/reports/{report.pk}/", {"problems": "铺货不足", **forbidden}, format="json"
-    )
-    assert response.status_code == 200, response.content
-    client.force_login(manager)
-    client.post(
-        reverse("reports:report_sections", args=[report.pk]),
-        {"problems": "铺货不足 2", "opinions": "", "forecast_text": "", **forbidden},
+    sections = {"problems": "铺货不足 2", "opinions": "", "forecast_text": ""}
+    _api_then_page(
+        api_login(manager),
+        client,
+        manager,
+        (f"/api/reports/{report.pk}/", {"problems": "铺货不足", **forbidden}),
+        (reverse("reports:report_sections", args=[report.pk]), {**sections, **forbidden}),
     )
     report.refresh_from_db()
     assert report.problems == "铺货不足 2"

@@ -94,6 +94,15 @@ def make_complaint(manager, customer, regional_manager=None, *, stage="open", re
     return complaint
 
 
+def complaints_of(manager, count):
+    """``count`` open complaints of ``manager``, each of another customer (for query budgets)."""
+    from tests import factories
+
+    return [
+        make_complaint(manager, factories.CustomerFactory(manager=manager)) for _ in range(count)
+    ]
+
+
 @pytest.fixture
 def complaint_at(manager, customer, regional_manager):
     """``complaint_at("submitted")``: a complaint of ``customer`` at that step."""

@@ -8,7 +8,7 @@ from PIL import Image
 
 from complaints.models import Complaint, ComplaintPhoto
 from tests import factories
-from tests.complaints.conftest import make_complaint, photo_upload, signature
+from tests.complaints.conftest import complaints_of, make_complaint, photo_upload, signature
 
 pytestmark = pytest.mark.django_db
 URL = "/api/complaints/"
@@ -213,8 +213,7 @@ class TestPhotos:
 def test_list_query_budget(
     api_login, regional_manager, manager, customer, count, django_assert_max_num_queries
 ):
-    for _ in range(count):
-        make_complaint(manager, factories.CustomerFactory(manager=manager))
+    complaints_of(manager, count)
     client = api_login(regional_manager)
     # session/auth (force-authenticated: none), count, page of complaints with customers.
     with django_assert_max_num_queries(3):

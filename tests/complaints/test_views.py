@@ -8,7 +8,7 @@ from django.urls import reverse
 from complaints.models import Complaint, ComplaintPhoto, ComplaintSettings
 from complaints.selectors import complaints_for_customer
 from tests import factories
-from tests.complaints.conftest import make_complaint, signature
+from tests.complaints.conftest import complaints_of, make_complaint, signature
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,7 @@ class TestList:
     def test_query_budget(
         self, login, manager, regional_manager, count, django_assert_max_num_queries
     ):
-        for _ in range(count):
-            make_complaint(manager, factories.CustomerFactory(manager=manager))
+        complaints_of(manager, count)
         client = login(regional_manager)
         # session, user, count, page of complaints with customers and managers;
         # the layout: unread notifications, the user's region; the idle-timeout
