@@ -9,6 +9,7 @@ from core.api.exports import ExportJobView
 from crm.api import views as crm_api
 from home import api as kpi_api
 from reports.api import ReportViewSet
+from satisfaction import api as satisfaction_api
 from visits.api import promotions, schedules, suggestions, unlicensed, violations, work_logs
 from visits.api import visits as visit_api
 from visits.api.today import TodayView
@@ -33,6 +34,18 @@ router.register("visits/unlicensed", unlicensed.UnlicensedViewSet, basename="vis
 router.register("visits/work-logs", work_logs.WorkLogViewSet, basename="visits-worklog")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("reports", ReportViewSet, basename="report")
+router.register(
+    "satisfaction/questionnaires",
+    satisfaction_api.QuestionnaireViewSet,
+    basename="satisfaction-questionnaire",
+)
+router.register("satisfaction/rounds", satisfaction_api.RoundViewSet, basename="satisfaction-round")
+router.register(
+    "satisfaction/answers", satisfaction_api.AnswerViewSet, basename="satisfaction-answer"
+)
+router.register(
+    "satisfaction/measures", satisfaction_api.MeasureViewSet, basename="satisfaction-measure"
+)
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api_token"),
@@ -40,6 +53,11 @@ urlpatterns = [
     path("auth/logoutall/", TokenLogoutAllView.as_view(), name="api_logoutall"),
     path("me/", crm_api.MeView.as_view(), name="api_me"),
     path("visits/today/", TodayView.as_view(), name="api_visits_today"),
+    path(
+        "satisfaction/index/",
+        satisfaction_api.IndexView.as_view(),
+        name="api_satisfaction_index",
+    ),
     path("kpis/", kpi_api.KpiBoardView.as_view(), name="api_kpis"),
     path("kpis/managers/<int:pk>/", kpi_api.KpiManagerView.as_view(), name="api_kpis_manager"),
     path("kpis/exit-rates/", kpi_api.KpiExitRatesView.as_view(), name="api_kpis_exit_rates"),
