@@ -92,8 +92,8 @@ def robot_list(request):
 
 
 @admin_required
-def robot_edit(request, region_pk):
-    region = get_object_or_404(Region, pk=region_pk)
+def robot_edit(request, pk):
+    region = get_object_or_404(Region, pk=pk)
     robot = RegionRobot.objects.filter(region=region).first()
     form = RobotForm(request.POST or None, instance=robot or RegionRobot(region=region))
     if request.method == "POST" and form.is_valid():
@@ -115,8 +115,8 @@ def robot_edit(request, region_pk):
 
 @admin_required
 @require_POST
-def robot_delete(request, region_pk):
-    region = get_object_or_404(Region, pk=region_pk)
+def robot_delete(request, pk):
+    region = get_object_or_404(Region, pk=pk)
     flash(
         request,
         lambda: services.region_robot_remove(region=region, actor=request.user),

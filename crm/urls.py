@@ -30,9 +30,9 @@ urlpatterns = [
     path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
     path("reminders/settings/", reminder_views.reminder_settings, name="reminder_settings"),
     path("reminders/robots/", reminder_views.robot_list, name="robot_list"),
-    path("reminders/robots/<int:region_pk>/", reminder_views.robot_edit, name="robot_edit"),
+    path("reminders/robots/<int:pk>/", reminder_views.robot_edit, name="robot_edit"),
     path(
-        "reminders/robots/<int:region_pk>/remove/",
+        "reminders/robots/<int:pk>/remove/",
         reminder_views.robot_delete,
         name="robot_delete",
     ),

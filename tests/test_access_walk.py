@@ -82,6 +82,8 @@ OBJECT_OF_PREFIX = {
     "api/complaints/": "complaint",
     "api/reports/": "report",
     "users/": "user",
+    "reminders/robots/": "region",
+    "reminders/robot-messages/": "robot_message",
 }
 
 # Reference data shared by everyone: reading it is allowed, changing it is the admin's.
@@ -110,6 +112,9 @@ ROLE_GATED = {
 }
 
     "satisfaction:questionnaire_edit": "questionnaires are the admin's to change",
+    "robot_edit": "a region's group robot is the admin's to set",
+    "robot_delete": "a region's group robot is the admin's to remove",
+    "robot_message_retry": "group robot messages are the admin's to send again",
 # Other path parameters.
 OTHER_PARAMETERS = {
     "role": "manager",

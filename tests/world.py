@@ -121,9 +121,28 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "complaint_signature": ComplaintSignature.objects.filter(complaint=complaint).first(),
         "report": manager.monthly_reports.get(month=SEPTEMBER),
         "notification": Notification.objects.filter(user=manager).first(),
+        "robot_message": _robot_message(manager),
         "api_token": token_create(user=manager, device="walk")[0],
         **satisfaction,
     }
+
+
+def _robot_message(manager):
+    """A failed group robot message of the manager's region; the robot is paused, so
+    nothing the tests notify is posted anywhere."""
+    from core import notifications
+    from crm.models import RegionRobot, RobotMessage
+
+    robot = RegionRobot.objects.create(
+        region_id=manager.region_id,
+        kind=RegionRobot.Kind.WECOM,
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=walk",
+        active=False,
+    )
+    notification = notifications.notify(user=manager, key="walk:robot", title="walk")
+    return RobotMessage.objects.create(
+        notification=notification, robot=robot, status=RobotMessage.Status.FAILED
+    )
 
 
 def _satisfaction(*, manager, regional_manager, admin):
