@@ -9,6 +9,7 @@ and the page offers exactly the steps the table allows the user.
 import datetime
 
 import pytest
+from django.utils import translation
 
 from core.errors import ConflictError
 from core.models import AuditEvent
@@ -126,9 +127,11 @@ class TestAtOnce:
 def test_every_step_of_a_run_writes_its_event_and_audit_row(
     admin_user, regional_manager, manager, outsider
 ):
-    run = _proposed_run(admin_user, manager, outsider)
-    services.regrading_apply(run=run, actor=regional_manager)
-    services.regrading_apply(run=run, actor=admin_user)
+    # The note is written in the language of the one who took the step.
+    with translation.override("en"):
+        run = _proposed_run(admin_user, manager, outsider)
+        services.regrading_apply(run=run, actor=regional_manager)
+        services.regrading_apply(run=run, actor=admin_user)
 
     events = list(run.events.values_list("action", "from_status", "to_status", "actor", "note"))
     assert events == [
@@ -162,8 +165,9 @@ def test_a_discard_writes_its_event(admin_user, manager, outsider):
 
 @pytest.mark.django_db
 def test_the_page_shows_the_runs_history(login, admin_user, manager, outsider):
-    run = _proposed_run(admin_user, manager, outsider)
-    services.regrading_discard(run=run, actor=admin_user)
+    with translation.override("en"):
+        run = _proposed_run(admin_user, manager, outsider)
+        services.regrading_discard(run=run, actor=admin_user)
 
     html = login(admin_user).get(run.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     history = html.content.decode().split('class="list-group list-group-flush run-history"')[1]
