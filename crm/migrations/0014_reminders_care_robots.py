@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0001_initial"),
-        ("crm", "0012_shared_models_to_core"),
+        ("crm", "0013_user_role_service_centre"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
