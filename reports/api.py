@@ -19,6 +19,7 @@ from core.api.input import validated
 from core.api.schema import error
 from core.transitions import allowed
 from core.web import pdf_response
+from crm import report_notes
 from reports import access, pdf, selectors, services
 from reports.filters import ReportFilter
 from reports.models import MonthlyReport, ReportComment, ReportEvent
@@ -98,8 +99,19 @@ class EventSerializer(serializers.ModelSerializer):
         return event.actor.username if event.actor else None
 
 
+class ReportNoteSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+    url = serializers.CharField(allow_blank=True)
+
+
 class ReportDetailSerializer(ReportListSerializer):
     comments = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField(
+        help_text="Section c)'s notes of other apps, read now: the manager's latest "
+        "satisfaction index and measures."
+    )
     events = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField(
         help_text="The steps the requesting user may take now: edit (PATCH), refresh, "
@@ -120,6 +132,7 @@ class ReportDetailSerializer(ReportListSerializer):
             "comments",
             "events",
             "steps",
+            "notes",
         ]
 
     def get_comments(self, report) -> list:
@@ -128,6 +141,9 @@ class ReportDetailSerializer(ReportListSerializer):
 
     def get_events(self, report) -> list:
         return EventSerializer(report.events.select_related("actor"), many=True).data
+
+    def get_notes(self, report) -> ReportNoteSerializer(many=True):
+        return ReportNoteSerializer(report_notes.for_report(report), many=True).data
 
     def get_steps(self, report) -> list[str]:
         # The table's answer, the same the detail page shows its buttons from.

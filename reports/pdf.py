@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import months
 from core.errors import ConflictError
 from core.pdf import Document, render_pdf
+from crm import report_notes
 from reports import charts
 
 
@@ -49,6 +50,7 @@ def report_pdf(report):
         "forecast": report.forecast,
         "trend_svg": charts.bar_chart_svg(data["trend"]),
         "grades_svg": charts.bar_chart_svg(data["grades"]),
+        "notes": report_notes.for_report(report),
         "printed_at": timezone.localtime(),
     }
     return render_pdf("reports/report_pdf.html", context)

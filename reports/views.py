@@ -21,6 +21,7 @@ from core import months
 from core.errors import DomainError
 from core.transitions import allowed
 from core.web import flash, form_errors_to_messages, paginate, pdf_response
+from crm import report_notes
 from crm.access import admin_required, by_role, leads_region, sees_all
 from crm.models import Region
 from reports import access, charts, figures, forms, pdf, selectors, services
@@ -71,6 +72,8 @@ def _detail_context(request, report, **forms_given):
         "comments": selectors.report_comments(report),
         "sections": ReportComment.Section,
         "events": report.events.select_related("actor"),
+        # Section c)'s notes of other apps (the satisfaction index and measures), read now.
+        "notes": report_notes.for_report(report),
         "sections_form": forms_given.get("sections_form")
         or (forms.SectionsForm(instance=report) if can_write else None),
         "approve_form": forms_given.get("approve_form") or forms.ApproveForm(),
