@@ -168,3 +168,15 @@ def test_the_birthday_and_anniversary_are_edited_on_the_customer_form_and_api(
     customer.refresh_from_db()
     assert customer.operator_birthday == D(1980, 2, 29)
     assert api.patch(url, {"operator_birthday": "1981-02-29"}, format="json").status_code == 400
+
+
+def test_a_birthday_in_the_future_or_before_1900_is_refused(manager, customer, api_login, travel):
+    travel("2026-10-09 10:00")
+    url = f"/api/customers/{customer.pk}/"
+    api = api_login(manager)
+    for day in ("2026-10-10", "1899-12-31"):
+        answer = api.patch(url, {"company_anniversary": day}, format="json")
+        assert answer.status_code == 400 and "company_anniversary" in answer.json()
+    assert api.patch(url, {"company_anniversary": "2026-10-09"}, format="json").status_code == 200
+    customer.refresh_from_db()
+    assert customer.company_anniversary == D(2026, 10, 9)
