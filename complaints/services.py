@@ -31,7 +31,7 @@ from core import workdays
 from core.errors import check_length
 from core.images import checked_signature
 from core.notifications import notify
-from core.transitions import claim, record
+from core.transitions import claimer, record
 from crm.access import sees_all
 from crm.models import Customer, User
 
@@ -62,15 +62,8 @@ def _conflict(complaint, step):
     }
 
 
-def _claim(complaint, name, actor):
-    """The complaint locked, with its customer, once ``actor`` may take step ``name`` on it."""
-    return claim(
-        Complaint.objects.select_related("customer"),
-        complaint.pk,
-        TRANSITIONS[name],
-        actor=actor,
-        conflict=_conflict,
-    )
+# The complaint locked, with its customer, once ``actor`` may take step ``name`` on it.
+_claim = claimer(Complaint.objects.select_related("customer"), TRANSITIONS, conflict=_conflict)
 
 
 def _require(condition):

@@ -102,6 +102,17 @@ def claim(
     return obj
 
 
+def claimer(model_or_queryset, table, *, field: str = "status", conflict=None):
+    """One workflow's claim: ``claim_step(obj, name, actor)`` locks ``obj``'s row (with
+    what ``model_or_queryset`` selects) and claims step ``name`` of ``table`` on it."""
+
+    def claim_step(obj, name, actor):
+        step = table[name]
+        return claim(model_or_queryset, obj.pk, step, actor=actor, field=field, conflict=conflict)
+
+    return claim_step
+
+
 def allowed(table: dict[str, Step], user, obj, *, field: str = "status") -> dict[str, Step]:
     """The steps of ``table`` that ``user`` may take on ``obj`` now, in table order."""
     return {

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from core import audit, months, official_calendar
 from core.errors import ConflictError, DomainError
 from core.models import CalendarDay
-from core.transitions import claim, record
+from core.transitions import claim, claimer, record
 from crm import access, workflows
 from crm.access import has_role, leads_region, sees_all
 from crm.models import (
@@ -226,15 +226,12 @@ def _network_conflict(customer, step):
     return _("The customer is already in the network.")
 
 
-def _network_claim(customer, name, actor):
-    return claim(
-        Customer,
-        customer.pk,
-        workflows.NETWORK_TRANSITIONS[name],
-        actor=actor,
-        field=workflows.NETWORK_FIELD,
-        conflict=_network_conflict,
-    )
+_network_claim = claimer(
+    Customer,
+    workflows.NETWORK_TRANSITIONS,
+    field=workflows.NETWORK_FIELD,
+    conflict=_network_conflict,
+)
 
 
 def customer_exit_network(*, customer, actor, exited_on, reason):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core import months, workdays
 from core.errors import DomainError
 from core.notifications import notify
-from core.transitions import claim, record
+from core.transitions import claimer, record
 from crm.models import User
 from reports import figures, material
 from reports.models import MonthlyReport, ReportComment, ReportEvent
@@ -216,19 +216,10 @@ def _conflict(report, step):
     }
 
 
-def _claim(report, name, actor):
-    """The report locked, with its manager, once ``actor`` may take step ``name`` on it.
-
-    On the row as stored now: a manager moved to another region since the
-    page was read is reviewed by the new region's manager.
-    """
-    return claim(
-        MonthlyReport.objects.select_related("manager"),
-        report.pk,
-        TRANSITIONS[name],
-        actor=actor,
-        conflict=_conflict,
-    )
+# The report locked, with its manager, once ``actor`` may take step ``name`` on it.
+# On the row as stored now: a manager moved to another region since the page
+# was read is reviewed by the new region's manager.
+_claim = claimer(MonthlyReport.objects.select_related("manager"), TRANSITIONS, conflict=_conflict)
 
 
 def report_refresh_figures(*, report, actor):

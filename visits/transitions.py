@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.errors import ConflictError, DomainError
-from core.transitions import claim, record, table
+from core.transitions import claim, claimer, record, table
 from visits import access
 from visits.models import (
     PriceViolation,
@@ -69,19 +69,10 @@ def _refuse(visit, step):
     raise refusal(visit, name)
 
 
-def claim_visit(visit, name, *, actor):
-    """Lock the stored visit (with its customer as stored now) and claim step ``name``.
-
-    403 unless ``actor`` may still write it; a ``VisitLocked`` 409 from
-    ``refusal`` when the record is past that step.
-    """
-    return claim(
-        Visit.objects.select_related("customer"),
-        visit.pk,
-        VISIT_TRANSITIONS[name],
-        actor=actor,
-        conflict=_refuse,
-    )
+# Lock the stored visit (with its customer as stored now) and claim step ``name``:
+# 403 unless ``actor`` may still write it; a ``VisitLocked`` 409 from ``refusal``
+# when the record is past that step.
+claim_visit = claimer(Visit.objects.select_related("customer"), VISIT_TRANSITIONS, conflict=_refuse)
 
 
 def take(model_or_queryset, pk, table, name, *, actor, event=None, comment="", **changes):
