@@ -133,7 +133,7 @@ def run_job(job_id):
     export = exports.get(job.name)
     user = job.user
     with translation.override(job.language or settings.LANGUAGE_CODE):
-        if export is None or not export.allowed(user) or not user.is_active:
+        if export is None or not export.may(user) or not user.is_active:
             return _fail(job, _("This list can no longer be exported."))
         params = _query(job.params)
         request = types.SimpleNamespace(user=user, GET=params, query_params=params)

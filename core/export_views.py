@@ -19,7 +19,7 @@ from core.web import login_or_token_required
 
 def _export_or_404(user, name, file_format):
     export = exports.get(name)
-    if export is None or file_format not in exports.FORMATS or not export.allowed(user):
+    if export is None or file_format not in exports.FORMATS or not export.may(user):
         raise Http404("No such export")
     return export
 

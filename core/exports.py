@@ -108,6 +108,12 @@ class Export:
     # The fields the columns read (``QuerySet.only``), when the rows are wide.
     only: tuple = ()
 
+    def may(self, user):
+        """Whether ``user`` may export this list: its own rule and every guard
+        (``add_guard``: the customer archive's rule that a list is exported by
+        those who may open its page)."""
+        return self.allowed(user) and all(guard(user, self) for guard in _GUARDS)
+
     def headers(self):
         return [str(column.header) for column in self.columns]
 
@@ -129,6 +135,13 @@ class FilterErrors(Exception):
 
 
 _REGISTRY = {}
+_GUARDS = []
+
+
+def add_guard(guard):
+    """``guard(user, export)`` must also say yes for any export (added once, at ready)."""
+    if guard not in _GUARDS:
+        _GUARDS.append(guard)
 
 
 def register(export):

@@ -410,6 +410,8 @@ def sees_sales(user):
 SERVICE_CENTRE_ROUTES = (
     "customers/",
     "satisfaction/",
+    # Exports: each list's only for those who may open its page (crm.exports).
+    "exports/",
     "notifications/",
     "account/",
     "accounts/",

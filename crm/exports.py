@@ -2,12 +2,23 @@
 the pages' selectors (the user's scope) and FilterSets; registered in
 ``CrmConfig.ready``."""
 
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import AMOUNT, DATE, DATETIME, DECIMAL, Column, Export, register
-from crm import selectors
+from core.exports import AMOUNT, DATE, DATETIME, DECIMAL, Column, Export, add_guard, register
+from crm import access, selectors
 from crm.filters import SalesFilter
 from crm.models import Customer
+
+
+def _opens_the_page(user, export):
+    """A list is exported by those who may open its page (the service centre: the
+    customers and the satisfaction answers, never sales)."""
+    path = reverse(export.page)
+    return access.may_open_route(user, resolve(path).route)
+
+
+add_guard(_opens_the_page)
 
 
 def _customers(user, params, request):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import months
+from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.business_dates import parse_month
 from core.transitions import allowed
@@ -309,6 +310,7 @@ class AnswerCreateSerializer(serializers.Serializer):
 
 
 class AnswerViewSet(
+    ExportMixin,
     TakesPart,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -318,6 +320,7 @@ class AnswerViewSet(
     """Answers: recorded by the service centre, or by the customer's manager on their
     phone (``channel`` via_manager). One per customer per round: another is a 409."""
 
+    export_name = "satisfaction-answers"
     filterset_class = AnswerFilter
 
     def get_queryset(self):

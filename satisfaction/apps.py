@@ -8,6 +8,7 @@ class SatisfactionConfig(AppConfig):
     verbose_name = _("Customer satisfaction")
 
     def ready(self):
+        import satisfaction.exports  # noqa: F401 - registers the answers' export
         from satisfaction import registrations
 
         registrations.register_all()

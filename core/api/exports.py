@@ -109,7 +109,7 @@ class ExportMixin:
         if file_format not in exports.FORMATS:
             raise ValidationError({"file_format": [_("Give xlsx or csv.")]})
         export = exports.get(self.export_name)
-        if export is None or not export.allowed(request.user):
+        if export is None or not export.may(request.user):
             raise NotFound()
         try:
             result = export_jobs.answer(request, export, file_format, request.query_params)
