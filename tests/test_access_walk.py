@@ -78,6 +78,8 @@ OBJECT_OF_PREFIX = {
     "api/kpis/managers/": "user",
     "api/sales/imports/": "sales_import",
     "api/sales/": "sales_record",
+    "exports/jobs/": "export_job",
+    "api/exports/": "export_job",
     "api/calendar/": "calendar_day",
     "api/complaints/": "complaint",
     "api/reports/": "report",
@@ -119,6 +121,8 @@ ROLE_GATED = {
 OTHER_PARAMETERS = {
     "role": "manager",
     "action": "approve",
+    "name": "customers",
+    "file_format": "csv",
     "month": "2026-09",
     "format": "json",
 }

@@ -28,7 +28,7 @@ from accounts.services import token_create
 from complaints import services as complaint_services
 from complaints.models import ComplaintSignature
 from config.celery import app as celery_app
-from core.models import CalendarDay, Notification
+from core.models import CalendarDay, ExportJob, Notification
 from crm.models import Region, SalesImport, SalesRecord
 from crm.services import regrading_propose
 from reports import services as report_services
@@ -123,8 +123,20 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "notification": Notification.objects.filter(user=manager).first(),
         "robot_message": _robot_message(manager),
         "api_token": token_create(user=manager, device="walk")[0],
+        "export_job": _export_job(manager),
         **satisfaction,
     }
+
+
+def _export_job(manager):
+    """A big export of the manager's, written: only they may see and download it."""
+    from django.core.files.base import ContentFile
+
+    job = ExportJob.objects.create(
+        user=manager, name="customers", file_format="csv", status=ExportJob.Status.DONE
+    )
+    job.file.save("customers.csv", ContentFile("\ufeffcode\n".encode()))
+    return job
 
 
 def _robot_message(manager):
