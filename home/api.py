@@ -119,12 +119,19 @@ def _totals(per_kpi):
     return result
 
 
-def _trends(by, ids, today):
+def _trends(by, ids, today, *, whole_archive=False):
     months = boards.trend_months(today)
     result = []
     for trend in kpis.all_trends():
-        per_group = trend.series(by, ids, months)
-        values = boards.sum_series(per_group.values(), months, trend.unit)
+
+        def whole(trend=trend):
+            per_group = trend.series(by, ids, months)
+            return boards.sum_series(per_group.values(), months, trend.unit)
+
+        if whole_archive:
+            values = boards.whole_archive(f"api-trend:{trend.name}:{today}:{ids}", whole)
+        else:
+            values = whole()
         result.append(
             {
                 "name": trend.name,
@@ -161,7 +168,13 @@ def board_for(user, today):
         by, scope, trend_ids = "region", "all", [group.pk for group in groups]
     else:
         raise PermissionDenied
-    per_kpi = kpis.figures(by, [group.pk for group in groups], today)
+    ids = [group.pk for group in groups]
+    if by == "region":
+        per_kpi = boards.whole_archive(
+            f"figures:{today}:{ids}", lambda: kpis.figures(by, ids, today)
+        )
+    else:
+        per_kpi = kpis.figures(by, ids, today)
     return {
         "scope": scope,
         "date": today,
@@ -170,7 +183,7 @@ def board_for(user, today):
             {"id": group.pk, "name": str(group), "figures": _figures(per_kpi, group.pk)}
             for group in groups
         ],
-        "trends": _trends("region", trend_ids, today),
+        "trends": _trends("region", trend_ids, today, whole_archive=scope == "all"),
     }
 
 

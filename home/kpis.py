@@ -7,6 +7,10 @@ dicts that ``static/js/kpis.js`` draws; each carries the same numbers as a
 table (``table``) for screen readers and for copying.
 """
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +89,22 @@ def _table(headers, rows):
 # Shared parts ---------------------------------------------------------------------------
 
 
+def whole_archive(key, compute):
+    """The admin's figures over the whole archive (50,000 customers, a million
+    visits: seconds at province scale), kept ``KPI_CACHE_SECONDS`` (600 unless
+    set; 0 computes every time) in the cache. Numbers only: the labels are
+    written in each reader's language."""
+    seconds = getattr(settings, "KPI_CACHE_SECONDS", 600)
+    if not seconds:
+        return compute()
+    key = "kpis:" + hashlib.sha256(key.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def trend_months(today):
     """The 13 whole months before ``today``'s month, oldest first."""
     return month_tools.months_back(today, TREND_MONTHS)
@@ -98,9 +118,13 @@ def trend_charts(by, group_id, today):
     charts = []
     for trend in kpis.all_trends():
         if group_id is None:
-            ids = list(Region.objects.values_list("pk", flat=True))
-            per_group = trend.series("region", ids, months)
-            values = sum_series(per_group.values(), months, trend.unit)
+
+            def whole(trend=trend):
+                ids = list(Region.objects.values_list("pk", flat=True))
+                per_group = trend.series("region", ids, months)
+                return sum_series(per_group.values(), months, trend.unit)
+
+            values = whole_archive(f"trend:{trend.name}:{today}", whole)
         else:
             values = trend.series(by, [group_id], months).get(group_id, {})
         data = [trend_number(values.get(month)) for month in months]
@@ -244,7 +268,10 @@ def figure_rows(by, groups, today):
     region) and for all of them together; each cell ``{value, text, ratio}``."""
     ids = [group.pk for group in groups]
     columns = kpis.all_kpis()
-    figures = kpis.figures(by, ids, today)
+    if by == "region":
+        figures = whole_archive(f"figures:{today}:{ids}", lambda: kpis.figures(by, ids, today))
+    else:
+        figures = kpis.figures(by, ids, today)
     rows = []
     totals = {kpi.name: kpis.Ratio() for kpi in columns}
     for group in groups:
@@ -355,7 +382,10 @@ def admin_dashboard(user, today=None):
 
 
 def exit_rate_chart(today, *, region_ids=None):
-    grades = kpis.exit_rates_by_grade(today, region_ids=region_ids)
+    grades = whole_archive(
+        f"exits:{today}:{region_ids}",
+        lambda: kpis.exit_rates_by_grade(today, region_ids=region_ids),
+    )
     rate = kpis.Kpi("exit_rate", "", None, unit="rate")
     labels = [row.code or row.name for row in grades]
     chart = _chart(

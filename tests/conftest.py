@@ -24,6 +24,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _kpis_computed_each_time(settings):
+    # The admin's whole-archive KPIs are cached in production; a test's rows
+    # (and their reused ids) must not meet another test's figures.
+    settings.KPI_CACHE_SECONDS = 0
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_may_empty_the_audit_table():
     """Transactional tests end with a flush, which the audit table's triggers refuse.

@@ -145,3 +145,19 @@ def test_home_page_queries_do_not_grow_with_the_data(
     for n in range(5):
         factories.CustomerFactory(manager=manager, code=f"more{n}")
     assert _page_queries(client) == small
+
+
+def test_admin_figures_are_kept_a_while_at_province_scale(
+    settings, manager, admin_user, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.KPI_CACHE_SECONDS = 600
+    cache.clear()
+    _world(manager, 2)
+    first = kpi_boards.dashboard(admin_user)
+    # Only the regions are read again: the figures, trends and exit rates are kept.
+    with django_assert_max_num_queries(1):
+        again = kpi_boards.dashboard(admin_user)
+    assert again["total"] == first["total"]
+    cache.clear()
