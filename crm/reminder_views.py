@@ -28,7 +28,7 @@ class RobotForm(StyledFormMixin, forms.ModelForm):
     """The secret is never shown again: left empty it stays as it is."""
 
     secret = forms.CharField(
-        label=_("signing secret"),
+        label=_("Signing secret"),
         required=False,
         max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),

@@ -42,3 +42,26 @@ def not_contacted_list(*, user, now=None, days=None):
         .select_related("region", "manager", "grade")
         .order_by("assigned_at", "pk")
     )
+
+
+# How long a customer stays on the manager's "first visit" list after its assignment.
+FIRST_VISIT_SHOWN_DAYS = 30
+
+
+def awaiting_first_visit(*, manager, now=None, days=None):
+    """The manager's customers assigned to them in the last ``FIRST_VISIT_SHOWN_DAYS``
+    and not visited by them since, as (customer, visit-by date), the earliest first."""
+    now = now or timezone.now()
+    days = ReminderSettings.load().contact_days if days is None else days
+    customers = not_contacted(
+        Customer.objects.filter(
+            manager=manager,
+            assigned_at__gte=now - datetime.timedelta(days=FIRST_VISIT_SHOWN_DAYS),
+        ),
+        now=now + datetime.timedelta(days=days),
+        days=days,
+    ).select_related("grade")
+    return [
+        (customer, timezone.localdate(customer.assigned_at) + datetime.timedelta(days=days))
+        for customer in customers.order_by("assigned_at", "pk")
+    ]

@@ -15,6 +15,7 @@ from crm.access import sees_all, user_scope, works_customers
 from crm.models import Customer, Grade, User
 from visits import access
 from visits.filters import VisitFilter
+from visits.first_contact import awaiting_first_visit
 from visits.models import (
     PlannedVisit,
     ScheduleChange,
@@ -319,6 +320,7 @@ class Today:
     suggestions: list = field(default_factory=list)
     in_progress: list = field(default_factory=list)
     care: list = field(default_factory=list)
+    first_visits: list = field(default_factory=list)
 
 
 def manager_today(*, user, day=None):
@@ -329,6 +331,7 @@ def manager_today(*, user, day=None):
     3. Revisits due today and overdue; suggestions whose answer limit is near or past.
     4. Visits still in progress or awaiting signatures.
     5. Care moments (birthdays, company anniversaries) of the days ahead (``crm.care``).
+    6. New customers to visit for the first time, with the day to do it by.
     """
     day = day or timezone.localdate()
     today = Today(day=day)
@@ -357,6 +360,7 @@ def manager_today(*, user, day=None):
         .order_by("-arrived_at")
     )
     today.care = care.upcoming(manager_ids=[user.pk], day=day).get(user.pk, [])
+    today.first_visits = awaiting_first_visit(manager=user)
     return today
 
 

@@ -142,3 +142,17 @@ def test_the_list_costs_the_same_whatever_its_size(
     with django_assert_max_num_queries(9):
         answer = client.get(reverse("visits:not_contacted"))
     assert answer.status_code == 200
+
+
+def test_the_managers_today_page_lists_new_customers_to_visit_by_their_day(
+    manager, teammate, regional_manager, login, english, travel
+):
+    _new_customer(regional_manager, manager, "FIRST", travel, "2026-12-28 09:00")
+    _new_customer(regional_manager, teammate, "OTHERS", travel, "2026-12-28 09:00")
+    seen = _new_customer(regional_manager, manager, "SEEN", travel, "2026-12-28 09:00")
+    record(seen, manager, seen.assigned_at.replace(hour=11))
+    travel("2026-12-30 10:00")
+    page = login(manager).get(reverse("visits:today")).content.decode()
+    block = page.split('data-testid="first-visits"')[1].split("</ul>")[0]
+    assert "新店FIRST" in block and "visit by" in block and "01-04" in block
+    assert "新店OTHERS" not in block and "新店SEEN" not in block
