@@ -69,8 +69,86 @@ def seed(users, today=None, stdout=None):
         "visits": _visits(managers, today),
         "complaints": _complaints(managers, users, today),
         "reports": _reports(users, today),
+        "satisfaction answers": _satisfaction(users, today),
     }
     return ", ".join(f"{count} {name}" for name, count in counts.items())
+
+
+# The demo questionnaire: four score questions (service attitude counts double), a
+# single choice and a free text.
+SATISFACTION_QUESTIONS = [
+    {"kind": "score", "text": "客户经理的服务态度", "weight": 2},
+    {"kind": "score", "text": "送货及时准确", "weight": 1},
+    {"kind": "score", "text": "商品质量", "weight": 1},
+    {"kind": "score", "text": "信息传递及时（新品、价格、政策）", "weight": 1},
+    {
+        "kind": "choice",
+        "text": "您最常用的订货方式",
+        "options": "电话订货\n网上订货\n客户经理上门",
+        "weight": 0,
+    },
+    {"kind": "text", "text": "您的其他意见和建议", "weight": 0, "required": False},
+]
+
+
+def _satisfaction(users, today):
+    """A closed round of each region two months ago and last month (the service centre
+    surveys a sample of ten customers per grade), answers from seeded scores, each
+    manager's measures written for the latest round and commented on in the east."""
+    import random
+
+    from core import months
+    from satisfaction import services
+    from satisfaction.models import Answer, Measure, Questionnaire
+
+    if Questionnaire.objects.exists():
+        return 0
+    desk, admin = users["service_desk"], users["admin"]
+    questionnaire = services.questionnaire_create(
+        actor=admin, name="客户满意度测评问卷", questions=SATISFACTION_QUESTIONS
+    )
+    rng = random.Random(2026)
+    last = months.month_shift(months.month_start(today), -1)
+    made = 0
+    for month, lift in ((months.month_shift(last, -1), 0), (last, 1)):
+        for lead in (users["rm_east"], users["rm_west"]):
+            round = services.round_launch(
+                actor=lead,
+                month=month,
+                questionnaire=questionnaire,
+                region=lead.region,
+                sample="by_grade",
+                per_grade=10,
+            )
+            questions = list(round.version.questions.all())
+            for row in round.sample_rows.select_related("customer").order_by("customer_id"):
+                values = {}
+                for question in questions:
+                    if question.kind == "score":
+                        values[question.pk] = min(5, max(1, rng.choice([3, 4, 4, 5, 5, 2]) + lift))
+                    elif question.kind == "choice":
+                        values[question.pk] = rng.choice(question.option_list)
+                # Every fifth customer answers on the manager's phone.
+                actor = row.manager if made % 5 == 0 and row.manager else desk
+                services.answer_record(
+                    round=round, customer=row.customer, actor=actor, values=values
+                )
+                made += 1
+            services.round_close(round=round, actor=lead)
+    for measure in Measure.objects.filter(round__month=last).select_related("manager"):
+        services.measure_write(
+            measure=measure,
+            actor=measure.manager,
+            analysis="送货及时率和新品信息传递得分偏低，部分客户反映到货时间不固定。",
+            measures="固定每周送货时间并提前一天电话确认；每次走访带新品和价格信息单。",
+        )
+        if measure.region.code == "R01":
+            services.measure_comment(
+                measure=measure,
+                actor=users["rm_east"],
+                comment="措施可行，下月测评时重点看送货及时的得分。",
+            )
+    return Answer.objects.count() and made
 
 
 def _visits(managers, today):

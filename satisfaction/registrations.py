@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm import report_notes
-from crm.navigation import ADMIN, MANAGER, REGIONAL_MANAGER, NavItem, register
+from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
 from crm.panels import Panel
 from crm.panels import register as register_panel
 
@@ -67,8 +67,21 @@ def register_all():
     for item in (
         NavItem("home", gettext_lazy("Home"), "house", {SERVICE_CENTRE}, 0, match_prefix=False),
         NavItem("customer_list", gettext_lazy("Customers"), "people", {SERVICE_CENTRE}, 10),
+        # The service centre's own pages; the others find them under "More".
         NavItem(
-            "satisfaction:round_list", gettext_lazy("Satisfaction"), "emoji-smile", EVERYONE, 45
+            "satisfaction:round_list",
+            gettext_lazy("Satisfaction"),
+            "emoji-smile",
+            {SERVICE_CENTRE},
+            45,
+        ),
+        NavItem(
+            "satisfaction:round_list",
+            gettext_lazy("Satisfaction"),
+            "emoji-smile",
+            EVERYONE - {SERVICE_CENTRE},
+            64,
+            group=MORE,
         ),
         NavItem(
             "satisfaction:questionnaire_list",

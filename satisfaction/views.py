@@ -187,6 +187,12 @@ def index_page(request):
     subjects = access.index_subjects(user)
     regions, managers = _index_choices(user)
     form = forms.IndexFilterForm(request.GET or None, regions=regions, managers=managers)
+    # Only the choices the user has: a regional manager's region is implied, a
+    # manager reads their own index.
+    if not subjects["every_region"]:
+        del form.fields["region"]
+    if subjects["manager_id"] is not None:
+        del form.fields["manager"]
     data = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and form.errors:
         for error in form.errors.values():
@@ -208,6 +214,7 @@ def index_page(request):
         or selectors.latest_month(**scope)
         or months.month_start(timezone.localdate())
     )
+    form.initial["month"] = month
     trend = selectors.index_trend(month=month, **scope)
     breakdown = []
     if manager is None:

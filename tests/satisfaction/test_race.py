@@ -7,12 +7,19 @@ from django.urls import reverse
 from satisfaction import services
 from satisfaction.models import Answer
 from tests import factories
+from tests.browser_support import seeded  # noqa: F401 - grades after a flush
 from tests.races import fire_at_once, statuses
 from tests.satisfaction.conftest import OCTOBER, values_for
 
 
 @pytest.mark.django_db(transaction=True)
-def test_double_submit_records_one_answer(manager, regional_manager, service_desk, questionnaire):
+def test_double_submit_records_one_answer(
+    seeded,  # noqa: F811
+    manager,
+    regional_manager,
+    service_desk,
+    questionnaire,
+):
     customer = factories.CustomerFactory(manager=manager)
     round = services.round_launch(
         actor=regional_manager, month=OCTOBER, questionnaire=questionnaire, region=manager.region

@@ -27,6 +27,8 @@ STAFF = [
     ("mgr_yang", User.Role.MANAGER, "R02", "杨", "静"),
     ("mgr_zhao", User.Role.MANAGER, "R02", "赵", "强"),
     ("mgr_huang", User.Role.MANAGER, "R02", "黄", "敏"),
+    # 客户服务中心: surveys customers' satisfaction in every region.
+    ("service_desk", User.Role.SERVICE_CENTRE, None, "客服", "中心"),
 ]
 CUSTOMERS_PER_MANAGER = 50
 # Share of customers per grade, skewed as in a real archive: few A, many C/D.
