@@ -111,12 +111,12 @@ ROLE_GATED = {
     "calendar_day_edit": "the working-day calendar is the admin's to change",
     "calendar_day_delete": "the working-day calendar is the admin's to change",
     "user-detail": "the API's users are the admin's; no other role reads any user",
-}
-
     "satisfaction:questionnaire_edit": "questionnaires are the admin's to change",
     "robot_edit": "a region's group robot is the admin's to set",
     "robot_delete": "a region's group robot is the admin's to remove",
     "robot_message_retry": "group robot messages are the admin's to send again",
+}
+
 # Other path parameters.
 OTHER_PARAMETERS = {
     "role": "manager",
