@@ -87,12 +87,14 @@ def moments(customers, *, start, end):
     return found
 
 
-def upcoming(*, manager_ids, day):
+def upcoming(*, manager_ids, day, days_ahead=None):
     """The moments of the managers' customers in the network that a reminder on ``day``
     announces (``ReminderSettings.care_days_ahead``), as {manager_id: [CareMoment]}."""
     from crm.models import Customer, ReminderSettings
 
-    start, end = window(day, ReminderSettings.load().care_days_ahead)
+    if days_ahead is None:
+        days_ahead = ReminderSettings.load().care_days_ahead
+    start, end = window(day, days_ahead)
     customers = Customer.objects.filter(
         manager_id__in=list(manager_ids), network_status=Customer.NetworkStatus.ACTIVE
     ).select_related("grade")

@@ -12,7 +12,7 @@ from core import months
 from core.ordering import found_rows_order
 from crm import care
 from crm.access import sees_all, user_scope, works_customers
-from crm.models import Customer, Grade, User
+from crm.models import Customer, Grade, ReminderSettings, User
 from visits import access
 from visits.filters import VisitFilter
 from visits.first_contact import awaiting_first_visit
@@ -359,8 +359,11 @@ def manager_today(*, user, day=None):
         .select_related("customer", "customer__grade", "manager")
         .order_by("-arrived_at")
     )
-    today.care = care.upcoming(manager_ids=[user.pk], day=day).get(user.pk, [])
-    today.first_visits = awaiting_first_visit(manager=user)
+    reminder_settings = ReminderSettings.load()
+    today.care = care.upcoming(
+        manager_ids=[user.pk], day=day, days_ahead=reminder_settings.care_days_ahead
+    ).get(user.pk, [])
+    today.first_visits = awaiting_first_visit(manager=user, days=reminder_settings.contact_days)
     return today
 
 

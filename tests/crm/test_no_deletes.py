@@ -26,6 +26,8 @@ CONFIGURATION = {
     "crm.Region",
     "crm.Grade",
     "core.CalendarDay",
+    # A region's group robot (its removal is audited, like a region's).
+    "crm.RegionRobot",
     # Django's and the libraries' own: permission groups, lockout entries
     # (deleting one unlocks a user), API tokens (deleting one revokes it).
     "auth.Group",
