@@ -15,12 +15,11 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         import complaints.exports  # noqa: F401 - registers the list's export
+        from complaints import kpis
         from complaints.selectors import month_opinions
         from crm import opinions
         from crm.panels import Panel
         from crm.panels import register as register_panel
-
-        from complaints import kpis
 
         kpis.register()
         opinions.register("complaint", month_opinions)

@@ -34,9 +34,8 @@ class VisitsConfig(AppConfig):
         from crm.panels import Panel
         from crm.panels import register as register_panel
         from crm.services import customer_reassigned
-        from visits.selectors import month_suggestions, month_visit_opinions
-
         from visits import kpis
+        from visits.selectors import month_suggestions, month_visit_opinions
 
         kpis.register()
         opinions.register("suggestion", month_suggestions)

@@ -22,7 +22,7 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_care_moments_on_the_managers_phone(browser_page, live_server, seeded, manager):
+def test_care_moments_on_the_managers_phone(browser_page, live_server, seeded, manager):  # noqa: F811
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=2)
     factories.CustomerFactory(
@@ -42,7 +42,12 @@ def test_care_moments_on_the_managers_phone(browser_page, live_server, seeded, m
 
 
 def test_the_regional_manager_reassigns_a_customer_not_contacted(
-    browser_page, live_server, seeded, manager, teammate, regional_manager
+    browser_page,  # noqa: F811
+    live_server,
+    seeded,  # noqa: F811
+    manager,
+    teammate,
+    regional_manager,
 ):
     customer = factories.CustomerFactory(manager=manager, name="新开便利店", code="NEW01")
     Customer.objects.filter(pk=customer.pk).update(
@@ -67,7 +72,7 @@ def test_the_regional_manager_reassigns_a_customer_not_contacted(
     assert "新开便利店" not in page.get_by_test_id("not-contacted").inner_text()
 
 
-def test_the_admin_sets_a_group_robot(browser_page, live_server, seeded, region, admin_user):
+def test_the_admin_sets_a_group_robot(browser_page, live_server, seeded, region, admin_user):  # noqa: F811
     page = browser_page
     page.set_viewport_size(DESKTOP)
     login_as(page, live_server, admin_user)
