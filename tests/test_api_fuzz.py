@@ -60,6 +60,7 @@ CHECKS_BY_NAME = {check.__name__: check for check in CHECKS.get_all()}
 DOMAIN_RULES = [
     (None, "does not exist."),  # an id or code that is not there or not the user's
     (None, "already exists."),  # a code or date taken (unique)
+    (None, "The end is before the start."),  # a date range's two ends (visits, exports)
     (None, "is not one of the available choices."),  # a filter's grade, region, manager
     ("POST /api/visits/records/", "Give a planned visit or, for a special visit, a customer."),
     ("POST /api/visits/schedules/propose/", "A schedule week starts on a Monday."),
@@ -103,7 +104,9 @@ def _refused_by_domain_rules(response, case):
         messages = list(_texts(response.json()))
     except ValueError:
         return False
-    rules = [text for label, text in DOMAIN_RULES if label in (None, case.operation.label)]
+    # A list's export/ takes the list's filters: the list's rules are its rules.
+    labels = {None, case.operation.label, case.operation.label.replace("export/", "")}
+    rules = [text for label, text in DOMAIN_RULES if label in labels]
     return bool(messages) and all(any(rule in m for rule in rules) for m in messages)
 
 

@@ -14,30 +14,11 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import RetrieveAPIView
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core import export_jobs, exports
 from core.models import ExportJob
-
-
-class _FileRenderer(BaseRenderer):
-    """Lets a client ask for the file's type (``Accept``); the view writes the bytes."""
-
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class XlsxRenderer(_FileRenderer):
-    media_type = exports.CONTENT_TYPES["xlsx"]
-    format = "xlsx"
-
-
-class CsvRenderer(_FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
@@ -84,6 +65,13 @@ class ExportMixin:
 
     export_name = ""
 
+    def perform_content_negotiation(self, request, force=False):
+        # The file's format is ``file_format``; a ``format`` or an Accept that names no
+        # renderer is not a 404 (or 406) here: the answer is the file, or JSON.
+        if getattr(self, "action", None) == "export":
+            force = True
+        return super().perform_content_negotiation(request, force=force)
+
     @extend_schema(
         parameters=[FILE_FORMAT],
         responses={
@@ -102,7 +90,9 @@ class ExportMixin:
         methods=["get"],
         url_path="export",
         pagination_class=None,
-        renderer_classes=[JSONRenderer, XlsxRenderer, CsvRenderer],
+        # The file is the view's own answer; errors and the job are JSON, whatever
+        # the Accept header or a ``format`` parameter asks (content negotiation forced).
+        renderer_classes=[JSONRenderer],
     )
     def export(self, request):
         file_format = request.query_params.get("file_format") or "xlsx"

@@ -22,7 +22,7 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_export_buttons_download_the_filtered_list(browser_page, live_server, seeded, settings):
+def test_export_buttons_download_the_filtered_list(browser_page, live_server, seeded):  # noqa: F811
     page = browser_page
     manager = factories.ManagerFactory(username="exp-manager")
     factories.CustomerFactory(manager=manager, name="胜利超市")
@@ -37,12 +37,13 @@ def test_export_buttons_download_the_filtered_list(browser_page, live_server, se
         page.click(".export-buttons a:has-text('CSV')")
     download = download_info.value
     assert download.suggested_filename.startswith("customers-")
-    content = open(download.path(), "rb").read().decode("utf-8-sig")
+    with open(download.path(), "rb") as handle:
+        content = handle.read().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert [row[1] for row in rows[1:]] == ["胜利超市"]
 
 
-def test_big_export_progress_page(browser_page, live_server, seeded, settings, tmp_path):
+def test_big_export_progress_page(browser_page, live_server, seeded, settings, tmp_path):  # noqa: F811
     settings.EXPORT_SYNC_ROWS = 1
     settings.MEDIA_ROOT = tmp_path
     page = browser_page
