@@ -105,6 +105,8 @@ class AuditEvent(models.Model):
         PDF = "pdf", _("PDF download")
         DELETE = "delete", _("Deletion")
         EMAIL_FAILED = "email_failed", _("E-mail not sent")
+        SETTINGS = "settings", _("Settings changed")
+        ANSWER = "answer", _("Survey answer recorded")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import months as month_tools
+from core.api.schema import error
 from crm import kpis
 from crm.access import leads_region, sees_all, user_scope, works_customers
 from crm.models import Region, User
@@ -230,7 +231,10 @@ class KpiExitRatesView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("region", {"type": "string", "pattern": "^[0-9]{1,18}$"})],
-        responses=ExitRatesSerializer,
+        responses={
+            200: ExitRatesSerializer,
+            404: error("No such region, or not one the user may see."),
+        },
     )
     def get(self, request):
         query = RegionQuerySerializer(data=request.query_params)

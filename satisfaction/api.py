@@ -9,7 +9,7 @@ input 400 with field messages.
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 from core import months
 from core.api.exports import ExportMixin
 from core.api.input import validated
+from core.api.parsers import JSONParser
+from core.api.schema import BUSINESS_MONTH
 from core.business_dates import parse_month
 from core.transitions import allowed
 from crm.models import Customer, Region, User
@@ -34,6 +36,17 @@ from satisfaction.models import (
     RoundCustomer,
 )
 from satisfaction.transitions import MEASURE_TRANSITIONS, ROUND_TRANSITIONS
+
+
+@extend_schema_field(BUSINESS_MONTH)
+class MonthField(serializers.CharField):
+    """A month as YYYY-MM within the business range (documented with its pattern)."""
+
+
+class CustomerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 class TakesPart:
@@ -88,6 +101,8 @@ class QuestionnaireViewSet(
     """Questionnaires: everyone taking part reads them; the admin writes them. Changing
     the questions of a version a round was launched on makes a new version."""
 
+    # A JSON body: the questions (answers' values) are a list (a mapping) no form can carry.
+    parser_classes = [JSONParser]
     serializer_class = QuestionnaireSerializer
     http_method_names = ["get", "post", "put", "head", "options"]
 
@@ -165,7 +180,7 @@ class LaunchSerializer(serializers.Serializer):
         default=None,
         help_text="None: every region (the service centre and admins only).",
     )
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    month = MonthField()
     sample = serializers.ChoiceField(choices=Round.Sample.choices, default=Round.Sample.ALL)
     per_grade = serializers.IntegerField(
         min_value=1, max_value=10000, required=False, allow_null=True
@@ -190,7 +205,8 @@ class SampledSerializer(serializers.ModelSerializer):
         fields = ["id", "customer", "manager", "answer"]
         read_only_fields = fields
 
-    def get_customer(self, row) -> dict[str, str]:
+    @extend_schema_field(CustomerRefSerializer)
+    def get_customer(self, row):
         return {"id": row.customer_id, "code": row.customer.code, "name": row.customer.name}
 
     def get_answer(self, row) -> int | None:
@@ -279,7 +295,8 @@ class AnswerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_customer(self, answer) -> dict[str, str]:
+    @extend_schema_field(CustomerRefSerializer)
+    def get_customer(self, answer):
         return {
             "id": answer.customer_id,
             "code": answer.customer.code,
@@ -419,6 +436,8 @@ class MeasureViewSet(
     """A manager's analysis and measures after a round closed; the regional manager
     comments."""
 
+    # A JSON body: the questions (answers' values) are a list (a mapping) no form can carry.
+    parser_classes = [JSONParser]
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilter
 
@@ -500,7 +519,7 @@ class IndexSerializer(serializers.Serializer):
 
 
 class IndexQuerySerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="YYYY-MM")
+    month = MonthField(required=False)
     region = serializers.IntegerField(min_value=1, required=False)
     manager = serializers.IntegerField(min_value=1, required=False)
 

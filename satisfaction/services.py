@@ -111,7 +111,7 @@ def questionnaire_create(*, actor, name, questions, description=""):
             row.version = version
         Question.objects.bulk_create(rows)
         audit.record(
-            "satisfaction_questionnaire",
+            "settings",
             actor=actor,
             obj=questionnaire,
             summary=f"{questionnaire.name} v1",
@@ -150,7 +150,7 @@ def questionnaire_edit(*, questionnaire, actor, name, questions, description="",
                 row.version = version
             Question.objects.bulk_create(rows)
         audit.record(
-            "satisfaction_questionnaire",
+            "settings",
             actor=actor,
             obj=questionnaire,
             summary=f"{questionnaire.name} v{version.number}",
@@ -411,7 +411,7 @@ def answer_record(*, round, customer, actor, values, comment=""):
             item.answer = answer
         AnswerItem.objects.bulk_create(items)
         audit.record(
-            "satisfaction_answer", actor=actor, obj=answer, summary=f"{customer.code} {round}"
+            "answer", actor=actor, obj=answer, summary=f"{customer.code} {round}"
         )
     return answer
 

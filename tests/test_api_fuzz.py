@@ -82,6 +82,7 @@ DOMAIN_RULES = [
     ("POST /api/reports/{id}/submit/", "before submitting."),  # a section not yet written
     ("POST /api/visits/work-logs/", "This day has not come yet."),
     (None, "This file is not a photo"),  # what an uploaded file holds
+    ("POST /api/satisfaction/answers/", "This customer is not in the round's sample."),
 ]
 FORM_MEDIA_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 

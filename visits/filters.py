@@ -90,7 +90,11 @@ class VisitFilter(CustomerTextMixin, django_filters.FilterSet):
         if user is None or not user.is_authenticated:
             return
         if not sees_all(user):
-            del self.filters["region"]
+            # Only an admin chooses a region; anybody else may name their own (the API
+            # still refuses any other value), and the page does not offer the field.
+            region = self.filters["region"]
+            region.queryset = region.queryset.filter(pk=user.region_id)
+            region.extra["widget"] = forms.HiddenInput
         if works_customers(user):
             del self.filters["manager"]
         else:
