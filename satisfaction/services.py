@@ -410,9 +410,7 @@ def answer_record(*, round, customer, actor, values, comment=""):
         for item in items:
             item.answer = answer
         AnswerItem.objects.bulk_create(items)
-        audit.record(
-            "answer", actor=actor, obj=answer, summary=f"{customer.code} {round}"
-        )
+        audit.record("answer", actor=actor, obj=answer, summary=f"{customer.code} {round}")
     return answer
 
 
