@@ -20,7 +20,7 @@ from core import months
 from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.api.parsers import JSONParser
-from core.api.schema import BUSINESS_MONTH
+from core.api.schema import BUSINESS_MONTH, error
 from core.business_dates import parse_month
 from core.transitions import allowed
 from crm.models import Customer, Region, User
@@ -542,7 +542,13 @@ class IndexView(TakesPart, APIView):
     questions and the breakdown. A manager reads their own, a regional manager their
     region's, the service centre and admins all; another's is 404."""
 
-    @extend_schema(parameters=[IndexQuerySerializer], responses=IndexSerializer)
+    @extend_schema(
+        parameters=[IndexQuerySerializer],
+        responses={
+            200: IndexSerializer,
+            404: error("No such manager or region, or not one the user may see."),
+        },
+    )
     def get(self, request):
         query = IndexQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -83,6 +83,8 @@ DOMAIN_RULES = [
     ("POST /api/visits/work-logs/", "This day has not come yet."),
     (None, "This file is not a photo"),  # what an uploaded file holds
     ("POST /api/satisfaction/answers/", "This customer is not in the round's sample."),
+    ("POST /api/satisfaction/answers/", "Keys are question ids."),  # the version's questions
+    (None, "At least one score question with a weight above 0 makes the index."),
 ]
 FORM_MEDIA_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 

@@ -96,7 +96,10 @@ class VisitFilter(CustomerTextMixin, django_filters.FilterSet):
             region.queryset = region.queryset.filter(pk=user.region_id)
             region.extra["widget"] = forms.HiddenInput
         if works_customers(user):
-            del self.filters["manager"]
+            # A manager's list is their own: naming themself is all they may do.
+            manager = self.filters["manager"]
+            manager.queryset = User.objects.filter(pk=user.pk)
+            manager.extra["widget"] = forms.HiddenInput
         else:
             self.filters["manager"].queryset = manager_filter_choices(user, self.data)
 
