@@ -42,7 +42,10 @@ from visits.services import promotions, schedules, suggestions, work_logs
 from visits.services import unlicensed as unlicensed_services
 
 FOREIGN_NAME = "和平便利店"
-FOREIGN_CODE = "C00001"
+# Neither may be a part of what factories write (codes T00001…, licences
+# LIC00001000… contain "C00001"), or a list showing the user's own rows would
+# look like a leak.
+FOREIGN_CODE = "HP7301"
 SEPTEMBER = datetime.date(2026, 9, 1)
 
 
@@ -58,7 +61,11 @@ def build_world(*, manager, teammate, outsider, regional_manager):
     Set ``MEDIA_ROOT`` to a temporary directory first: photos and signatures are saved.
     """
     customer = factories.CustomerFactory(
-        manager=manager, name=FOREIGN_NAME, code=FOREIGN_CODE, grade=factories.grade("A1")
+        manager=manager,
+        name=FOREIGN_NAME,
+        code=FOREIGN_CODE,
+        licence_number="HPLIC-7301",
+        grade=factories.grade("A1"),
     )
     SalesRecord.objects.create(customer=customer, month=SEPTEMBER, quantity=10, amount=1000)
     # Teammates and the other region have customers of their own, so their lists are not empty.
