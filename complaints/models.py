@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import STATUS_LABELS, WorkflowEvent, status_fields
+from core.models import STATUS_LABELS, SettingsRow, WorkflowEvent, status_fields
 from core.uploads import GeneratedName
 from crm.models import Customer
 
 
-class ComplaintSettings(models.Model):
+class ComplaintSettings(SettingsRow):
     """The working-day deadline of each step; one row, edited by admins."""
 
     inspection_days = models.PositiveSmallIntegerField(
@@ -41,15 +41,6 @@ class ComplaintSettings(models.Model):
         default=1,
         validators=[MinValueValidator(1)],
     )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("complaint deadlines")
@@ -57,11 +48,6 @@ class ComplaintSettings(models.Model):
 
     def __str__(self):
         return str(_("Complaint deadlines"))
-
-    @classmethod
-    def load(cls):
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
 
 
 class ComplaintQuerySet(models.QuerySet):

@@ -372,15 +372,7 @@ def complaint_close(*, complaint, actor, result):
 def complaint_settings_update(*, actor, **values):
     """Admins change the working-day deadlines; open forms keep the deadline they have."""
     _require(sees_all(actor))
-    with transaction.atomic():
-        row = ComplaintSettings.load()
-        row = ComplaintSettings.objects.select_for_update().get(pk=row.pk)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_by = actor
-        row.full_clean()
-        row.save()
-    return row
+    return ComplaintSettings.change(actor=actor, **values)
 
 
 def complaints_send_overdue_reminders(*, day=None):

@@ -2,7 +2,8 @@
 working calendar. Their tables keep the names they were created with."""
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -245,3 +246,49 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_status} → {self.to_status}"
+
+
+class SettingsRow(models.Model):
+    """A table of one row of settings that admins change, with who changed it last.
+
+    ``load()`` reads the row (made with the defaults the first time); ``change()``
+    writes it under a lock, refusing a name that is not one of its settings.
+    """
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+    @classmethod
+    def setting_names(cls):
+        kept = {"id", "updated_at", "updated_by"}
+        return {field.name for field in cls._meta.concrete_fields if field.name not in kept}
+
+    @classmethod
+    def change(cls, *, actor, **values):
+        unknown = set(values) - cls.setting_names()
+        if unknown:
+            refused = _("This field cannot be changed here.")
+            raise ValidationError(dict.fromkeys(unknown, refused))
+        with transaction.atomic():
+            row = cls.objects.select_for_update().get(pk=cls.load().pk)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_by = actor
+            row.full_clean()
+            row.save()
+        return row

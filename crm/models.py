@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.business_dates import validate_past_date
-from core.models import STATUS_LABELS, WorkflowEvent, actor_field, status_fields
+from core.models import STATUS_LABELS, SettingsRow, WorkflowEvent, actor_field, status_fields
 from core.uploads import GeneratedName
 
 
@@ -605,7 +605,7 @@ class RegradingRunEvent(WorkflowEvent):
         return f"{self.run_id} {self.action}"
 
 
-class ReminderSettings(models.Model):
+class ReminderSettings(SettingsRow):
     """How far ahead care moments are announced, and how soon a new customer is contacted.
 
     One row, edited by admins on the reminder settings page.
@@ -629,15 +629,6 @@ class ReminderSettings(models.Model):
             "regional manager to reassign."
         ),
     )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("reminder settings")
@@ -645,11 +636,6 @@ class ReminderSettings(models.Model):
 
     def __str__(self):
         return str(_("Reminder settings"))
-
-    @classmethod
-    def load(cls):
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class RegionRobot(models.Model):

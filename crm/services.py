@@ -895,18 +895,7 @@ def reminder_settings_update(*, actor, **values):
 
     if not sees_all(actor):
         raise PermissionDenied
-    unknown = set(values) - {"care_days_ahead", "contact_days"}
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
-    with transaction.atomic():
-        row = ReminderSettings.load()
-        row = ReminderSettings.objects.select_for_update().get(pk=row.pk)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_by = actor
-        row.full_clean()
-        row.save()
-    return row
+    return ReminderSettings.change(actor=actor, **values)
 
 
 def _notify_assigned(customer):
