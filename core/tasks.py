@@ -2,19 +2,23 @@
 
 from celery import shared_task
 
-# A mail server that is down or refuses for a while: try again after about
-# 1, 2, 4, 8 and 16 minutes (jittered), then the notification says "failed".
-EMAIL_RETRIES = 5
+# A receiver (mail server, group robot) that is down or refuses for a while: try
+# again after about 1, 2, 4, 8 and 16 minutes (jittered), then the message says
+# "failed". A bound task given these options knows its last try by
+# ``self.request.retries >= self.max_retries``.
+DELIVERY_RETRIES = 5
+EMAIL_RETRIES = DELIVERY_RETRIES
+DELIVERY = {
+    "bind": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 60,
+    "retry_backoff_max": 30 * 60,
+    "retry_jitter": True,
+    "max_retries": DELIVERY_RETRIES,
+}
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=60,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=EMAIL_RETRIES,
-)
+@shared_task(**DELIVERY)
 def send_notification_email(self, notification_id):
     from core import notifications
 

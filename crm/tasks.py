@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core.tasks import DELIVERY, DELIVERY_RETRIES
 from crm import services
 
 
@@ -29,20 +30,12 @@ def sales_imports_requeue_stale():
     return len(services.sales_imports_requeue_stale())
 
 
-# A group robot that is down or refuses for a while: try again after about 1, 2,
-# 4, 8 and 16 minutes (jittered), as notification e-mails are; then the message
-# says "failed" in the admin's group robot messages.
-ROBOT_RETRIES = 5
+# A group robot that is down is tried again as notification e-mails are; then
+# the message says "failed" in the admin's group robot messages.
+ROBOT_RETRIES = DELIVERY_RETRIES
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=60,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=ROBOT_RETRIES,
-)
+@shared_task(**DELIVERY)
 def send_robot_message(self, message_id):
     from crm import robots
 
