@@ -21,7 +21,7 @@ from visits.models import (
     Visit,
     WeeklySchedule,
 )
-from visits.services.common import _require, _url
+from visits.services.common import _require, _url, comment_save
 from visits.transitions import SCHEDULE_TRANSITIONS, take
 
 
@@ -209,22 +209,14 @@ def schedule_submit(*, schedule, actor):
 
 def schedule_comment(*, schedule, actor, text):
     _require(SCHEDULE_TRANSITIONS["comment"].who(actor, schedule))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Write a comment.")})
-    with transaction.atomic():
-        comment = ScheduleComment(schedule=schedule, author=actor, text=text)
-        comment.full_clean()
-        comment.save()
-        notify(
-            user=schedule.manager,
-            key=f"schedule-comment:{comment.pk}",
-            title=_("%(author)s commented on your schedule of the week of %(week)s")
-            % {"author": actor, "week": f"{schedule.week_start:%Y-%m-%d}"},
-            body=text,
-            url=_url("visits:schedule_detail", schedule.pk),
-        )
-    return comment
+    return comment_save(
+        ScheduleComment(schedule=schedule, author=actor, text=text),
+        tell=schedule.manager,
+        key="schedule-comment",
+        title=_("%(author)s commented on your schedule of the week of %(week)s")
+        % {"author": actor, "week": f"{schedule.week_start:%Y-%m-%d}"},
+        url=_url("visits:schedule_detail", schedule.pk),
+    )
 
 
 def schedules_propose_next_week(*, today=None):

@@ -6,14 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
-from core.notifications import notify
 from crm.access import works_customers
 from visits import access
 from visits.models import (
     WorkLog,
     WorkLogComment,
 )
-from visits.services.common import _require, _url
+from visits.services.common import _require, _url, comment_save
 
 
 def work_log_write(*, actor, kind, day, content):
@@ -40,19 +39,11 @@ def work_log_write(*, actor, kind, day, content):
 def work_log_comment(*, log, actor, text):
     if not access.can_comment_work_log(actor, log):
         raise PermissionDenied
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Write a comment.")})
-    with transaction.atomic():
-        comment = WorkLogComment(log=log, author=actor, text=text)
-        comment.full_clean()
-        comment.save()
-        notify(
-            user=log.author,
-            key=f"worklog-comment:{comment.pk}",
-            title=_("%(author)s commented on your work log of %(day)s")
-            % {"author": actor, "day": f"{log.day:%Y-%m-%d}"},
-            body=text,
-            url=_url("visits:work_log_detail", log.pk),
-        )
-    return comment
+    return comment_save(
+        WorkLogComment(log=log, author=actor, text=text),
+        tell=log.author,
+        key="worklog-comment",
+        title=_("%(author)s commented on your work log of %(day)s")
+        % {"author": actor, "day": f"{log.day:%Y-%m-%d}"},
+        url=_url("visits:work_log_detail", log.pk),
+    )
