@@ -131,52 +131,31 @@ class CustomerViewSet(
         customer = self.get_queryset().get(pk=customer.pk)
         return Response(s.CustomerSerializer(customer, context=self.get_serializer_context()).data)
 
+    def _supervise(self, request, serializer_class, service):
+        """A supervisor's step on the customer; the serializer's fields are the service's."""
+        customer = self._supervised(request)
+        data = validated(serializer_class, request)
+        return self._respond(service(customer=customer, actor=request.user, **data))
+
     @extend_schema(request=s.ReassignSerializer, responses=s.CustomerSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
-        customer = self._supervised(request)
-        data = validated(s.ReassignSerializer, request)
-        customer = services.customer_reassign(
-            customer=customer,
-            actor=request.user,
-            manager=data["manager"],
-            region=data.get("region"),
-            reason=data["reason"],
-        )
-        return self._respond(customer)
+        return self._supervise(request, s.ReassignSerializer, services.customer_reassign)
 
     @extend_schema(request=s.GradeChangeSerializer, responses=s.CustomerSerializer)
     @action(detail=True, methods=["post"], url_path="grade")
     def change_grade(self, request, pk=None):
-        customer = self._supervised(request)
-        data = validated(s.GradeChangeSerializer, request)
-        customer = services.customer_change_grade(
-            customer=customer, actor=request.user, grade=data["grade"], reason=data["reason"]
-        )
-        return self._respond(customer)
+        return self._supervise(request, s.GradeChangeSerializer, services.customer_change_grade)
 
     @extend_schema(request=s.ExitSerializer, responses=s.CustomerSerializer)
     @action(detail=True, methods=["post"], url_path="exit")
     def exit_network(self, request, pk=None):
-        customer = self._supervised(request)
-        data = validated(s.ExitSerializer, request)
-        customer = services.customer_exit_network(
-            customer=customer,
-            actor=request.user,
-            exited_on=data["exited_on"],
-            reason=data["reason"],
-        )
-        return self._respond(customer)
+        return self._supervise(request, s.ExitSerializer, services.customer_exit_network)
 
     @extend_schema(request=s.RejoinSerializer, responses=s.CustomerSerializer)
     @action(detail=True, methods=["post"], url_path="rejoin")
     def rejoin_network(self, request, pk=None):
-        customer = self._supervised(request)
-        data = validated(s.RejoinSerializer, request)
-        customer = services.customer_rejoin_network(
-            customer=customer, actor=request.user, joined_on=data["joined_on"]
-        )
-        return self._respond(customer)
+        return self._supervise(request, s.RejoinSerializer, services.customer_rejoin_network)
 
 
 class ServiceWritesMixin:
