@@ -20,3 +20,44 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(
         request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=STATUS
     )
+
+
+# Who is locked out, and letting them in again (django-axes' attempts table) ----------------
+
+
+def _cooloff_start():
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+
+
+def failed_logins(usernames):
+    """{username: failed logins that still count} for ``usernames``, in one query.
+
+    A username is locked out from ``AXES_FAILURE_LIMIT`` failures within the
+    cool-off time (``is_locked``); older attempts no longer count.
+    """
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    rows = (
+        AccessAttempt.objects.filter(
+            username__in=list(usernames), attempt_time__gt=_cooloff_start()
+        )
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+    )
+    return {row["username"]: row["total"] or 0 for row in rows}
+
+
+def is_locked(failures):
+    return failures >= settings.AXES_FAILURE_LIMIT
+
+
+def lift(username):
+    """Forget ``username``'s failed logins: the lockout ends. Returns the attempt rows removed."""
+    from axes.utils import reset
+
+    return reset(username=username)

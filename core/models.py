@@ -108,6 +108,14 @@ class AuditEvent(models.Model):
         EMAIL_FAILED = "email_failed", _("E-mail not sent")
         SETTINGS = "settings", _("Settings changed")
         ANSWER = "answer", _("Survey answer recorded")
+        USER_CREATED = "user_created", _("User created")
+        USER_CHANGED = "user_changed", _("User changed")
+        USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        USER_REACTIVATED = "user_reactivated", _("User reactivated")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        LOCKOUT_LIFTED = "lockout_lifted", _("Login lockout lifted")
+        REGION_CREATED = "region_created", _("Region created")
+        REGION_CHANGED = "region_changed", _("Region changed")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.services import Reason as TokenRevocation
+from accounts.services import tokens_revoke_all
 from core import audit, months, official_calendar
 from core.errors import ConflictError, DomainError
 from core.models import CalendarDay
@@ -543,34 +545,201 @@ def calendar_import_year(*, year):
     return CalendarDay.objects.filter(date__gte=start, date__lte=end).count() - before
 
 
-def user_create(*, actor, data, password):
-    """Admins create users; the password goes through Django's validators."""
+# Users -----------------------------------------------------------------------------------
+#
+# Admins manage users on the user pages (crm/user_views.py), through the API and,
+# superusers only, in the Django admin; all of them call these. Users are
+# deactivated, never deleted. Every change writes one audit row naming the admin.
+
+# What the user pages and the API may change on a user (besides the password and
+# is_active, which have their own steps on the pages).
+USER_FIELDS = ("username", "first_name", "last_name", "email", "phone", "role", "region")
+# A generated password: long enough for Django's validators, without look-alikes.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+PASSWORD_LENGTH = 14
+
+
+def password_generate():
+    """A random password for a new user or a reset, shown once to the admin."""
+    import secrets
+
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def _may_manage_user(actor, user):
+    """Admins manage users; only a superuser changes a superuser (whose password opens
+    the Django admin)."""
     if not sees_all(actor):
         raise PermissionDenied
+    if user.pk and user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied
+
+
+def _user_values(user):
+    return {
+        "username": user.username,
+        "name": user.get_full_name(),
+        "email": user.email,
+        "phone": user.phone,
+        "role": user.role,
+        "region": user.region.code if user.region_id else "",
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
+
+
+def user_create(*, actor, data, password, request=None):
+    """Admins create users; the password goes through Django's validators."""
+    _may_manage_user(actor, User())
     user = User(**data)
     _set_password(user, password)
     user.full_clean()
-    user.save()
+    with transaction.atomic():
+        user.save()
+        audit.record(
+            "user_created",
+            actor=actor,
+            obj=user,
+            request=request,
+            summary=_("%(user)s created (%(role)s)")
+            % {"user": _user_label(user), "role": user.get_role_display()},
+            **_user_values(user),
+        )
     return user
 
 
-def user_update(*, user, actor, data, password=None):
+def _user_label(user):
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
+def _refuse_role_change_with_customers(user, before):
+    """A manager who still has customers keeps the role until they are reassigned:
+    their customers would be left with someone who no longer works them."""
+    if before.role == user.role:
+        return
+    count = Customer.objects.filter(manager_id=user.pk).count()
+    if count:
+        raise ValidationError(
+            {
+                "role": ngettext(
+                    "%(user)s still has %(count)d customer: reassign it to another "
+                    "manager before changing the role.",
+                    "%(user)s still has %(count)d customers: reassign them to another "
+                    "manager before changing the role.",
+                    count,
+                )
+                % {"user": _user_label(before), "count": count}
+            }
+        )
+
+
+def user_update(*, user, actor, data, password=None, request=None):
     """Admins change a user.
 
     Deactivating or a new password revokes the user's API tokens, and
     deactivating ends their sessions: ``accounts.signals`` and ``core.sessions``
-    do it on save, whichever page or command saved the user.
+    do it on save, whichever page or command saved the user. A manager with
+    customers keeps the role until the customers are reassigned; an admin does
+    not take away their own admin role or deactivate themselves.
     """
-    if not sees_all(actor):
-        raise PermissionDenied
+    _may_manage_user(actor, user)
+    before = User.objects.select_related("region").get(pk=user.pk)
     for field, value in data.items():
         setattr(user, field, value)
+    if user.pk == actor.pk and (not user.is_active or not sees_all(user)):
+        raise ValidationError(_("You cannot deactivate yourself or take away your own admin role."))
+    _refuse_role_change_with_customers(user, before)
     if password:
         _set_password(user, password)
     user.full_clean()
+    old, new = _user_values(before), _user_values(user)
+    changed = {name: [old[name], new[name]] for name in old if old[name] != new[name]}
     with transaction.atomic():
+        if before.is_active and not user.is_active:
+            # Revoked here so that the audit row names the admin (the signal finds none left).
+            tokens_revoke_all(
+                user=user, actor=actor, reason=TokenRevocation.DEACTIVATED, request=request
+            )
         user.save()
+        action = "user_changed"
+        if "is_active" in changed:
+            action = "user_reactivated" if user.is_active else "user_deactivated"
+        if changed:
+            audit.record(
+                action,
+                actor=actor,
+                obj=user,
+                request=request,
+                summary=_user_change_summary(user, action, changed),
+                changed=changed,
+            )
+        if password:
+            audit.record(
+                "password_reset",
+                actor=actor,
+                obj=user,
+                request=request,
+                summary=_("Password of %(user)s set") % {"user": _user_label(user)},
+            )
     return user
+
+
+def _user_change_summary(user, action, changed):
+    label = _user_label(user)
+    if action == "user_deactivated":
+        return _("%(user)s deactivated") % {"user": label}
+    if action == "user_reactivated":
+        return _("%(user)s reactivated") % {"user": label}
+    names = {field.name: str(field.verbose_name) for field in User._meta.fields}
+    names["name"] = str(_("name"))
+    fields = ", ".join(names.get(name, name) for name in changed)
+    return _("%(user)s changed: %(fields)s") % {"user": label, "fields": fields}
+
+
+def user_deactivate(*, user, actor, request=None):
+    """Deactivate (never delete) a user: no more logins, API tokens revoked, sessions ended."""
+    return user_update(user=user, actor=actor, data={"is_active": False}, request=request)
+
+
+def user_reactivate(*, user, actor, request=None):
+    return user_update(user=user, actor=actor, data={"is_active": True}, request=request)
+
+
+def user_password_reset(*, user, actor, password, request=None):
+    """An admin sets a temporary password (typed or ``password_generate()``d).
+
+    The user's API tokens are revoked and their browser sessions end (Django's
+    session check fails after a password change).
+    """
+    if not password:
+        raise ValidationError({"password": _("Type a password or let one be generated.")})
+    return user_update(user=user, actor=actor, data={}, password=password, request=request)
+
+
+def user_lockout_lift(*, user, actor, request=None):
+    """Let a user locked out by failed logins (django-axes) try again now.
+
+    Returns how many failed logins were forgotten (0: nothing to lift).
+    """
+    from core import lockout
+
+    _may_manage_user(actor, user)
+    failures = lockout.failed_logins([user.username]).get(user.username, 0)
+    with transaction.atomic():
+        lockout.lift(user.username)
+        if failures:
+            audit.record(
+                "lockout_lifted",
+                actor=actor,
+                obj=user,
+                request=request,
+                summary=_("Login lockout of %(user)s lifted (%(count)d failed logins)")
+                % {"user": _user_label(user), "count": failures},
+                failures=failures,
+            )
+    return failures
 
 
 def _set_password(user, password):
@@ -840,17 +1009,51 @@ def grade_delete(*, grade, actor):
 REGION_FIELDS = ("code", "name")
 
 
-def region_create(*, actor, data):
+def region_create(*, actor, data, request=None):
     """Add a sales region."""
     if not sees_all(actor):
         raise PermissionDenied
-    return _save_fields(instance=Region(), data=data, fields=REGION_FIELDS)
+    with transaction.atomic():
+        region = _save_fields(instance=Region(), data=data, fields=REGION_FIELDS)
+        audit.record(
+            "region_created",
+            actor=actor,
+            obj=region,
+            request=request,
+            summary=_("Region %(name)s (%(code)s) created")
+            % {"name": region.name, "code": region.code},
+            code=region.code,
+            name=region.name,
+        )
+    return region
 
 
-def region_update(*, region, actor, data):
+def region_update(*, region, actor, data, request=None):
+    """Rename a region (or change its code); its users and customers stay in it."""
     if not sees_all(actor):
         raise PermissionDenied
-    return _save_fields(instance=region, data=data, fields=REGION_FIELDS)
+    before = Region.objects.get(pk=region.pk)
+    with transaction.atomic():
+        region = _save_fields(instance=region, data=data, fields=REGION_FIELDS)
+        changed = {
+            name: [getattr(before, name), getattr(region, name)]
+            for name in REGION_FIELDS
+            if getattr(before, name) != getattr(region, name)
+        }
+        if changed:
+            audit.record(
+                "region_changed",
+                actor=actor,
+                obj=region,
+                request=request,
+                summary=_("Region %(old)s renamed %(new)s")
+                % {
+                    "old": f"{before.name} ({before.code})",
+                    "new": f"{region.name} ({region.code})",
+                },
+                changed=changed,
+            )
+    return region
 
 
 def region_delete(*, region, actor):
