@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import STATUS_LABELS, WorkflowEvent, status_fields
 from crm.models import Customer, Region
 
 
@@ -214,7 +215,7 @@ class RoundCustomer(models.Model):
         return f"{self.round_id}: {self.customer_id}"
 
 
-class RoundEvent(models.Model):
+class RoundEvent(WorkflowEvent):
     """Append-only trail of a round: launched, closed."""
 
     class Action(models.TextChoices):
@@ -225,18 +226,10 @@ class RoundEvent(models.Model):
         Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("from status"), max_length=10, choices=Round.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to status"), max_length=10, choices=Round.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status, to_status = status_fields(Round.Status, labels=STATUS_LABELS, max_length=10)
     comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("round event")
         verbose_name_plural = _("round events")
 
@@ -390,7 +383,7 @@ class Measure(models.Model):
         return reverse("satisfaction:measure_detail", args=[self.pk])
 
 
-class MeasureEvent(models.Model):
+class MeasureEvent(WorkflowEvent):
     """Append-only trail of a manager's measures: written, commented."""
 
     class Action(models.TextChoices):
@@ -401,18 +394,10 @@ class MeasureEvent(models.Model):
         Measure, verbose_name=_("measures"), on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("from status"), max_length=10, choices=Measure.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to status"), max_length=10, choices=Measure.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status, to_status = status_fields(Measure.Status, labels=STATUS_LABELS, max_length=10)
     comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("measures event")
         verbose_name_plural = _("measures events")
 
