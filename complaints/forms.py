@@ -1,36 +1,17 @@
 """Browser forms of the complaints app. They validate input; the services write."""
 
 from django import forms
-from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from complaints import images
 from complaints.models import Complaint, ComplaintSettings
 from core.business_dates import BusinessDateFormField
+from core.forms import StyledFormMixin
 from crm.models import Customer
 
 
-class _BoundField(BoundField):
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-        return attrs
-
-
-class StyledForm(forms.Form):
+class StyledForm(StyledFormMixin, forms.Form):
     """Bootstrap classes on every widget; fields with errors marked ``is-invalid``."""
-
-    bound_field_class = _BoundField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class DateInput(forms.DateInput):
@@ -85,6 +66,7 @@ class PhotoForm(StyledForm):
 class _SignedForm(StyledForm):
     signer_name = forms.CharField(label=_("Customer's name"), max_length=100)
     signature = forms.CharField(
+        label=_("Signature"),
         widget=forms.HiddenInput,
         error_messages={"required": _("The customer must sign in the box.")},
     )
@@ -124,9 +106,7 @@ class CloseForm(StyledForm):
     result = _text(_("Result fed back to the customer"), rows=3)
 
 
-class SettingsForm(forms.ModelForm):
-    bound_field_class = _BoundField
-
+class SettingsForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ComplaintSettings
         fields = ["inspection_days", "decision_days", "exchange_days", "feedback_days"]

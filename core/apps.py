@@ -14,8 +14,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Audit trail and notifications")
 
     def ready(self):
-        from core import audit, business_dates, sessions
+        from core import audit, business_dates, forms, sessions
 
         audit.connect()
         sessions.connect()
         business_dates.limit_model_serializer_dates()
+        forms.use_plain_unique_messages()

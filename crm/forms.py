@@ -1,11 +1,12 @@
 """Browser forms of the customer archive. They validate input; the services write."""
 
 from django import forms
-from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.business_dates import BusinessDateFormField, PastDateFormField
+from core.forms import StyledFormMixin, TelInput, style_widget
 from core.models import CalendarDay
 from crm import access, services
 from crm.access import sees_all
@@ -16,35 +17,10 @@ from crm.models import Contact, Customer, Grade, Region, User
 CREATE_FIELDS = ("code", "region", "manager", "grade", "joined_on")
 
 
-class BootstrapBoundField(BoundField):
-    """Marks a field with errors ``is-invalid`` so Bootstrap shows it in red."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            # These attrs replace the widget's own class (form-control): keep it.
-            widget = widget or self.field.widget
-            css = attrs.get("class", widget.attrs.get("class", ""))
-            attrs["class"] = f"{css} is-invalid".strip()
-        return attrs
-
-
 def style_form(form):
     """Give every widget of ``form`` its Bootstrap class."""
     for field in form.fields.values():
-        widget = field.widget
-        if isinstance(
-            widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
-        ):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-        if isinstance(widget, forms.Textarea) and widget.attrs.get("rows") == "10":
-            # Django's default of 10 rows is too tall for these short texts.
-            widget.attrs["rows"] = 3
+        style_widget(field.widget)
     return form
 
 
@@ -56,14 +32,6 @@ def follow_region(form):
     if not form.data.get("region") and not form.data.get("manager"):
         manager.empty_label = _("Choose a region first")
         manager.widget.attrs["disabled"] = True
-
-
-class StyledFormMixin:
-    bound_field_class = BootstrapBoundField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self)
 
 
 class DateInput(forms.DateInput):
@@ -137,6 +105,8 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ("name", "role", "phone", "notes")
+        labels = {"name": pgettext_lazy("a person's", "Name")}
+        widgets = {"phone": TelInput()}
 
 
 ContactFormSet = forms.inlineformset_factory(

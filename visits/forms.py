@@ -192,7 +192,7 @@ class CorrectionForm(VisitContentForm):
 
 class SignatureForm(forms.Form):
     signer_name = _text(100, label=_("Signer name"))
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature = forms.CharField(label=_("Signature"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, role, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,7 +259,7 @@ class PromotionForm(forms.Form):
         widget=forms.NumberInput(attrs={**TEXT, "inputmode": "numeric"}),
     )
     signer_name = _text(100, label=_("Name of the customer who signs"), required=True)
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature = forms.CharField(label=_("Signature"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

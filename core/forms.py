@@ -1,0 +1,138 @@
+"""How every form field of the product is drawn and how its errors read.
+
+One place for the Bootstrap look of a field: ``FormRenderer`` (settings
+``FORM_RENDERER``) hands every form ``BootstrapBoundField``, which gives a widget
+its Bootstrap class when it has none and *adds* ``is-invalid`` to that class when
+the field has an error (it used to replace it in some forms, leaving a bare
+native input). A date field in error keeps its date widget and its value.
+
+``plain_unique_error_message`` is the wording of "this value is taken" for every
+unique field and unique constraint (forms, the admin, model validation): it
+names the field and the value ("Customer code C00009 already exists") instead of
+Django's "Customer with this Customer code already exists.".
+"""
+
+from django import forms
+from django.forms import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+CHECK_WIDGETS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+def bootstrap_class(widget):
+    """The Bootstrap class a widget of this kind takes."""
+    if isinstance(widget, CHECK_WIDGETS):
+        return "form-check-input"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    return "form-control"
+
+
+def style_widget(widget):
+    """Give ``widget`` its Bootstrap class unless it has one of its own."""
+    if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
+        return
+    widget.attrs.setdefault("class", bootstrap_class(widget))
+    if isinstance(widget, forms.Textarea) and widget.attrs.get("rows") == "10":
+        # Django's default of 10 rows is too tall for these short texts.
+        widget.attrs["rows"] = 3
+
+
+class BootstrapBoundField(BoundField):
+    """A field drawn the Bootstrap way; in error its class gains ``is-invalid``."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
+            return attrs
+        # attrs given here replace the widget's own class when rendered: start
+        # from the widget's class (or its kind's) and add to it.
+        css = attrs.get("class") or widget.attrs.get("class") or bootstrap_class(widget)
+        if self.errors and "is-invalid" not in css.split():
+            css = f"{css} is-invalid"
+        attrs["class"] = css
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer: Django's templates, our bound field."""
+
+    bound_field_class = BootstrapBoundField
+
+
+class StyledFormMixin:
+    """Bootstrap classes set on the widgets themselves (for templates that read
+    ``widget.attrs``); the bound field adds them in any case."""
+
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            style_widget(field.widget)
+
+
+class TelInput(forms.TextInput):
+    """A phone number: the phone's numeric keypad."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "tel", "inputmode": "tel", **(attrs or {})})
+
+
+def plain_unique_error_message(self, model_class, unique_check):
+    """``Model.unique_error_message`` in plain words naming the value taken.
+
+    One field: "Customer code C00009 already exists". Several (unique together
+    or a unique constraint): "Grade with code A and rank 2 already exists".
+    """
+    opts = model_class._meta
+    fields = [opts.get_field(name) for name in unique_check]
+    if any(field.primary_key for field in fields) and len(fields) == 1:
+        return Model_unique_error_message(self, model_class, unique_check)
+    parts = []
+    for field in fields:
+        value = getattr(self, field.attname)
+        if field.is_relation:
+            value = getattr(self, field.name, value)
+        elif field.choices:
+            value = getattr(self, f"get_{field.name}_display")()
+        parts.append((capfirst(field.verbose_name), value))
+    if len(parts) == 1:
+        label, value = parts[0]
+        message = _("%(field)s %(value)s already exists") % {"field": label, "value": value}
+    else:
+        pairs = _(", ").join(
+            _("%(field)s %(value)s") % {"field": label, "value": value} for label, value in parts
+        )
+        message = _("%(model)s with %(pairs)s already exists") % {
+            "model": capfirst(opts.verbose_name),
+            "pairs": pairs,
+        }
+    return forms.ValidationError(
+        message,
+        code="unique" if len(parts) == 1 else "unique_together",
+        params={
+            "model": self,
+            "model_class": model_class,
+            "model_name": capfirst(opts.verbose_name),
+            "unique_check": unique_check,
+        },
+    )
+
+
+Model_unique_error_message = None
+
+
+def use_plain_unique_messages():
+    """Make ``plain_unique_error_message`` every model's wording (``CoreConfig.ready``)."""
+    global Model_unique_error_message
+    from django.db.models import Model
+
+    if Model_unique_error_message is None:
+        Model_unique_error_message = Model.unique_error_message
+        Model.unique_error_message = plain_unique_error_message
