@@ -32,6 +32,8 @@ def test_manager_opens_the_account_page_and_revokes_a_token(
 
     login(page, live_server, manager.username, factories.PASSWORD)
     page.click("button.navbar-toggler")
+    # A click on the menu while the navigation is still sliding open is lost.
+    page.wait_for_selector("#main-nav.collapse.show")
     page.click("#main-nav .dropdown-toggle >> nth=-1")
     page.click("text=My account")
     page.wait_for_selector("[data-testid=token-list]")
