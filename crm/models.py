@@ -219,6 +219,15 @@ class Customer(models.Model):
     exited_on = models.DateField(_("exited on"), null=True, blank=True)
     exit_reason = models.CharField(_("exit reason"), max_length=300, blank=True)
 
+    # Where the shop is (WGS-84, as phones report it): visits check in against it.
+    # Changed only through ``services.customer_locate``, which keeps the history.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -322,6 +331,42 @@ class GradeChange(models.Model):
 
     def __str__(self):
         return f"{self.customer_id}: {self.old_grade_id} → {self.new_grade_id}"
+
+
+class LocationChange(models.Model):
+    """Append-only history of where a customer's shop was recorded to be."""
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("Set at a visit")
+        IMPORT = "import", _("Imported")
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="location_changes",
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    old_latitude = models.DecimalField(
+        _("previous latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    old_longitude = models.DecimalField(
+        _("previous longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # What the change came from, in words: the visit, the imported file.
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = actor_field(_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("location change")
+        verbose_name_plural = _("location changes")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.latitude}, {self.longitude}"
 
 
 class NetworkStatusChange(WorkflowEvent):

@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import models as core_models
 from core.errors import ConflictError
-from core.models import actor_field, status_fields
+from core.models import SettingsRow, actor_field, status_fields
 from core.uploads import GeneratedName
 from crm.models import Customer, Region
 
@@ -238,6 +239,11 @@ class Visit(VisitChecklist):
         MANAGER_SIGNED = "manager_signed", _("Signed by the manager")
         LOCKED = "locked", _("Confirmed by the customer (locked)")
 
+    class CheckIn(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        OFF_SITE = "off_site", _("Off site")
+        NO_LOCATION = "no_location", _("No location")
+
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -264,6 +270,14 @@ class Visit(VisitChecklist):
     )
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    # Decided on the server at arrival, against the shop's location known then
+    # (visits.check_in): no position or no shop location is "no location".
+    check_in = models.CharField(
+        _("check-in"), max_length=12, choices=CheckIn.choices, default=CheckIn.NO_LOCATION
+    )
+    distance_m = models.PositiveIntegerField(
+        _("distance from the shop (m)"), null=True, blank=True
     )
     order_suggestion = models.CharField(_("order suggestion"), max_length=500, blank=True)
     price_violation = models.BooleanField(
@@ -540,6 +554,27 @@ class PriceViolation(models.Model):
 
     def __str__(self):
         return f"{self.customer} {self.get_status_display()}"
+
+
+class CheckInSettings(SettingsRow):
+    """How far from the shop a check-in still counts as on site; one row, edited by admins."""
+
+    radius_m = models.PositiveIntegerField(
+        _("on-site radius (m)"),
+        default=300,
+        validators=[MinValueValidator(20), MaxValueValidator(5000)],
+        help_text=_(
+            "A visit whose arrival position is farther than this from the shop is marked "
+            "off site (20 to 5,000 metres)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("check-in settings")
+        verbose_name_plural = _("check-in settings")
+
+    def __str__(self):
+        return str(_("Check-in settings"))
 
 
 class PromotionReceipt(models.Model):
