@@ -50,7 +50,8 @@ SIDEWAYS_JS = "document.scrollingElement.scrollWidth - window.innerWidth"
 def wide_signature():
     """A signature as a wide canvas on a high-density screen draws it: 1400 × 360 px."""
     image = Image.new("RGB", (1400, 360), "white")
-    ImageDraw.Draw(image).line([(40, 300), (400, 40), (1000, 320), (1360, 60)], fill="black", width=8)
+    stroke = [(40, 300), (400, 40), (1000, 320), (1360, 60)]
+    ImageDraw.Draw(image).line(stroke, fill="black", width=8)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
@@ -62,7 +63,8 @@ def box(page, selector):
 
 def wait_image(page, selector):
     page.wait_for_function(
-        "s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0; }",
+        "s => { const i = document.querySelector(s);"
+        " return i && i.complete && i.naturalWidth > 0; }",
         arg=selector,
     )
 
@@ -162,10 +164,11 @@ def test_lists_are_cards_and_tables_scroll_in_their_box_on_a_phone(
 
     # A wide table of figures scrolls inside its box, its first column held.
     page.set_viewport_size({"width": 1366, "height": 900})
+    static = f"{live_server.url}/static/"
     page.set_content(
         "<!doctype html><html><head>"
-        f'<link rel="stylesheet" href="{live_server.url}/static/vendor/bootstrap/bootstrap.min.css">'
-        f'<link rel="stylesheet" href="{live_server.url}/static/css/layout.css">'
+        f'<link rel="stylesheet" href="{static}vendor/bootstrap/bootstrap.min.css">'
+        f'<link rel="stylesheet" href="{static}css/layout.css">'
         '</head><body><div class="table-responsive"><table class="table"><thead><tr>'
         + "".join(f"<th>列名{i}</th>" for i in range(9))
         + "</tr></thead><tbody><tr><td>C00001 和平便利店</td>"
