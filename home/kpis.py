@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import months as month_tools
+from core.templatetags.crm_format import amount
 from crm import kpis
 from crm.access import leads_region, sees_all, user_scope, works_customers
 from crm.models import Region, User
@@ -62,11 +63,13 @@ def text_of(kpi, ratio):
 
 
 def _count(ratio):
-    return f"{formats.number_format(ratio.done, 0)} / {ratio.total}"
+    done = formats.number_format(ratio.done, 0, force_grouping=True)
+    return f"{done} / {formats.number_format(ratio.total, 0, force_grouping=True)}"
 
 
 def _money(value):
-    return f"{int(round(value or 0)):,}"
+    """An amount in whole yuan with its unit: "12,346 元" (``crm_format.amount``)."""
+    return amount(round(value or 0), 0)
 
 
 def _chart(key, title, labels, series, *, unit, kind="bar", horizontal=False, table=None):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import months
 from core.ordering import found_rows_order
@@ -83,7 +84,7 @@ def customers_due(*, manager_ids, until):
         due = due_date(customer)
         if due <= until:
             rows.append((customer, due))
-    rows.sort(key=lambda row: (row[1], row[0].code))
+    rows.sort(key=lambda row: (row[1], row[0].code))  # the most late first
     return rows
 
 
@@ -309,9 +310,22 @@ def open_suggestions(*, day, manager_ids=None):
     return queryset.order_by("due_on", "pk")
 
 
+# The overdue customers of the home page: how many show before "show all", and
+# the groups by how late (more than so many days late, most late first).
+OVERDUE_SHOWN = 10
+LATE_GROUPS = (
+    (365, _("More than a year late")),
+    (90, _("More than 90 days late")),
+    (30, _("31 to 90 days late")),
+    (7, _("8 to 30 days late")),
+    (0, _("Up to a week late")),
+)
+
+
 @dataclass
 class Today:
     day: datetime.date
+    show_all_overdue: bool = False
     plan: list = field(default_factory=list)
     due_today: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
@@ -322,8 +336,27 @@ class Today:
     care: list = field(default_factory=list)
     first_visits: list = field(default_factory=list)
 
+    @property
+    def overdue_groups(self):
+        """[(label, [(customer, due, days late)])]: the overdue customers, most late
+        first, grouped by how late; the first OVERDUE_SHOWN unless all are asked."""
+        rows = self.overdue if self.show_all_overdue else self.overdue[:OVERDUE_SHOWN]
+        groups = []
+        for customer, due in rows:
+            late = (self.day - due).days
+            label = next(label for days, label in LATE_GROUPS if late > days)
+            if not groups or groups[-1][0] != label:
+                groups.append((label, []))
+            groups[-1][1].append((customer, due, late))
+        return groups
 
-def manager_today(*, user, day=None):
+    @property
+    def overdue_hidden(self):
+        """How many overdue customers the capped list leaves out."""
+        return 0 if self.show_all_overdue else max(0, len(self.overdue) - OVERDUE_SHOWN)
+
+
+def manager_today(*, user, day=None, show_all_overdue=False):
     """A manager's home page: today's plan, who is due today, what is late.
 
     1. Today's planned visits (with the visit if one was started).
@@ -334,7 +367,7 @@ def manager_today(*, user, day=None):
     6. New customers to visit for the first time, with the day to do it by.
     """
     day = day or timezone.localdate()
-    today = Today(day=day)
+    today = Today(day=day, show_all_overdue=show_all_overdue)
     if not works_customers(user):
         return today
     today.plan = list(

@@ -9,6 +9,7 @@ from visits import selectors
 @manager_required
 def today(request):
     """The manager's day on its own page (the home page includes the same partial)."""
-    return render(
-        request, "visits/today.html", {"today": selectors.manager_today(user=request.user)}
+    today = selectors.manager_today(
+        user=request.user, show_all_overdue=request.GET.get("overdue") == "all"
     )
+    return render(request, "visits/today.html", {"today": today})
