@@ -60,7 +60,7 @@ def test_overdue_customers_most_late_first_grouped_and_capped(login, english, ma
     travel("2026-12-01 10:00")
     today = D(2026, 12, 1)
     lateness = [3, 400, 45, 12, 120, 5, 700, 20, 60, 8, 1, 200]
-    for number, late in enumerate(lateness):
+    for late in lateness:
         # Never visited: due a week after joining (visits.selectors.NEW_CUSTOMER_DAYS).
         factories.CustomerFactory(
             manager=manager,
