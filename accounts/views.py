@@ -1,7 +1,7 @@
 """The user's own account page: API tokens, "log out everywhere", password change.
 
-Admins revoke another user's tokens from the user's page in the admin site
-(``user_tokens_revoke``).
+Admins revoke another user's tokens from the user's page (``crm.user_views``,
+``user_tokens_revoke``).
 """
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import PasswordChangeForm
 from accounts.models import ApiToken
-from core.web import role_required
+from core.web import role_required, safe_next
 from crm.access import sees_all
 
 
@@ -73,7 +73,7 @@ def log_out_everywhere(request):
 @require_POST
 @role_required(sees_all, refused=Http404)
 def user_tokens_revoke(request, pk):
-    """An admin revokes all API tokens of a user (button on the admin's user page).
+    """An admin revokes all API tokens of a user (button on the user's page).
 
     Nobody else may know whose tokens exist: 404 for them.
     """
@@ -90,7 +90,8 @@ def user_tokens_revoke(request, pk):
         )
         % {"count": count, "user": user.get_username()},
     )
-    return redirect(reverse("admin:crm_user_change", args=[user.pk]))
+    # Back to the page the button was on: the user's page, or the Django admin's.
+    return redirect(safe_next(request, reverse("user_detail", args=[user.pk])))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,11 +1,16 @@
 """Django admin of the shared records: the audit trail, notifications and login logs.
 
 All of them are kept: nothing here can be changed or deleted.
+
+The Django admin is for superusers only: admins (the CRM role) manage users,
+regions and the rest on the product's own pages; a staff user who is not a
+superuser is refused here (Django's "not authorised" login page).
 """
 
 import axes.admin as axes_admin  # imported first: it registers axes' own admin classes
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, Notification
 
@@ -84,3 +89,13 @@ for _model, _admin_class in (
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, _admin_class)
+
+
+def _superusers_only(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+admin.site.site_header = _("CRM database administration")
+admin.site.site_title = _("CRM database administration")
+admin.site.index_title = _("Tables (superusers only)")

@@ -61,3 +61,17 @@ def lift(username):
     from axes.utils import reset
 
     return reset(username=username)
+
+
+def locked_usernames():
+    """The usernames locked out now, as a subquery (``username__in=locked_usernames()``)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    return (
+        AccessAttempt.objects.filter(attempt_time__gt=_cooloff_start())
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .filter(total__gte=settings.AXES_FAILURE_LIMIT)
+        .values("username")
+    )

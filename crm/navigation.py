@@ -30,6 +30,8 @@ class NavItem:
     match_prefix: bool = True
     # Entries with the same group label show together in one drop-down menu.
     group: str = ""
+    # A further condition on the user (None: the role is enough).
+    when: object = None
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))
@@ -56,7 +58,7 @@ def items_for(user, path):
     entries = []
     groups = {}
     for item in _items:
-        if role not in item.roles:
+        if role not in item.roles or (item.when is not None and not item.when(user)):
             continue
         try:
             url = reverse(item.url_name)
@@ -103,10 +105,18 @@ for _item in (
     NavItem("calendar", _("Working calendar"), "calendar3", {ADMIN}, 85, group=ADMINISTRATION),
     NavItem("reminder_settings", _("Reminder settings"), "bell", {ADMIN}, 87, group=ADMINISTRATION),
     NavItem("robot_list", _("Group robots"), "robot", {ADMIN}, 88, group=ADMINISTRATION),
-    NavItem(
-        "admin:crm_user_changelist", _("Users"), "person-gear", {ADMIN}, 90, group=ADMINISTRATION
-    ),
+    NavItem("user_list", _("Users"), "person-gear", {ADMIN}, 89, group=ADMINISTRATION),
+    NavItem("region_list", _("Regions"), "geo-alt", {ADMIN}, 90, group=ADMINISTRATION),
     NavItem("audit_list", _("Audit trail"), "journal-text", {ADMIN}, 91, group=ADMINISTRATION),
-    NavItem("admin:index", _("Django admin"), "gear", {ADMIN}, 99, group=ADMINISTRATION),
+    # The Django admin is for superusers only (core.admin); admins have the pages above.
+    NavItem(
+        "admin:index",
+        _("Django admin"),
+        "gear",
+        {ADMIN},
+        99,
+        group=ADMINISTRATION,
+        when=lambda user: user.is_superuser,
+    ),
 ):
     register(_item)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from crm import reminder_views, views
+from crm import reminder_views, user_views, views
 
 urlpatterns = [
     path("customers/", views.customer_list, name="customer_list"),
@@ -28,6 +28,17 @@ urlpatterns = [
     path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/<int:pk>/edit/", views.calendar_day_edit, name="calendar_day_edit"),
     path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
+    path("users/", user_views.user_list, name="user_list"),
+    path("users/new/", user_views.user_create, name="user_create"),
+    path("users/<int:pk>/", user_views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", user_views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", user_views.user_password, name="user_password"),
+    path("users/<int:pk>/deactivate/", user_views.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", user_views.user_reactivate, name="user_reactivate"),
+    path("users/<int:pk>/unlock/", user_views.user_unlock, name="user_unlock"),
+    path("regions/", user_views.region_list, name="region_list"),
+    path("regions/new/", user_views.region_create, name="region_create"),
+    path("regions/<int:pk>/edit/", user_views.region_edit, name="region_edit"),
     path("reminders/settings/", reminder_views.reminder_settings, name="reminder_settings"),
     path("reminders/robots/", reminder_views.robot_list, name="robot_list"),
     path("reminders/robots/<int:pk>/", reminder_views.robot_edit, name="robot_edit"),

@@ -84,6 +84,7 @@ OBJECT_OF_PREFIX = {
     "api/complaints/": "complaint",
     "api/reports/": "report",
     "users/": "user",
+    "regions/": "region",
     "reminders/robots/": "region",
     "reminders/robot-messages/": "robot_message",
 }
@@ -115,6 +116,13 @@ ROLE_GATED = {
     "robot_edit": "a region's group robot is the admin's to set",
     "robot_delete": "a region's group robot is the admin's to remove",
     "robot_message_retry": "group robot messages are the admin's to send again",
+    "user_detail": "users are managed by admins; no other role opens a user's page",
+    "user_edit": "users are managed by admins",
+    "user_password": "only an admin resets a user's password",
+    "user_deactivate": "only an admin deactivates a user",
+    "user_reactivate": "only an admin reactivates a user",
+    "user_unlock": "only an admin lifts a login lockout",
+    "region_edit": "regions are the admin's to rename",
 }
 
 # Other path parameters.

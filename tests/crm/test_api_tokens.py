@@ -403,7 +403,7 @@ def test_an_admin_revokes_all_tokens_of_a_user_from_the_admin_site(admin_user, m
     revoke = reverse("user_tokens_revoke", args=[manager.pk])
     assert revoke in admin.get(change_page).content.decode()
 
-    response = admin.post(revoke, follow=True)
+    response = admin.post(revoke, {"next": change_page}, follow=True)
 
     assert response.redirect_chain[-1][0] == change_page
     assert "2 API tokens of manager revoked." in response.content.decode()
