@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -42,12 +43,12 @@ PROPOSALS_PER_PAGE = 100
 # Customers ---------------------------------------------------------------------------
 
 SORTABLE_COLUMNS = [
-    # (ordering key of CustomerFilter, column heading)
-    ("code", _("Code")),
-    ("name", _("Name")),
-    ("grade", _("Grade")),
-    ("region", _("Region")),
-    ("manager", _("Manager")),
+    # (ordering key of CustomerFilter, column heading): lazy, read in the user's language.
+    ("code", gettext_lazy("Code")),
+    ("name", gettext_lazy("Name")),
+    ("grade", gettext_lazy("Grade")),
+    ("region", gettext_lazy("Region")),
+    ("manager", gettext_lazy("Manager")),
 ]
 
 
@@ -210,30 +211,30 @@ customer_reassign = _customer_action(
     "customer_reassign",
     forms.ReassignForm,
     form_takes_user=True,
-    title=_("Reassign customer"),
-    submit=_("Reassign"),
-    done=_("Customer %(customer)s reassigned."),
+    title=gettext_lazy("Reassign customer"),
+    submit=gettext_lazy("Reassign"),
+    done=gettext_lazy("Customer %(customer)s reassigned."),
 )
 customer_change_grade = _customer_action(
     "customer_change_grade",
     forms.GradeChangeForm,
-    title=_("Change grade"),
-    submit=_("Change grade"),
-    done=_("The grade of %(customer)s was changed."),
+    title=gettext_lazy("Change grade"),
+    submit=gettext_lazy("Change grade"),
+    done=gettext_lazy("The grade of %(customer)s was changed."),
 )
 customer_exit_network = _customer_action(
     "customer_exit_network",
     forms.ExitNetworkForm,
-    title=_("Exit the network"),
-    submit=_("Record exit"),
-    done=_("%(customer)s has exited the network."),
+    title=gettext_lazy("Exit the network"),
+    submit=gettext_lazy("Record exit"),
+    done=gettext_lazy("%(customer)s has exited the network."),
 )
 customer_rejoin_network = _customer_action(
     "customer_rejoin_network",
     forms.RejoinNetworkForm,
-    title=_("Rejoin the network"),
-    submit=_("Record rejoining"),
-    done=_("%(customer)s is back in the network."),
+    title=gettext_lazy("Rejoin the network"),
+    submit=gettext_lazy("Record rejoining"),
+    done=gettext_lazy("%(customer)s is back in the network."),
 )
 
 
