@@ -17,3 +17,8 @@ class CrmConfig(AppConfig):
         from crm import kpis
 
         kpis.register_own()
+
+        from crm.locations import latest_changes
+        from crm.panels import Panel, register
+
+        register(Panel("location", "crm/_customer_location.html", rows=latest_changes, order=50))

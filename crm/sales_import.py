@@ -88,9 +88,9 @@ def _normalise_header(value):
     return str(value or "").strip().lower().replace(" ", "_")
 
 
-def _map_headers(header):
+def _map_headers(header, columns=COLUMNS, required=REQUIRED):
     aliases = {}
-    for field, names in COLUMNS.items():
+    for field, names in columns.items():
         for name in names:
             aliases[name.lower()] = field
     mapping = {}
@@ -98,14 +98,14 @@ def _map_headers(header):
         field = aliases.get(_normalise_header(cell))
         if field and field not in mapping:
             mapping[field] = index
-    missing = [field for field in REQUIRED if field not in mapping]
+    missing = [field for field in required if field not in mapping]
     if missing:
         raise SalesImportError(
             [
                 (
                     1,
                     _("Missing columns: %(columns)s. Expected: %(expected)s.")
-                    % {"columns": ", ".join(missing), "expected": ", ".join(REQUIRED)},
+                    % {"columns": ", ".join(missing), "expected": ", ".join(required)},
                 )
             ]
         )
@@ -117,8 +117,12 @@ class SalesFile:
 
     ``upload`` is any seekable binary file (an upload, or the stored file of a
     queued import). Opening checks the size, the kind and the header and raises
-    ``SalesImportError`` for a file that cannot be read at all.
+    ``SalesImportError`` for a file that cannot be read at all. Another kind of
+    import reads its files with a subclass naming its own columns.
     """
+
+    columns = COLUMNS
+    required = REQUIRED
 
     def __init__(self, upload):
         self.upload = upload
@@ -150,7 +154,7 @@ class SalesFile:
             self.close()
             raise _file_error(_("The file is empty."))
         try:
-            self.mapping = _map_headers(header)
+            self.mapping = _map_headers(header, self.columns, self.required)
         except SalesImportError:
             self.close()
             raise

@@ -30,7 +30,15 @@ class VisitsConfig(AppConfig):
     def ready(self):
         import visits.exports  # noqa: F401 - registers the lists' exports
         from crm import opinions
-        from crm.navigation import ADMIN, MANAGER, MORE, REGIONAL_MANAGER, NavItem, register
+        from crm.navigation import (
+            ADMIN,
+            ADMINISTRATION,
+            MANAGER,
+            MORE,
+            REGIONAL_MANAGER,
+            NavItem,
+            register,
+        )
         from crm.panels import Panel
         from crm.panels import register as register_panel
         from crm.services import customer_reassigned
@@ -93,5 +101,13 @@ class VisitsConfig(AppConfig):
                 group=MORE,
             ),
             NavItem("visits:work_log_list", _("Work logs"), "journal", everyone, 64, group=MORE),
+            NavItem(
+                "visits:locations",
+                _("Shop locations"),
+                "pin-map",
+                {ADMIN},
+                88,
+                group=ADMINISTRATION,
+            ),
         ):
             register(item)

@@ -63,6 +63,12 @@ class VisitFilter(CustomerTextMixin, django_filters.FilterSet):
         empty_label=_("Any kind"),
         widget=forms.Select(attrs=SELECT),
     )
+    check_in = django_filters.ChoiceFilter(
+        label=_("Check-in"),
+        choices=Visit.CheckIn.choices,
+        empty_label=_("Any check-in"),
+        widget=forms.Select(attrs=SELECT),
+    )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         field_name="customer__region",
@@ -81,7 +87,17 @@ class VisitFilter(CustomerTextMixin, django_filters.FilterSet):
 
     class Meta:
         model = Visit
-        fields = ["date_from", "date_to", "q", "status", "kind", "region", "manager", "customer"]
+        fields = [
+            "date_from",
+            "date_to",
+            "q",
+            "status",
+            "kind",
+            "check_in",
+            "region",
+            "manager",
+            "customer",
+        ]
         form = _DateRangeForm
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):

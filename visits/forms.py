@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.business_dates import BusinessDateFormField
 from crm.access import customer_scope
+from crm.locations import Datum
 from crm.models import Customer, Grade
 from visits import images
-from visits.models import CHECKLIST, WorkLog
+from visits.models import CHECKLIST, CheckInSettings, WorkLog
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = {"class": "form-control"}
@@ -128,6 +129,34 @@ class StartForm(LocationMixin):
 
 class EndForm(LocationMixin):
     pass
+
+
+class LocateShopForm(LocationMixin):
+    """ "This shop is here": the phone's position now (else the visit's arrival position)."""
+
+
+class CheckInSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CheckInSettings
+        fields = ["radius_m"]
+        widgets = {"radius_m": forms.NumberInput(attrs={"class": "form-control", "step": 10})}
+
+
+class LocationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.csv or .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}),
+    )
+    datum = forms.ChoiceField(
+        label=_("Coordinate system of the file"),
+        choices=Datum.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=_(
+            "Coordinates picked on Amap (高德) or Tencent (腾讯) maps are GCJ-02 and are "
+            "converted to WGS-84, the system of phones, before they are stored. Baidu "
+            "coordinates (BD-09) are not accepted: convert them to GCJ-02 first."
+        ),
+    )
 
 
 def _checklist_fields():

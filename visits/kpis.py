@@ -139,7 +139,41 @@ def suggestions_due(manager_ids, today):
     }
 
 
+_VISIT_GROUP = {"manager": "manager_id", "region": "customer__region_id"}
+
+
+def on_site(by, ids, today):
+    """Share of this month's visits (up to ``today``) whose check-in was on site,
+    as ``visits.check_in`` decided it at arrival; a visit without a position or at
+    a shop without a location is not on site. One query."""
+    field = _VISIT_GROUP[by]
+    rows = (
+        Visit.objects.filter(
+            arrived_at__gte=_start_of(today.replace(day=1)),
+            arrived_at__lt=_start_of(today + datetime.timedelta(days=1)),
+            **{f"{field}__in": ids},
+        )
+        .order_by()
+        .values(field)
+        .annotate(total=Count("id"), done=Count("id", filter=Q(check_in=Visit.CheckIn.ON_SITE)))
+    )
+    return {row[field]: kpis.Ratio(row["done"], row["total"]) for row in rows}
+
+
 def register():
+    kpis.register(
+        kpis.Kpi(
+            "on_site",
+            _("Check-ins on site this month"),
+            on_site,
+            order=25,
+            description=_(
+                "This month's visits that started within the on-site radius of the shop's "
+                "location (set by admins); without a position or a shop location a visit "
+                "is not on site."
+            ),
+        )
+    )
     kpis.register(
         kpis.Kpi(
             "coverage",

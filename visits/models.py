@@ -276,9 +276,7 @@ class Visit(VisitChecklist):
     check_in = models.CharField(
         _("check-in"), max_length=12, choices=CheckIn.choices, default=CheckIn.NO_LOCATION
     )
-    distance_m = models.PositiveIntegerField(
-        _("distance from the shop (m)"), null=True, blank=True
-    )
+    distance_m = models.PositiveIntegerField(_("distance from the shop (m)"), null=True, blank=True)
     order_suggestion = models.CharField(_("order suggestion"), max_length=500, blank=True)
     price_violation = models.BooleanField(
         _("price violation found"),

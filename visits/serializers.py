@@ -170,6 +170,8 @@ class VisitListSerializer(serializers.ModelSerializer):
             "status",
             "arrived_at",
             "departed_at",
+            "check_in",
+            "distance_m",
             "price_violation",
             "revisit_on",
             "corrects",
@@ -294,6 +296,13 @@ class VisitContentSerializer(serializers.ModelSerializer):
 
 class VisitEndSerializer(serializers.Serializer):
     departed_at = serializers.DateTimeField(required=False)
+    latitude = Coordinate()
+    longitude = Coordinate()
+
+
+class VisitLocateSerializer(serializers.Serializer):
+    """"This shop is here": the phone's position now; without it, the visit's arrival position."""
+
     latitude = Coordinate()
     longitude = Coordinate()
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from visits.views import (
     first_contact,
+    locations,
     promotions,
     schedules,
     suggestions,
@@ -36,6 +37,8 @@ urlpatterns = [
     path("<int:pk>/", visit_views.visit_detail, name="visit_detail"),
     path("<int:pk>/edit/", visit_views.visit_edit, name="visit_edit"),
     path("<int:pk>/end/", visit_views.visit_end, name="visit_end"),
+    path("<int:pk>/locate/", visit_views.visit_locate, name="visit_locate"),
+    path("locations/", locations.locations, name="locations"),
     path("<int:pk>/sign/<str:role>/", visit_views.visit_sign, name="visit_sign"),
     path("<int:pk>/suggestions/", visit_views.visit_suggestion_add, name="visit_suggestion_add"),
     path("<int:pk>/correct/", visit_views.visit_correct, name="visit_correct"),

@@ -145,6 +145,8 @@ class CustomerSerializer(serializers.ModelSerializer):
             "joined_on",
             "exited_on",
             "exit_reason",
+            "latitude",
+            "longitude",
             "network_steps",
             "contacts",
             "created_at",

@@ -83,6 +83,16 @@ class VisitViewSet(
         visit = visit_services.visit_end(visit=visit, actor=request.user, **data)
         return self._respond(visit)
 
+    @extend_schema(request=s.VisitLocateSerializer, responses=s.VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def locate(self, request, pk=None):
+        """Record the shop's location during the visit (kept in the customer's location
+        history); the visit's own check-in stays as it was decided at arrival."""
+        visit = self.get_object()
+        data = validated(s.VisitLocateSerializer, request)
+        visit_services.visit_locate_shop(visit=visit, actor=request.user, **data)
+        return self._respond(visit)
+
     @extend_schema(
         request={
             "application/json": s.VisitSignSerializer,

@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from core.errors import ConflictError, check_length
 from core.notifications import notify
 from core.transitions import record
-from crm.access import works_customers
+from crm import locations
+from crm.access import sees_all, works_customers
 from crm.models import Customer
 from visits import access, images
+from visits.check_in import check_in
 from visits.models import (
     CHECKLIST,
+    CheckInSettings,
     PriceViolation,
     Signature,
     Visit,
@@ -102,6 +105,7 @@ def visit_start(
         raise ValidationError({"customer": _("This customer has exited the network.")})
     arrived_at = arrived_at or timezone.now()
     _check_time(arrived_at, "arrived_at")
+    checked_in, distance = check_in(customer, latitude, longitude)
     visit = Visit(
         customer=customer,
         manager=actor,
@@ -111,6 +115,8 @@ def visit_start(
         arrived_at=arrived_at,
         latitude=latitude,
         longitude=longitude,
+        check_in=checked_in,
+        distance_m=distance,
     )
     visit.full_clean()
     try:
@@ -124,6 +130,28 @@ def visit_start(
     except IntegrityError:
         raise ConflictError(_("This planned visit has already been started.")) from None
     return visit
+
+
+def visit_locate_shop(*, visit, actor, latitude=None, longitude=None):
+    """During a visit the manager records that the shop is here: the phone's
+    position now, or else where the visit started. The customer's location
+    history keeps the change; this visit's check-in stays as it was decided."""
+    _require(visit.manager_id == actor.pk)
+    if visit.status != Visit.Status.IN_PROGRESS:
+        raise ConflictError(_("The shop's location is set while the visit is in progress."))
+    if latitude is None or longitude is None:
+        latitude, longitude = visit.latitude, visit.longitude
+    if latitude is None or longitude is None:
+        raise ValidationError(
+            {"latitude": _("The phone gave no position: allow location access and try again.")}
+        )
+    return locations.customer_locate(
+        customer=visit.customer,
+        actor=actor,
+        latitude=latitude,
+        longitude=longitude,
+        note=_("Visit %(number)s") % {"number": visit.pk},
+    )
 
 
 def visit_update(*, visit, actor, data):
@@ -419,3 +447,9 @@ def visits_close_on_reassignment(*, customer, previous_manager, new_manager, act
                 url=_url("visits:visit_detail", visit.pk),
             )
     return closed
+
+
+def check_in_settings_update(*, actor, **values):
+    """Admins set how far from the shop a check-in still counts as on site."""
+    _require(sees_all(actor))
+    return CheckInSettings.change(actor=actor, **values)

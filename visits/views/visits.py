@@ -120,6 +120,8 @@ def _visit_context(request, visit, **forms_given):
             initial=forms.VisitContentForm.initial_from(visit)
         )
         context["suggestion_form"] = forms_given.get("suggestion_form") or forms.SuggestionForm()
+    if visit.status == Visit.Status.IN_PROGRESS and access.is_current_manager(user, visit.customer):
+        context["locate_form"] = forms.LocateShopForm()
     if "end" in steps:
         context["end_form"] = forms.EndForm()
     if "sign_manager" in steps:
@@ -170,6 +172,23 @@ def visit_edit(request, pk):
             return redirect(visit)
     context = _visit_context(request, visit, content_form=form)
     return render(request, "visits/visit_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def visit_locate(request, pk):
+    """ "This shop is here": the customer's location from the manager's position."""
+    visit = _visit_for_change(request, pk)
+    form = forms.LocateShopForm(request.POST)
+    latitude, longitude = form.location() if form.is_valid() else (None, None)
+    flash(
+        request,
+        lambda: visit_services.visit_locate_shop(
+            visit=visit, actor=request.user, latitude=latitude, longitude=longitude
+        ),
+        _("The shop's location was recorded; later visits check in against it."),
+    )
+    return redirect(visit)
 
 
 @require_POST
