@@ -80,7 +80,7 @@ class UserFilterForm(forms.Form):
     """The user list's search and filters (a bad value filters nothing)."""
 
     STATUS_CHOICES = [
-        ("", _("Active and inactive")),
+        ("", _("All")),
         ("active", _("Active")),
         ("inactive", _("Deactivated")),
         ("locked", _("Locked out")),
