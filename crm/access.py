@@ -226,7 +226,7 @@ class CustomerAccess(Access):
 
 CUSTOMERS = CustomerAccess(Customer, customer="", decided_in="region_id")
 SALES = Access(SalesRecord, customer="customer__")
-# Users are changed in the Django admin; supervising one is their region's.
+# Users are changed by admins (crm.user_views, the API); supervising one is their region's.
 USERS = Access(
     User,
     customer=None,
