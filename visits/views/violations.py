@@ -54,6 +54,8 @@ def violation_detail(request, pk, downgrade_form=None, dismiss_form=None):
         "steps": steps,
         "can_decide": bool(steps),
         "events": violation.events.select_related("actor"),
+        # The evidence: what the visit recorded and who signed it.
+        "signatures": violation.visit.signatures.order_by("signed_at"),
         "grade_changes": GradeChange.objects.filter(customer=violation.customer)
         .select_related("old_grade", "new_grade", "changed_by")
         .order_by("-changed_at", "-id")[:20],
