@@ -73,6 +73,10 @@ DOMAIN_RULES = [
     (None, "This password is entirely numeric."),
     ("POST /api/customers/", "This field is required."),  # an admin's new customer's region
     (None, "Managers and regional managers need a region."),  # a user's role and region
+    # A manager's role while customers are theirs; an admin's own account.
+    ("PATCH /api/users/{id}/", "to another manager before changing the role."),
+    ("PUT /api/users/{id}/", "to another manager before changing the role."),
+    (None, "You cannot deactivate yourself or take away your own admin role."),
     (None, "Only key accounts have a key-account class."),
     (None, "The maximum must be greater than the minimum."),  # a grade's amounts
     (None, "No such planned visit in this schedule."),
