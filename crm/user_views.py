@@ -11,6 +11,7 @@ audit row. The Django admin is for superusers only (``core.admin``).
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.db.models import Count, Q
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
@@ -189,6 +190,9 @@ def user_password(request, pk):
             ),
         )
         if saved is not None:
+            if saved.pk == request.user.pk:
+                # An admin resetting their own password stays logged in here.
+                update_session_auth_hash(request, saved)
             messages.success(
                 request,
                 _("The password of %(user)s was reset; their API tokens were revoked.")

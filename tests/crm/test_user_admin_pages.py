@@ -478,3 +478,12 @@ def test_revoking_a_users_tokens_on_their_page_comes_back_to_it(as_admin, teamma
     response = as_admin.post(reverse("user_tokens_revoke", args=[teammate.pk]), follow=True)
     assert response.redirect_chain[-1][0] == page
     assert not ApiToken.objects.filter(user=teammate).exists()
+
+
+def test_an_admin_resetting_their_own_password_stays_logged_in(as_admin, crm_admin):
+    response = as_admin.post(
+        reverse("user_password", args=[crm_admin.pk]), {"password": NEW_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert as_admin.get(reverse("user_list")).status_code == 200
+    assert _logs_in(crm_admin.username, NEW_PASSWORD)
