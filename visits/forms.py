@@ -9,7 +9,7 @@ from crm.access import customer_scope
 from crm.locations import Datum
 from crm.models import Customer, Grade
 from visits import images
-from visits.models import CHECKLIST, CheckInSettings, WorkLog
+from visits.models import CHECKLIST, CheckInSettings, VisitPhoto, WorkLog
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = {"class": "form-control"}
@@ -133,6 +133,23 @@ class EndForm(LocationMixin):
 
 class LocateShopForm(LocationMixin):
     """ "This shop is here": the phone's position now (else the visit's arrival position)."""
+
+
+class DisplayPhotoForm(forms.Form):
+    """A photo of the display (checklist d), scaled down on the phone before upload."""
+
+    stage = forms.ChoiceField(choices=VisitPhoto.Stage.choices, widget=forms.HiddenInput)
+    photo = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": "image/jpeg,image/png,image/webp",
+                "capture": "environment",
+                "data-downscale": "1600",
+            }
+        ),
+    )
 
 
 class CheckInSettingsForm(forms.ModelForm):

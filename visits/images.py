@@ -26,8 +26,12 @@ def signature_png(value, *, field="image"):
     return _on_field(field, images.checked_signature, value, max_bytes=limit)
 
 
+def photo_typed(value, *, field="photo"):
+    """A photo (JPEG, PNG or WebP); returns (ContentFile named by its format, content type)."""
+    limit = getattr(settings, "VISITS_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES)
+    return _on_field(field, images.checked_photo, value, max_bytes=limit)
+
+
 def photo(value, *, field="photo"):
     """A photo (JPEG, PNG or WebP); returns a ContentFile named by its format."""
-    limit = getattr(settings, "VISITS_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES)
-    content, _content_type = _on_field(field, images.checked_photo, value, max_bytes=limit)
-    return content
+    return photo_typed(value, field=field)[0]

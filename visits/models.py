@@ -372,6 +372,14 @@ class Visit(VisitChecklist):
             for prefix, label in CHECKLIST
         ]
 
+    def photo_stages(self):
+        """[(stage, label, photos)] of the display photos, before first."""
+        photos = list(self.photos.all())
+        return [
+            (stage, label, [photo for photo in photos if photo.stage == stage])
+            for stage, label in VisitPhoto.Stage.choices
+        ]
+
     def content_hash(self, *, manager_signature_digest=""):
         """SHA-256 of what the signers confirm: the content and the manager's signature."""
         content = {
@@ -394,6 +402,10 @@ class Visit(VisitChecklist):
         for prefix, _label in CHECKLIST:
             content[prefix] = getattr(self, prefix)
             content[f"{prefix}_note"] = getattr(self, f"{prefix}_note")
+        # The display photos by their bytes; a record without any hashes as before.
+        photos = sorted(f"{photo.stage}:{photo.sha256}" for photo in self.photos.all())
+        if photos:
+            content["photos"] = photos
         payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(payload).hexdigest()
 
@@ -428,6 +440,34 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.visit_id} {self.role} {self.signer_name}"
+
+
+class VisitPhoto(models.Model):
+    """A photo of the display for checklist item d): before or after the manager
+    improved it. Part of what the signers confirm (``Visit.content_hash``)."""
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="photos"
+    )
+    stage = models.CharField(_("taken"), max_length=10, choices=Stage.choices)
+    image = models.FileField(_("photo"), upload_to=GeneratedName("visits/photos"))
+    content_type = models.CharField(_("content type"), max_length=30)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = actor_field(_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["stage", "uploaded_at", "id"]
+        verbose_name = _("display photo")
+        verbose_name_plural = _("display photos")
+
+    def __str__(self):
+        return f"{self.visit_id} {self.stage} {self.image.name}"
 
 
 class VisitEvent(WorkflowEvent):

@@ -28,6 +28,7 @@ def visit_pdf(*, visit):
     if visit.status != Visit.Status.LOCKED:
         raise DomainError(_("Only a record signed by the manager and the customer is printed."))
     signatures = {s.role: s for s in visit.signatures.all()}
+    photo_stages = visit.photo_stages()
     return render_pdf(
         "visits/visit_pdf.html",
         {
@@ -36,6 +37,7 @@ def visit_pdf(*, visit):
             "manager_signature": signatures.get(Signature.Role.MANAGER),
             "customer_signature": signatures.get(Signature.Role.CUSTOMER),
             "suggestions": list(visit.suggestions.all()),
+            "photo_stages": photo_stages if any(p for _s, _l, p in photo_stages) else [],
             "printed_at": timezone.localtime(),
         },
     )

@@ -29,6 +29,7 @@ from visits.models import (
     UnlicensedReportEvent,
     Visit,
     VisitEvent,
+    VisitPhoto,
     WeeklySchedule,
     WorkLog,
     WorkLogComment,
@@ -201,6 +202,24 @@ class SignatureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisitPhotoSerializer(serializers.ModelSerializer):
+    image = ProtectedFileField(
+        url_name="visits:visit_photo", url_args=lambda photo: [photo.pk], read_only=True
+    )
+
+    class Meta:
+        model = VisitPhoto
+        fields = ["id", "stage", "image", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
+class VisitPhotoAddSerializer(serializers.Serializer):
+    """A photo of the display (multipart); scale it to at most 1600 px first."""
+
+    stage = serializers.ChoiceField(choices=VisitPhoto.Stage.choices)
+    photo = serializers.FileField()
+
+
 class VisitEventSerializer(serializers.ModelSerializer):
     actor = UserNameField(nullable=False)
 
@@ -241,6 +260,7 @@ class VisitSerializer(StepsMixin, VisitListSerializer):
     transitions = VISIT_TRANSITIONS
 
     signatures = SignatureSerializer(many=True, read_only=True)
+    photos = VisitPhotoSerializer(many=True, read_only=True)
     events = VisitEventSerializer(many=True, read_only=True)
     suggestions = SuggestionSerializer(many=True, read_only=True)
     corrections = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -252,6 +272,7 @@ class VisitSerializer(StepsMixin, VisitListSerializer):
             *[f for f in VISIT_CONTENT_FIELDS if f not in VisitListSerializer.Meta.fields],
             "is_locked",
             "signatures",
+            "photos",
             "suggestions",
             "corrections",
             "events",
@@ -301,7 +322,7 @@ class VisitEndSerializer(serializers.Serializer):
 
 
 class VisitLocateSerializer(serializers.Serializer):
-    """"This shop is here": the phone's position now; without it, the visit's arrival position."""
+    """ "This shop is here": the phone's position now; without it, the visit's arrival position."""
 
     latitude = Coordinate()
     longitude = Coordinate()

@@ -5,6 +5,7 @@ from django.urls import path
 from visits.views import (
     first_contact,
     locations,
+    photos,
     promotions,
     schedules,
     suggestions,
@@ -38,6 +39,9 @@ urlpatterns = [
     path("<int:pk>/edit/", visit_views.visit_edit, name="visit_edit"),
     path("<int:pk>/end/", visit_views.visit_end, name="visit_end"),
     path("<int:pk>/locate/", visit_views.visit_locate, name="visit_locate"),
+    path("<int:pk>/photos/", photos.visit_photo_add, name="visit_photo_add"),
+    path("photos/<int:pk>/", photos.visit_photo_file, name="visit_photo"),
+    path("photos/<int:pk>/remove/", photos.visit_photo_remove, name="visit_photo_remove"),
     path("locations/", locations.locations, name="locations"),
     path("<int:pk>/sign/<str:role>/", visit_views.visit_sign, name="visit_sign"),
     path("<int:pk>/suggestions/", visit_views.visit_suggestion_add, name="visit_suggestion_add"),

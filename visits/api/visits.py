@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from core.api.exports import ExportMixin
 from core.api.input import validated
 from core.api.pagination import KeysFirstPagination
+from core.api.parsers import MultiPartParser
 from core.web import pdf_response
 from visits import access, selectors
 from visits import serializers as s
@@ -18,6 +19,7 @@ from visits.models import (
     Visit,
 )
 from visits.pdf import visit_document
+from visits.services import photos as photo_services
 from visits.services import suggestions
 from visits.services import visits as visit_services
 
@@ -82,6 +84,20 @@ class VisitViewSet(
         data = validated(s.VisitEndSerializer, request)
         visit = visit_services.visit_end(visit=visit, actor=request.user, **data)
         return self._respond(visit)
+
+    @extend_schema(
+        request={"multipart/form-data": s.VisitPhotoAddSerializer},
+        responses={201: s.VisitSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        """Add a photo of the display (checklist d), before or after; while the record is open."""
+        visit = self.get_object()
+        data = validated(s.VisitPhotoAddSerializer, request)
+        photo_services.visit_photo_add(
+            visit=visit, actor=request.user, stage=data["stage"], upload=data["photo"]
+        )
+        return self._respond(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.VisitLocateSerializer, responses=s.VisitSerializer)
     @action(detail=True, methods=["post"])

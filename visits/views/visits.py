@@ -111,11 +111,13 @@ def _visit_context(request, visit, **forms_given):
         "suggestions": list(visit.suggestions.all()),
         "events": list(visit.events.all()),
         "corrections": list(visit.corrections.all()),
+        "photo_stages": visit.photo_stages(),
         "manager_signature": signatures.get(Signature.Role.MANAGER),
         "customer_signature": signatures.get(Signature.Role.CUSTOMER),
         "today": timezone.localdate(),
     }
     if editable:
+        context["photo_form"] = True
         context["content_form"] = forms_given.get("content_form") or forms.VisitContentForm(
             initial=forms.VisitContentForm.initial_from(visit)
         )
