@@ -53,6 +53,7 @@ def test_an_admin_creates_a_user_and_resets_the_password(
     page.wait_for_selector(".invalid-feedback")
     assert "need a region" in page.inner_text("[data-testid=user-form]")
     assert page.input_value("input[name=username]") == "mgr_chen"
+    page.screenshot(path=SHOTS.format(name="form-error-desktop"), full_page=True)
     page.select_option("select[name=region]", str(region.pk))
     page.click("[data-testid=user-form] button[type=submit]")
 
