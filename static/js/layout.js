@@ -39,7 +39,7 @@
   }
 
   label(document);
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:load", function (event) {
     label(event.target);
   });
 })();

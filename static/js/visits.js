@@ -28,6 +28,13 @@
     );
   }
 
+  // On the page, and on what htmx swaps in (the week page changes in place).
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target.querySelectorAll) {
+      event.target.querySelectorAll("form[data-geolocation]").forEach(locate);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-geolocation]").forEach(locate);
 

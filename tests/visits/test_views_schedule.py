@@ -52,8 +52,9 @@ class TestMyWeek:
         page = login(manager).get(my_week()).text
         assert page.count(">Holiday") == 3
         assert "Make-up working day" in page
-        assert 'id="day-20261010"' in page  # the make-up Saturday is shown
-        assert 'id="day-20261011"' not in page  # an ordinary Sunday is not
+        # One day at a time, a tab per day: the make-up Saturday has one, an ordinary Sunday not.
+        assert 'data-day="2026-10-10"' in page
+        assert 'data-day="2026-10-11"' not in page
 
     def test_move_add_remove_submit_and_change_log(
         self, login, manager, regional_manager, schedule, travel

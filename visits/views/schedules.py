@@ -65,6 +65,7 @@ def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
         for entry in schedule.entries.all():
             by_day[entry.planned_date]["entries"].append(entry)
     shown = [d for d in days if not d["weekend"] or d["working"] or d["entries"]]
+    current = _current_day(request, shown, today)
     context = {
         "schedule": schedule,
         "owner": owner,
@@ -73,6 +74,7 @@ def _render_schedule(request, schedule, week_start, *, owner, add_form=None):
         "previous_week": week_start - datetime.timedelta(days=7),
         "next_week": week_start + datetime.timedelta(days=7),
         "days": shown,
+        "current": current,
         "today": today,
         "can_edit": can_edit,
         "can_propose": works_customers(user) and owner.pk == user.pk and schedule is None,
@@ -107,8 +109,33 @@ def schedule_propose(request):
     return redirect(f"{reverse('visits:schedule')}?week={week_start:%Y-%m-%d}")
 
 
-def _schedule_url(schedule):
-    return f"{reverse('visits:schedule')}?week={schedule.week_start:%Y-%m-%d}"
+def _current_day(request, days, today):
+    """The day the page shows (one at a time): ``?day=`` if it is one of the week's
+    shown days, else today if it is, else the first day with visits, else the first."""
+    raw = request.GET.get("day", "")
+    for day in days:
+        if f"{day['date']:%Y-%m-%d}" == raw:
+            return day
+    for day in days:
+        if day["date"] == today:
+            return day
+    return next((d for d in days if d["entries"]), days[0] if days else None)
+
+
+def _schedule_url(schedule, day=None):
+    """The week's page, back on ``day`` (the day the change was made from) at its card."""
+    url = f"{reverse('visits:schedule')}?week={schedule.week_start:%Y-%m-%d}"
+    if day is not None:
+        url += f"&day={day:%Y-%m-%d}#week-day"
+    return url
+
+
+def _posted_day(request):
+    """The day a form was sent from (its hidden ``day``), or None."""
+    try:
+        return datetime.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        return None
 
 
 @require_POST
@@ -133,9 +160,9 @@ def schedule_add(request, pk):
                 _("%(customer)s added on %(date)s.")
                 % {"customer": entry.customer, "date": f"{entry.planned_date:%m-%d}"},
             )
-            return redirect(_schedule_url(schedule))
+            return redirect(_schedule_url(schedule, entry.planned_date))
     form_errors_to_messages(request, form)
-    return redirect(_schedule_url(schedule))
+    return redirect(_schedule_url(schedule, _posted_day(request)))
 
 
 def _entry_for_change(user, pk):
@@ -154,6 +181,8 @@ def _entry_for_change(user, pk):
 @login_required
 def schedule_move(request, pk):
     entry = _entry_for_change(request.user, pk)
+    # Back on the day the entry was moved from: the manager goes on with that day.
+    from_day = entry.planned_date
     days = workdays.working_days_between(*selectors.week_bounds(entry.schedule.week_start))
     form = forms.ScheduleMoveForm(request.POST, days=days)
     if form.is_valid():
@@ -168,7 +197,7 @@ def schedule_move(request, pk):
         )
     else:
         form_errors_to_messages(request, form)
-    return redirect(_schedule_url(entry.schedule))
+    return redirect(_schedule_url(entry.schedule, from_day))
 
 
 @require_POST
@@ -176,12 +205,13 @@ def schedule_move(request, pk):
 def schedule_remove(request, pk):
     entry = _entry_for_change(request.user, pk)
     schedule = entry.schedule
+    day = entry.planned_date
     flash(
         request,
         lambda: schedules.schedule_remove_visit(entry=entry, actor=request.user),
         _("%(customer)s removed from the week.") % {"customer": entry.customer},
     )
-    return redirect(_schedule_url(schedule))
+    return redirect(_schedule_url(schedule, day))
 
 
 @require_POST
@@ -193,7 +223,7 @@ def schedule_submit(request, pk):
         lambda: schedules.schedule_submit(schedule=schedule, actor=request.user),
         _("Schedule submitted to the regional manager."),
     )
-    return redirect(_schedule_url(schedule))
+    return redirect(_schedule_url(schedule, _posted_day(request)))
 
 
 @require_POST
