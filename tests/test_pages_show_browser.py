@@ -11,7 +11,7 @@ import pytest
 
 from tests import factories
 from tests.browser_support import browser_page, image_loaded, login_as, seeded  # noqa: F401
-from tests.visits.conftest import make_violation
+from tests.visits.conftest import make_violation, make_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,3 +45,36 @@ def test_the_violation_decision_shows_the_visits_findings_and_evidence(
     assert image_loaded(page, "[data-testid=evidence-signature-manager] img")
     # The decision forms are still there beside it.
     assert page.locator("form[action$='/downgrade/']").count() == 1
+
+
+def test_a_correction_and_the_record_it_corrects_are_marked_in_lists(
+    browser_page,  # noqa: F811
+    live_server,
+    seeded,  # noqa: F811
+    manager,
+    tmp_path,
+    settings,
+):
+    from visits.services import visits as visit_services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = browser_page
+    customer = factories.CustomerFactory(manager=manager, name="Peace Store")
+    original = make_visit(manager, customer, stage="locked", findings="stock low")
+    correction = visit_services.visit_correct(
+        visit=original, actor=manager, data={"findings": "stock very low"}, reason="typo"
+    )
+    other = make_visit(manager, customer, stage="locked", arrived="2026-10-12 10:00")
+    login_as(page, live_server, manager)
+
+    for path in ("/visits/list/", f"/customers/{customer.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        row_of = {
+            visit.pk: page.locator(f"a[href='/visits/{visit.pk}/']").first.locator(
+                "xpath=ancestor-or-self::*[self::a[@data-testid='visit-row'] or self::li][1]"
+            )
+            for visit in (original, correction, other)
+        }
+        assert row_of[correction.pk].locator("[data-mark=correction]").inner_text() == "Correction"
+        assert row_of[original.pk].locator("[data-mark=corrected]").inner_text() == "Corrected"
+        assert row_of[other.pk].locator("[data-mark]").count() == 0, path

@@ -5,8 +5,8 @@ cost about a quarter of a 50-row page's rendering time.
 """
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
 
@@ -47,15 +47,36 @@ def network_badge(customer):
 
 @register.simple_tag
 def visit_status_badge(visit):
-    """A visit's state; a locked (customer-signed) record shows a lock."""
+    """A visit's state; a locked (customer-signed) record shows a lock. A
+    correction says so ("Correction"), and so does the record a later one
+    corrects ("Corrected", when the list annotates ``is_corrected``)."""
     colour = VISIT_STATUS_CLASSES.get(visit.status)
     if colour is None:
-        return format_html(
+        badge = format_html(
             '<span class="badge text-bg-success">'
             '<i class="bi bi-lock-fill me-1" aria-hidden="true"></i>{}</span>',
             visit.get_status_display(),
         )
-    return format_html('<span class="badge {}">{}</span>', colour, visit.get_status_display())
+    else:
+        badge = format_html('<span class="badge {}">{}</span>', colour, visit.get_status_display())
+    marks = []
+    if visit.corrects_id:
+        marks.append(
+            format_html(
+                ' <span class="badge text-bg-info" data-mark="correction">'
+                '<i class="bi bi-pencil-square me-1" aria-hidden="true"></i>{}</span>',
+                pgettext("a visit record", "Correction"),
+            )
+        )
+    if getattr(visit, "is_corrected", False):
+        marks.append(
+            format_html(
+                ' <span class="badge text-bg-light border text-body-secondary"'
+                ' data-mark="corrected">{}</span>',
+                pgettext("a visit record", "Corrected"),
+            )
+        )
+    return format_html("{}{}", badge, format_html_join("", "{}", ((mark,) for mark in marks)))
 
 
 @register.simple_tag
