@@ -309,7 +309,21 @@ class PromotionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = active_customers_of(user)
+        # Only the customers whose grade may receive promotions are offered: the
+        # grade is settled before the customer signs. Another one (a stale page,
+        # a crafted post) is refused on this field, saying which grades may.
+        field = self.fields["customer"]
+        field.queryset = active_customers_of(user).filter(grade__promotion_allowed=True)
+        allowed = ", ".join(
+            Grade.objects.filter(promotion_allowed=True)
+            .order_by("rank")
+            .values_list("code", flat=True)
+        )
+        field.error_messages["invalid_choice"] = _(
+            "Promotional materials go only to your customers of grades %(allowed)s: "
+            "choose one of them."
+        ) % {"allowed": allowed or "-"}
+        field.empty_label = _("Choose a customer of a grade that may receive promotions")
 
     clean_signature = SignatureForm.clean_signature
 

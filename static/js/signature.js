@@ -12,6 +12,9 @@
       return;
     }
     var pad = new SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
+    // A signature sent with a form that came back for another field's error is
+    // drawn again (the page keeps it in the input): the customer never signs twice.
+    var kept = /^data:image\/png;base64,/.test(input.value) ? input.value : "";
 
     function store() {
       input.value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
@@ -25,6 +28,15 @@
       canvas.height = canvas.offsetHeight * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       pad.clear();
+      if (kept) {
+        pad
+          .fromDataURL(kept, { width: canvas.offsetWidth, height: canvas.offsetHeight })
+          .then(function () {
+            pad.fromData(data, { clear: false });
+            store();
+          });
+        return;
+      }
       pad.fromData(data);
       store();
     }
@@ -32,6 +44,7 @@
     pad.addEventListener("endStroke", store);
     if (clear) {
       clear.addEventListener("click", function () {
+        kept = "";
         pad.clear();
         store();
       });

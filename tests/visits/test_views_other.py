@@ -137,8 +137,41 @@ class TestPromotions:
             },
         )
         assert response.status_code == 400
-        assert "Promotional materials may only go to customers of grades" in response.text
+        # Refused on the customer field, naming the grades that may, before any signature
+        # is read; the drawn signature comes back with the form.
+        errors = response.context["form"].errors
+        assert list(errors) == ["customer"]
+        assert (
+            "Promotional materials go only to your customers of grades A1, A2, B1"
+            in (errors["customer"][0])
+        )
+        assert f'value="{data_url()}"' in response.text
         assert not PromotionReceipt.objects.exists()
+
+    def test_only_customers_whose_grade_may_receive_promotions_are_offered(
+        self, login, manager, customer
+    ):
+        good = factories.CustomerFactory(manager=manager, grade=factories.grade("A1"))
+        page = login(manager).get(reverse("visits:promotion_create")).text
+        assert f'value="{good.pk}"' in page
+        assert f'value="{customer.pk}"' not in page  # B2
+
+    def test_another_fields_error_keeps_the_signature(self, login, manager, travel):
+        travel("2026-10-09 11:00")
+        good = factories.CustomerFactory(manager=manager, grade=factories.grade("A1"))
+        response = login(manager).post(
+            reverse("visits:promotion_create"),
+            {
+                "customer": good.pk,
+                "item": "价签",
+                "quantity": 0,
+                "signer_name": "",
+                "signature": data_url(),
+            },
+        )
+        assert response.status_code == 400
+        assert set(response.context["form"].errors) == {"quantity", "signer_name"}
+        assert f'name="signature" data-signature-input value="{data_url()}"' in response.text
 
     def test_signature_must_be_a_png(self, login, manager, travel):
         travel("2026-10-09 11:00")
