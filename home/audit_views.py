@@ -5,6 +5,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.business_dates import BusinessDateFilter
 from core.models import AuditEvent
 from core.web import paginate
@@ -42,6 +43,8 @@ def audit_list(request):
         request.GET or None, queryset=AuditEvent.objects.select_related("actor")
     )
     page = paginate(request, filterset.qs, 50)
+    # Each row in words: its object named, its summary a sentence (core.history).
+    page.object_list = history.describe_audit(page.object_list)
     for field in filterset.form.fields.values():
         css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         field.widget.attrs.setdefault("class", css)

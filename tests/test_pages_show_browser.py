@@ -78,3 +78,67 @@ def test_a_correction_and_the_record_it_corrects_are_marked_in_lists(
         assert row_of[correction.pk].locator("[data-mark=correction]").inner_text() == "Correction"
         assert row_of[original.pk].locator("[data-mark=corrected]").inner_text() == "Corrected"
         assert row_of[other.pk].locator("[data-mark]").count() == 0, path
+
+
+def test_history_and_audit_lines_read_as_sentences(
+    browser_page,  # noqa: F811
+    live_server,
+    seeded,  # noqa: F811
+    manager,
+    regional_manager,
+    admin_user,
+    tmp_path,
+    settings,
+):
+    import datetime
+    from decimal import Decimal
+
+    from crm import services as crm_services
+    from crm.models import SalesRecord
+    from reports import services as report_services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = browser_page
+    page.set_viewport_size(DESKTOP)
+    customer = factories.CustomerFactory(manager=manager, name="Peace Store")
+    visit = make_visit(manager, customer, stage="locked", findings="stock low")
+    crm_services.customer_change_grade(
+        customer=customer, actor=admin_user, grade=factories.grade("A2"), reason="big buyer"
+    )
+    september = datetime.date(2026, 9, 1)
+    SalesRecord.objects.create(
+        customer=customer, month=september, amount=Decimal("1000"), quantity=Decimal("100")
+    )
+    report_services.prepare_month(month=september)
+    report = manager.monthly_reports.get(month=september)
+    report_services.report_update_sections(report=report, actor=manager, data={"problems": "high"})
+    report_services.report_submit(report=report, actor=manager)
+    report_services.report_return(
+        report=report, actor=regional_manager, comments={"b": "say why"}, comment="and shorter"
+    )
+
+    # The visit's history: actions and states in words, fields by their labels.
+    login_as(page, live_server, manager)
+    page.goto(f"{live_server.url}/visits/{visit.pk}/")
+    page.click("details summary")
+    history = page.inner_text("details")
+    assert "in_progress" not in history and "customer_opinions" not in history
+    assert f"{manager} ended the visit (In progress → Ended, awaiting signatures)" in history
+    assert "saved the record: changed: Findings" in history
+
+    # The report's history names the sections of the comments.
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    lines = page.inner_text("section[aria-labelledby=history-title]")
+    assert "Section b): say why" in lines
+    assert "In general: and shorter" in lines
+    assert "b: say why" not in lines
+
+    # The audit trail names the object and says what happened.
+    login_as(page, live_server, admin_user)
+    page.goto(f"{live_server.url}/audit/")
+    objects = page.locator("[data-testid=audit-object]").all_inner_texts()
+    sentences = page.locator("[data-testid=audit-sentence]").all_inner_texts()
+    assert not [o for o in objects if "crm.Customer" in o or "#" in o]
+    grade_line = next(s for s in sentences if s.startswith("Grade "))
+    assert grade_line == "Grade B2 → A2: big buyer"
+    assert any(s.startswith("Returned it (Submitted → Returned") for s in sentences), sentences
