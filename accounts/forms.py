@@ -1,5 +1,8 @@
+from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 from crm.forms import StyledFormMixin
 
@@ -31,3 +34,9 @@ class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+
+
+class LanguageForm(StyledFormMixin, forms.Form):
+    """The language the product writes to the user in (``User.language``)."""
+
+    language = forms.ChoiceField(label=_("Language of notifications"), choices=settings.LANGUAGES)

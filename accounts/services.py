@@ -97,3 +97,17 @@ def _revoke_all(*, user, actor, reason, request, record_none=False, **data):
 
 def _summary(user, count, reason):
     return f"{user.get_username()}: {count} ({reason})"
+
+
+def user_set_language(*, user, language):
+    """The language the product writes to ``user`` in (notifications, e-mails)."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

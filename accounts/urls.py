@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("account/language/", views.account_language, name="account_language"),
     path("account/tokens/<uuid:uid>/revoke/", views.token_revoke, name="account_token_revoke"),
     path("account/logout-everywhere/", views.log_out_everywhere, name="account_logout_everywhere"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),

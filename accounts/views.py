@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import PasswordChangeForm
+from accounts.forms import LanguageForm, PasswordChangeForm
 from accounts.models import ApiToken
 from core.web import role_required, safe_next
 from crm.access import sees_all
@@ -29,8 +30,37 @@ def account(request):
     return render(
         request,
         "accounts/account.html",
-        {"tokens": tokens, "api_token_ttl_hours": settings.API_TOKEN_TTL_HOURS},
+        {
+            "tokens": tokens,
+            "api_token_ttl_hours": settings.API_TOKEN_TTL_HOURS,
+            "language_form": LanguageForm(initial={"language": request.user.language}),
+        },
     )
+
+
+@login_required
+@require_POST
+def account_language(request):
+    """The user's language: what the product writes to them (notifications,
+    e-mails) and, from now on, the pages (the language cookie)."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages offered."))
+        return redirect("account")
+    language = form.cleaned_data["language"]
+    services.user_set_language(user=request.user, language=language)
+    translation.activate(language)
+    messages.success(request, _("Language saved: notifications will be written in it."))
+    response = redirect("account")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
 
 
 @login_required

@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit, exports
 from core.models import ExportJob
-from core.notifications import notify
+from core.notifications import Message, notify
 
 logger = logging.getLogger(__name__)
 
@@ -169,9 +170,13 @@ def run_job(job_id):
         notify(
             user=user,
             key=f"export:{job.pk}",
-            title=_("Your export of %(list)s is ready") % {"list": export.title},
-            body=_("%(rows)s rows. The file is kept %(days)s days.")
-            % {"rows": job.rows_done, "days": settings.EXPORT_KEEP_DAYS},
+            title=Message(
+                gettext_lazy("Your export of %(list)s is ready"), **{"list": export.title}
+            ),
+            body=Message(
+                gettext_lazy("%(rows)s rows. The file is kept %(days)s days."),
+                **{"rows": job.rows_done, "days": settings.EXPORT_KEEP_DAYS},
+            ),
             url=download_url(job),
         )
     return job

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from core import audit
 from core.models import AuditEvent, Notification
@@ -23,6 +24,60 @@ def one_line(text):
     with BadHeaderError and the e-mail never left.
     """
     return _NOT_ONE_LINE.sub(" ", str(text)).strip()
+
+
+class Message:
+    """Words written to a user, rendered in *their* language when the notification
+    is made: a lazy text (``gettext_lazy``/``ngettext_lazy``) and its parameters.
+
+    ``notify(user=…, title=Message(_lazy("Complaint %(number)s approved"), number=n))``:
+    a regional manager's action notifies a manager who reads English in English,
+    whatever language the regional manager's page was in. Parameters that are
+    lazy texts or Messages are rendered in the same language.
+    """
+
+    def __init__(self, text, **params):
+        self.text = text
+        self.params = params
+
+    def __str__(self):
+        if not self.params:
+            return str(self.text)
+        params = {
+            name: str(value) if isinstance(value, Message | Promise) else value
+            for name, value in self.params.items()
+        }
+        return str(self.text % params)
+
+    def __add__(self, other):
+        return Joined(self, other)
+
+    def __radd__(self, other):
+        return Joined(other, self)
+
+
+class Joined(Message):
+    """Parts rendered one after the other (``Message(…) + " · " + name``), or
+    with ``sep`` between them (``Joined(*lines, sep="\n")``)."""
+
+    def __init__(self, *parts, sep=""):
+        super().__init__("")
+        self.parts = parts
+        self.sep = sep
+
+    def __str__(self):
+        return self.sep.join(str(part) for part in self.parts)
+
+
+def language_of(user):
+    """The language the product writes to ``user`` in (``User.language``)."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def render_for(user, text):
+    """``text`` (a str, a lazy text or a Message) in ``user``'s language."""
+    with translation.override(language_of(user)):
+        return str(text)
 
 
 # Other ways out besides the in-app list and e-mail (a region's group robot):
@@ -54,8 +109,8 @@ def notify(*, user, key, title, body="", url=""):
             notification = Notification.objects.create(
                 user=user,
                 key=key[:200],
-                title=one_line(title)[:200],
-                body=body,
+                title=one_line(render_for(user, title))[:200],
+                body=render_for(user, body),
                 url=url[:300],
                 email_status=Notification.EmailStatus.QUEUED if user.email else "",
             )
@@ -79,7 +134,10 @@ def notify_many(items, *, batch_size=1000):
     wanted = {}
     for user, key, title, body, url in items:
         # Cut to the columns as in ``notify``: written by the code, not typed.
-        wanted.setdefault((user.pk, key[:200]), (user, one_line(title)[:200], body, url[:300]))
+        wanted.setdefault(
+            (user.pk, key[:200]),
+            (user, one_line(render_for(user, title))[:200], render_for(user, body), url[:300]),
+        )
     if not wanted:
         return 0
     user_ids = {user_id for user_id, _key in wanted}

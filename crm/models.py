@@ -44,6 +44,14 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The language of what the product writes to this user when they are not
+    # looking (notifications, e-mails, group robots); set on the account page.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     class Meta:
         ordering = ["username"]

@@ -15,7 +15,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts.services import Reason as TokenRevocation
 from accounts.services import tokens_revoke_all
@@ -921,18 +921,21 @@ def _sales_import_notify(*, batch):
     from core import notifications
 
     if batch.status == SalesImport.Status.DONE:
-        title = _("Sales import done: %(rows)s rows of %(file)s") % {
-            "rows": batch.row_count,
-            "file": batch.file_name,
-        }
-        body = _("Months: %(months)s.") % {"months": batch.months}
+        title = notifications.Message(
+            gettext_lazy("Sales import done: %(rows)s rows of %(file)s"),
+            rows=batch.row_count,
+            file=batch.file_name,
+        )
+        body = notifications.Message(gettext_lazy("Months: %(months)s."), months=batch.months)
     else:
-        title = _("Sales import failed: nothing of %(file)s was imported") % {
-            "file": batch.file_name
-        }
-        body = ngettext(
-            "%(count)s row has errors.", "%(count)s rows have errors.", batch.error_count
-        ) % {"count": batch.error_count}
+        title = notifications.Message(
+            gettext_lazy("Sales import failed: nothing of %(file)s was imported"),
+            file=batch.file_name,
+        )
+        body = notifications.Message(
+            ngettext_lazy("%(count)s row has errors.", "%(count)s rows have errors.", "count"),
+            count=batch.error_count,
+        )
     notifications.notify(
         user=batch.imported_by,
         key=f"sales-import-{batch.pk}",
@@ -1114,9 +1117,15 @@ def _notify_assigned(customer):
     notifications.notify(
         user=manager,
         key=f"assigned:{customer.pk}:{customer.assigned_at:%Y%m%d%H%M%S%f}",
-        title=_("New customer for you: %(customer)s") % {"customer": customer},
-        body=_("Visit the customer by %(date)s, or the regional manager may reassign it.")
-        % {"date": f"{contact_by:%Y-%m-%d}"},
+        title=notifications.Message(
+            gettext_lazy("New customer for you: %(customer)s"), customer=str(customer)
+        ),
+        body=notifications.Message(
+            gettext_lazy(
+                "Visit the customer by %(date)s, or the regional manager may reassign it."
+            ),
+            date=f"{contact_by:%Y-%m-%d}",
+        ),
         url=customer.get_absolute_url(),
     )
 

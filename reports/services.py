@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import months, workdays
 from core.errors import DomainError
-from core.notifications import notify
+from core.notifications import Message, notify
 from core.transitions import claimer, record
 from crm.models import User
 from reports import figures, material
@@ -165,10 +166,14 @@ def prepare_month(*, month, progress=None, manager_ids=None):
                 notify(
                     user=manager,
                     key=f"report-ready:{report.pk}",
-                    title=_("Your monthly report on %(month)s is ready")
-                    % {"month": _month_label(report)},
-                    body=_("Please complete and submit it by %(due)s.")
-                    % {"due": f"{due_date:%Y-%m-%d}"},
+                    title=Message(
+                        gettext_lazy("Your monthly report on %(month)s is ready"),
+                        **{"month": _month_label(report)},
+                    ),
+                    body=Message(
+                        gettext_lazy("Please complete and submit it by %(due)s."),
+                        **{"due": f"{due_date:%Y-%m-%d}"},
+                    ),
                     url=report.get_absolute_url(),
                 )
         except IntegrityError:
@@ -267,8 +272,10 @@ def report_submit(*, report, actor):
             notify(
                 user=reviewer,
                 key=f"report-submitted:{current.pk}:{event.pk}",
-                title=_("%(manager)s submitted the monthly report on %(month)s")
-                % {"manager": current.manager, "month": _month_label(current)},
+                title=Message(
+                    gettext_lazy("%(manager)s submitted the monthly report on %(month)s"),
+                    **{"manager": current.manager, "month": _month_label(current)},
+                ),
                 url=current.get_absolute_url(),
             )
     return current
@@ -292,8 +299,10 @@ def report_approve(*, report, actor, comment=""):
         notify(
             user=current.manager,
             key=f"report-approved:{current.pk}",
-            title=_("Your monthly report on %(month)s was approved")
-            % {"month": _month_label(current)},
+            title=Message(
+                gettext_lazy("Your monthly report on %(month)s was approved"),
+                **{"month": _month_label(current)},
+            ),
             url=current.get_absolute_url(),
         )
     return current
@@ -330,8 +339,10 @@ def report_return(*, report, actor, comments, comment=""):
         notify(
             user=current.manager,
             key=f"report-returned:{current.pk}:{event.pk}",
-            title=_("Your monthly report on %(month)s was returned")
-            % {"month": _month_label(current)},
+            title=Message(
+                gettext_lazy("Your monthly report on %(month)s was returned"),
+                **{"month": _month_label(current)},
+            ),
             body="\n".join(comments.values()),
             url=current.get_absolute_url(),
         )
@@ -368,9 +379,13 @@ def reports_mark_overdue(*, today=None):
                 notify(
                     user=reviewer,
                     key=f"report-overdue:{report.pk}",
-                    title=_("%(manager)s's monthly report on %(month)s is overdue")
-                    % {"manager": report.manager, "month": _month_label(report)},
-                    body=_("It was due on %(due)s.") % {"due": f"{report.due_date:%Y-%m-%d}"},
+                    title=Message(
+                        gettext_lazy("%(manager)s's monthly report on %(month)s is overdue"),
+                        **{"manager": report.manager, "month": _month_label(report)},
+                    ),
+                    body=Message(
+                        gettext_lazy("It was due on %(due)s."), due=f"{report.due_date:%Y-%m-%d}"
+                    ),
                     url=report.get_absolute_url(),
                 )
             marked += 1
@@ -393,8 +408,10 @@ def reports_daily(*, today=None):
         sent = notify(
             user=report.manager,
             key=f"report-due:{report.pk}:{today:%Y-%m-%d}",
-            title=_("Your monthly report on %(month)s is due on %(due)s")
-            % {"month": _month_label(report), "due": f"{report.due_date:%Y-%m-%d}"},
+            title=Message(
+                gettext_lazy("Your monthly report on %(month)s is due on %(due)s"),
+                **{"month": _month_label(report), "due": f"{report.due_date:%Y-%m-%d}"},
+            ),
             url=report.get_absolute_url(),
         )
         reminded += sent is not None

@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit, months
 from core.business_dates import validate_business_date
 from core.errors import ConflictError, check_length
-from core.notifications import notify
+from core.notifications import Message, notify
 from core.transitions import claim, record
 from crm.access import sees_all
 from crm.models import Customer, Region, User
@@ -292,9 +293,13 @@ def round_close(*, round, actor):
             notify(
                 user=measure.manager,
                 key=f"satisfaction-measure:{measure.pk}",
-                title=_("Satisfaction survey of %(month)s closed: write your analysis and measures")
-                % {"month": month},
-                body=_("Look at your result and write the measures you will take."),
+                title=Message(
+                    gettext_lazy(
+                        "Satisfaction survey of %(month)s closed: write your analysis and measures"
+                    ),
+                    **{"month": month},
+                ),
+                body=gettext_lazy("Look at your result and write the measures you will take."),
                 url=reverse("satisfaction:measure_detail", args=[measure.pk]),
             )
     return round
@@ -442,7 +447,9 @@ def measure_write(*, measure, actor, analysis, measures):
             notify(
                 user=lead,
                 key=f"satisfaction-measure-written:{measure.pk}:{measure.written_at:%s}",
-                title=_("%(name)s wrote satisfaction measures") % {"name": actor},
+                title=Message(
+                    gettext_lazy("%(name)s wrote satisfaction measures"), **{"name": actor}
+                ),
                 body=measures[:200],
                 url=measure.get_absolute_url(),
             )
@@ -474,7 +481,7 @@ def measure_comment(*, measure, actor, comment):
         notify(
             user=measure.manager,
             key=f"satisfaction-measure-comment:{measure.pk}:{measure.commented_at:%s}",
-            title=_("Your satisfaction measures got a comment"),
+            title=gettext_lazy("Your satisfaction measures got a comment"),
             body=comment[:200],
             url=measure.get_absolute_url(),
         )

@@ -142,9 +142,13 @@ def api_login(api_client):
 
 
 @pytest.fixture
-def english(client):
-    """Pages and messages in English (the product speaks Chinese unless asked)."""
+def english(client, monkeypatch):
+    """Pages and messages in English (the product speaks Chinese unless asked);
+    notifications too, whatever language their recipient chose."""
+    from core import notifications
+
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    monkeypatch.setattr(notifications, "language_of", lambda user: "en")
     with translation.override("en"):
         yield
 

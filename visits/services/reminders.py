@@ -3,11 +3,10 @@
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core import workdays
-from core.notifications import notify_many
+from core.notifications import Joined, Message, notify_many
 from crm import care
 from crm.models import User
 from visits import selectors
@@ -49,25 +48,32 @@ def reminders_send(*, day=None):
         if not visit.is_revisit_overdue_on(day):
             key, title = (
                 f"revisit-due:{visit.pk}:{stamp}",
-                _("Revisit %(customer)s today") % {"customer": visit.customer},
+                Message(gettext_lazy("Revisit %(customer)s today"), customer=str(visit.customer)),
             )
         else:
             key, title = (
                 f"revisit-overdue:{visit.pk}:{stamp}",
-                _("Revisit of %(customer)s overdue since %(date)s")
-                % {"customer": visit.customer, "date": f"{visit.revisit_on:%Y-%m-%d}"},
+                Message(
+                    gettext_lazy("Revisit of %(customer)s overdue since %(date)s"),
+                    customer=str(visit.customer),
+                    date=f"{visit.revisit_on:%Y-%m-%d}",
+                ),
             )
         items.append((manager_id, key, title, "", _url("visits:visit_detail", visit.pk)))
     for suggestion in selectors.open_suggestions(day=day, manager_ids=list(managers)):
         if suggestion.is_overdue_on(day):
-            title = _("Answer overdue: suggestion of %(customer)s (due %(date)s)")
+            title = gettext_lazy("Answer overdue: suggestion of %(customer)s (due %(date)s)")
         else:
-            title = _("Answer by %(date)s: suggestion of %(customer)s")
+            title = gettext_lazy("Answer by %(date)s: suggestion of %(customer)s")
         items.append(
             (
                 suggestion.customer.manager_id,
                 f"suggestion:{suggestion.pk}:{stamp}",
-                title % {"customer": suggestion.customer, "date": f"{suggestion.due_on:%Y-%m-%d}"},
+                Message(
+                    title,
+                    customer=str(suggestion.customer),
+                    date=f"{suggestion.due_on:%Y-%m-%d}",
+                ),
                 suggestion.text,
                 _url("visits:visit_detail", suggestion.visit_id),
             )
@@ -78,16 +84,23 @@ def reminders_send(*, day=None):
         lapsed.setdefault(customer.manager_id, []).append((customer, due))
     for manager_id, rows in lapsed.items():
         lines = [
-            _("%(customer)s (grade %(grade)s), due %(date)s")
-            % {"customer": c, "grade": c.grade.code, "date": f"{due:%Y-%m-%d}"}
+            Message(
+                gettext_lazy("%(customer)s (grade %(grade)s), due %(date)s"),
+                customer=str(c),
+                grade=c.grade.code,
+                date=f"{due:%Y-%m-%d}",
+            )
             for c, due in rows
         ]
         items.append(
             (
                 manager_id,
                 f"lapsed:{manager_id}:{stamp}",
-                _("%(count)s customers are past their visit interval") % {"count": len(rows)},
-                "\n".join(lines),
+                Message(
+                    gettext_lazy("%(count)s customers are past their visit interval"),
+                    count=len(rows),
+                ),
+                Joined(*lines, sep="\n"),
                 _url("home"),
             )
         )
@@ -96,18 +109,20 @@ def reminders_send(*, day=None):
             (
                 manager_id,
                 f"care:{manager_id}:{stamp}",
-                ngettext(
-                    "%(count)s care moment (birthday, anniversary) coming",
-                    "%(count)s care moments (birthdays, anniversaries) coming",
-                    len(found),
-                )
-                % {"count": len(found)},
+                Message(
+                    ngettext_lazy(
+                        "%(count)s care moment (birthday, anniversary) coming",
+                        "%(count)s care moments (birthdays, anniversaries) coming",
+                        "count",
+                    ),
+                    count=len(found),
+                ),
                 "\n".join(care.describe(moment, day) for moment in found),
                 _url("visits:today"),
             )
         )
     return notify_many(
-        (managers[manager_id], key, str(title), body, url)
+        (managers[manager_id], key, title, body, url)
         for manager_id, key, title, body, url in items
         if (manager_id, key) not in already and manager_id in managers
     )

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import workdays
 from core.errors import DomainError, check_length
-from core.notifications import notify
+from core.notifications import Message, notify
 from crm.access import works_customers
 from crm.models import Customer, User
 from visits import access, selectors
@@ -200,8 +201,10 @@ def schedule_submit(*, schedule, actor):
             notify(
                 user=supervisor,
                 key=f"schedule-submitted:{schedule.pk}",
-                title=_("%(manager)s submitted the schedule of the week of %(week)s")
-                % {"manager": actor, "week": f"{schedule.week_start:%Y-%m-%d}"},
+                title=Message(
+                    gettext_lazy("%(manager)s submitted the schedule of the week of %(week)s"),
+                    **{"manager": actor, "week": f"{schedule.week_start:%Y-%m-%d}"},
+                ),
                 url=_url("visits:schedule_detail", schedule.pk),
             )
     return schedule
@@ -213,8 +216,10 @@ def schedule_comment(*, schedule, actor, text):
         ScheduleComment(schedule=schedule, author=actor, text=text),
         tell=schedule.manager,
         key="schedule-comment",
-        title=_("%(author)s commented on your schedule of the week of %(week)s")
-        % {"author": actor, "week": f"{schedule.week_start:%Y-%m-%d}"},
+        title=Message(
+            gettext_lazy("%(author)s commented on your schedule of the week of %(week)s"),
+            **{"author": actor, "week": f"{schedule.week_start:%Y-%m-%d}"},
+        ),
         url=_url("visits:schedule_detail", schedule.pk),
     )
 
@@ -238,10 +243,14 @@ def schedules_propose_next_week(*, today=None):
         notify(
             user=manager,
             key=f"schedule-proposed:{week_start:%Y-%m-%d}",
-            title=_("Your schedule for the week of %(week)s is ready to review")
-            % {"week": f"{week_start:%Y-%m-%d}"},
-            body=_("%(count)s visits proposed from your customers' grade intervals.")
-            % {"count": schedule.entries.count()},
+            title=Message(
+                gettext_lazy("Your schedule for the week of %(week)s is ready to review"),
+                **{"week": f"{week_start:%Y-%m-%d}"},
+            ),
+            body=Message(
+                gettext_lazy("%(count)s visits proposed from your customers' grade intervals."),
+                **{"count": schedule.entries.count()},
+            ),
             url=_url("visits:schedule_detail", schedule.pk),
         )
     return created

@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import check_length
-from core.notifications import notify
+from core.notifications import Message, notify
 from crm.access import works_in_region
 from visits import access, images
 from visits.models import (
@@ -37,8 +38,10 @@ def unlicensed_report(*, actor, address, description, photo=None):
                 notify(
                     user=supervisor,
                     key=f"unlicensed:{report.pk}",
-                    title=_("Unlicensed operation reported at %(address)s")
-                    % {"address": report.address},
+                    title=Message(
+                        gettext_lazy("Unlicensed operation reported at %(address)s"),
+                        **{"address": report.address},
+                    ),
                     body=report.description,
                     url=_url("visits:unlicensed_detail", report.pk),
                 )

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ConflictError, check_length
-from core.notifications import notify
+from core.notifications import Message, notify
 from core.transitions import record
 from crm import locations
 from crm.access import sees_all, works_customers
@@ -224,13 +225,17 @@ def _report_violation(visit, actor):
             notify(
                 user=supervisor,
                 key=f"price-violation:{violation.pk}",
-                title=_("Price violation at %(customer)s") % {"customer": visit.customer},
-                body=_("Found by %(manager)s on the visit of %(date)s. %(note)s")
-                % {
-                    "manager": actor,
-                    "date": f"{timezone.localtime(visit.arrived_at):%Y-%m-%d}",
-                    "note": violation.note,
-                },
+                title=Message(
+                    gettext_lazy("Price violation at %(customer)s"), **{"customer": visit.customer}
+                ),
+                body=Message(
+                    gettext_lazy("Found by %(manager)s on the visit of %(date)s. %(note)s"),
+                    **{
+                        "manager": actor,
+                        "date": f"{timezone.localtime(visit.arrived_at):%Y-%m-%d}",
+                        "note": violation.note,
+                    },
+                ),
                 url=_url("visits:violation_detail", violation.pk),
             )
     return violation
@@ -436,14 +441,14 @@ def visits_close_on_reassignment(*, customer, previous_manager, new_manager, act
             notify(
                 user=previous_manager,
                 key=f"visit-reassigned:{visit.pk}",
-                title=_(
-                    "Your visit record of %(customer)s of %(date)s was closed: "
-                    "the customer now has another manager"
-                )
-                % {
-                    "customer": customer,
-                    "date": f"{timezone.localtime(visit.arrived_at):%Y-%m-%d}",
-                },
+                title=Message(
+                    gettext_lazy(
+                        "Your visit record of %(customer)s of %(date)s was closed: "
+                        "the customer now has another manager"
+                    ),
+                    customer=str(customer),
+                    date=f"{timezone.localtime(visit.arrived_at):%Y-%m-%d}",
+                ),
                 url=_url("visits:visit_detail", visit.pk),
             )
     return closed

@@ -4,8 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ConflictError
+from core.notifications import Message
 from crm.access import works_customers
 from visits import access
 from visits.models import (
@@ -43,7 +45,10 @@ def work_log_comment(*, log, actor, text):
         WorkLogComment(log=log, author=actor, text=text),
         tell=log.author,
         key="worklog-comment",
-        title=_("%(author)s commented on your work log of %(day)s")
-        % {"author": actor, "day": f"{log.day:%Y-%m-%d}"},
+        title=Message(
+            gettext_lazy("%(author)s commented on your work log of %(day)s"),
+            author=str(actor),
+            day=f"{log.day:%Y-%m-%d}",
+        ),
         url=_url("visits:work_log_detail", log.pk),
     )
