@@ -9,7 +9,8 @@ native input). A date field in error keeps its date widget and its value.
 ``plain_unique_error_message`` is the wording of "this value is taken" for every
 unique field and unique constraint (forms, the admin, model validation): it
 names the field and the value ("Customer code C00009 already exists") instead of
-Django's "Customer with this Customer code already exists.".
+Django's "Customer with this Customer code already exists." (and DRF's
+UniqueValidator the same words in the API).
 """
 
 from django import forms
@@ -104,12 +105,12 @@ def plain_unique_error_message(self, model_class, unique_check):
         parts.append((capfirst(field.verbose_name), value))
     if len(parts) == 1:
         label, value = parts[0]
-        message = _("%(field)s %(value)s already exists") % {"field": label, "value": value}
+        message = _("%(field)s %(value)s already exists.") % {"field": label, "value": value}
     else:
         pairs = _(", ").join(
             _("%(field)s %(value)s") % {"field": label, "value": value} for label, value in parts
         )
-        message = _("%(model)s with %(pairs)s already exists") % {
+        message = _("%(model)s with %(pairs)s already exists.") % {
             "model": capfirst(opts.verbose_name),
             "pairs": pairs,
         }
@@ -125,14 +126,40 @@ def plain_unique_error_message(self, model_class, unique_check):
     )
 
 
+def _plain_api_unique_check(self, value, serializer_field):
+    """DRF's ``UniqueValidator`` with the same words as the forms: the API's
+    serializers of unique model fields say "Grade code A2 already exists"."""
+    from rest_framework.exceptions import ValidationError as ApiValidationError
+
+    try:
+        return API_unique_check(self, value, serializer_field)
+    except ApiValidationError:
+        model = self.queryset.model
+        name = serializer_field.source_attrs[-1]
+        try:
+            label = capfirst(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - a source that is no model field
+            label = serializer_field.label or name
+        raise ApiValidationError(
+            _("%(field)s %(value)s already exists.") % {"field": label, "value": value},
+            code="unique",
+        ) from None
+
+
 Model_unique_error_message = None
+API_unique_check = None
 
 
 def use_plain_unique_messages():
-    """Make ``plain_unique_error_message`` every model's wording (``CoreConfig.ready``)."""
-    global Model_unique_error_message
+    """Make the plain wording every model's and every API serializer's
+    (``CoreConfig.ready``)."""
+    global Model_unique_error_message, API_unique_check
     from django.db.models import Model
+    from rest_framework.validators import UniqueValidator
 
     if Model_unique_error_message is None:
         Model_unique_error_message = Model.unique_error_message
         Model.unique_error_message = plain_unique_error_message
+    if API_unique_check is None:
+        API_unique_check = UniqueValidator.__call__
+        UniqueValidator.__call__ = _plain_api_unique_check

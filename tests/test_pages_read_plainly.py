@@ -131,3 +131,13 @@ def test_contact_phones_open_the_numeric_keypad(login, english, manager, custome
     page = login(manager).get(reverse("customer_edit", args=[customer.pk])).content.decode()
     phones = re.findall(r"<input[^>]*name=\"contacts-\d+-phone\"[^>]*>", page)
     assert phones and all('type="tel"' in tag for tag in phones)
+
+
+def test_the_api_names_a_taken_value_too(api_login, admin_user):
+    response = api_login(admin_user).post(
+        "/api/grades/",
+        {"code": "A2", "name": "x", "rank": 99, "min_annual_amount": "1", "visit_interval_days": 3},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == ["Grade code A2 already exists."]
