@@ -5,14 +5,17 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import workdays
+from core.templatetags.crm_format import short_date
 from core.transitions import allowed
 from core.web import apply, flash, form_errors_to_messages
 from crm.access import (
@@ -21,7 +24,7 @@ from crm.access import (
     supervisor_required,
     works_customers,
 )
-from crm.models import Region
+from crm.models import Customer, Region
 from visits import access, forms, selectors
 from visits.models import (
     PlannedVisit,
@@ -101,12 +104,84 @@ def schedule_propose(request):
     if result:
         schedule, created = result
         if created:
-            messages.success(
+            for level, text in _proposal_summary(schedule):
+                messages.add_message(request, level, text)
+        else:
+            messages.info(
                 request,
-                _("%(count)s visits proposed from your customers' grade intervals.")
-                % {"count": schedule.entries.count()},
+                _("The week of %(day)s already has a schedule: nothing new was proposed.")
+                % {"day": short_date(week_start)},
             )
     return redirect(f"{reverse('visits:schedule')}?week={week_start:%Y-%m-%d}")
+
+
+def _proposal_summary(schedule):
+    """What "propose" did, in words: how many visits on how many days, and why the
+    manager's other customers were left out (not due yet, no grade, exited). One query
+    for the reasons, whatever the number of customers."""
+    planned = schedule.entries.count()
+    week_end = selectors.week_bounds(schedule.week_start)[1]
+    days = workdays.working_days_between(schedule.week_start, week_end)
+    active = Q(network_status=Customer.NetworkStatus.ACTIVE)
+    left = (
+        Customer.objects.filter(manager_id=schedule.manager_id)
+        .exclude(pk__in=schedule.entries.values("customer_id"))
+        .aggregate(
+            not_due=Count("pk", filter=active & Q(grade__isnull=False)),
+            ungraded=Count("pk", filter=active & Q(grade__isnull=True)),
+            exited=Count("pk", filter=~active),
+        )
+    )
+    summary = []
+    if not days:
+        summary.append(
+            (messages.WARNING, _("This week has no working day: no visit was proposed."))
+        )
+    else:
+        summary.append(
+            (
+                messages.SUCCESS if planned else messages.INFO,
+                ngettext(
+                    "%(count)s visit proposed over %(days)s working days, the most overdue first.",
+                    "%(count)s visits proposed over %(days)s working days, the most overdue first.",
+                    planned,
+                )
+                % {"count": planned, "days": len(days)},
+            )
+        )
+    reasons = []
+    if left["not_due"]:
+        reasons.append(
+            ngettext(
+                "%(count)s customer is not due by %(day)s (their grade's interval)",
+                "%(count)s customers are not due by %(day)s (their grade's interval)",
+                left["not_due"],
+            )
+            % {"count": left["not_due"], "day": short_date(week_end)}
+        )
+    if left["ungraded"]:
+        reasons.append(
+            ngettext(
+                "%(count)s customer has no grade, so no visit interval: grade them to plan them",
+                "%(count)s customers have no grade, so no visit interval: grade them to plan them",
+                left["ungraded"],
+            )
+            % {"count": left["ungraded"]}
+        )
+    if left["exited"]:
+        reasons.append(
+            ngettext(
+                "%(count)s customer has exited the network",
+                "%(count)s customers have exited the network",
+                left["exited"],
+            )
+            % {"count": left["exited"]}
+        )
+    if reasons:
+        summary.append(
+            (messages.INFO, _("Left out: %(reasons)s.") % {"reasons": "; ".join(reasons)})
+        )
+    return summary
 
 
 def _current_day(request, days, today):
