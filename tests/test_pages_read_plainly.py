@@ -141,3 +141,36 @@ def test_the_api_names_a_taken_value_too(api_login, admin_user):
     )
     assert response.status_code == 400
     assert response.json()["code"] == ["Grade code A2 already exists."]
+
+
+def test_the_audit_trail_names_objects_at_a_cost_independent_of_its_size(
+    login, english, admin_user, manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import audit
+    from crm import services as crm_services
+
+    client = login(admin_user)
+
+    def grade_changes(count):
+        for _ in range(count):
+            customer = factories.CustomerFactory(manager=manager)
+            crm_services.customer_change_grade(
+                customer=customer, actor=admin_user, grade=factories.grade("A2"), reason="r"
+            )
+            audit.record("settings", actor=admin_user, obj=customer.region, summary="renamed")
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            page = client.get(reverse("audit_list")).content.decode()
+        return len(context.captured_queries), page
+
+    grade_changes(2)
+    few, _page = queries()
+    grade_changes(10)
+    many, page = queries()
+    assert many == few
+    assert "Grade B2 → A2: r" in page
+    assert "crm.Customer" not in page

@@ -7,6 +7,8 @@
   language, with the fields' and states' labels.
 """
 
+import pathlib
+
 import pytest
 
 from tests import factories
@@ -16,6 +18,7 @@ from tests.visits.conftest import make_violation, make_visit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1366, "height": 900}
+pathlib.Path("/tmp/shots/h16a").mkdir(parents=True, exist_ok=True)
 
 
 def test_the_violation_decision_shows_the_visits_findings_and_evidence(
@@ -45,6 +48,10 @@ def test_the_violation_decision_shows_the_visits_findings_and_evidence(
     assert image_loaded(page, "[data-testid=evidence-signature-manager] img")
     # The decision forms are still there beside it.
     assert page.locator("form[action$='/downgrade/']").count() == 1
+    page.screenshot(path="/tmp/shots/h16a/violation-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/shots/h16a/violation-phone.png", full_page=True)
 
 
 def test_a_correction_and_the_record_it_corrects_are_marked_in_lists(
