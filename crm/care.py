@@ -109,13 +109,15 @@ def describe(moment, day):
     from django.utils.translation import gettext as _g
     from django.utils.translation import ngettext
 
+    from core.templatetags.crm_format import short_date
+
     if moment.on == day:
         when = _g("today")
     else:
         count = moment.days_from(day)
         when = ngettext("in %(count)s day", "in %(count)s days", count) % {"count": count}
     return _g("%(date)s %(customer)s: %(moment)s (%(years)s years), %(when)s") % {
-        "date": f"{moment.on:%m-%d}",
+        "date": short_date(moment.on),  # the year when it is next year's
         "customer": moment.customer,
         "moment": moment.label,
         "years": moment.years,

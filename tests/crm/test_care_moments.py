@@ -47,7 +47,7 @@ def test_across_the_year_end_the_reminder_names_the_moment_and_its_years(manager
     lines = note.body.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("12-31 OLDYEAR") and "(10 " in lines[0]
-    assert lines[1].startswith("01-02 NEWYEAR") and "(57 " in lines[1]
+    assert lines[1].startswith("2027-01-02 NEWYEAR") and "(57 " in lines[1]
     assert "LATER" not in note.body
     assert note.url == reverse("visits:today")
 
