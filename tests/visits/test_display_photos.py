@@ -14,7 +14,7 @@ from core.errors import ConflictError
 from tests import factories
 from tests.browser_support import browser_page, chromium, login_as, seeded  # noqa: F401
 from tests.visits.conftest import data_url, make_visit
-from visits.models import VisitPhoto
+from visits.models import PriceViolation, VisitPhoto
 from visits.services import photos
 from visits.services import visits as visit_services
 
@@ -162,3 +162,25 @@ def test_the_api_takes_and_lists_photos(api_client, manager, outsider, open_visi
         url, {"stage": "before", "photo": upload(b"not an image")}, format="multipart"
     )
     assert bad.status_code == 400 and "photo" in bad.json()
+
+
+@pytest.mark.django_db
+def test_the_violation_page_shows_the_photos_as_evidence(
+    client, manager, regional_manager, open_visit
+):
+    visit = visit_services.visit_update(
+        visit=open_visit,
+        actor=manager,
+        data={"price_checked": True, "price_checked_note": "低于指导价", "price_violation": True},
+    )
+    photos.visit_photo_add(visit=visit, actor=manager, stage="before", upload=upload())
+    visit = visit_services.visit_end(visit=visit, actor=manager)
+    visit = visit_services.visit_sign(visit=visit, actor=manager, role="manager", image=data_url())
+    violation = PriceViolation.objects.get(visit=visit)
+    photo = VisitPhoto.objects.get()
+    client.force_login(regional_manager)
+    page = client.get(reverse("visits:violation_detail", args=[violation.pk])).content.decode()
+    assert 'data-testid="evidence-photos-before"' in page
+    assert reverse("visits:visit_photo", args=[photo.pk]) in page
+    # The regional manager who decides sees the photo itself too.
+    assert client.get(reverse("visits:visit_photo", args=[photo.pk])).status_code == 200
