@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1366, "height": 900}
 LAPTOP = {"width": 1200, "height": 800}
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1920, "height": 1080}
 
 # Text in a table cell squeezed into a column narrower than a few characters:
 # the text wraps and its widest line is under 4 em (a name one character a line).
@@ -207,7 +208,7 @@ def test_the_bar_fits_in_one_line_on_a_laptop(
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]
         )
-        for viewport in (LAPTOP, DESKTOP):
+        for viewport in (LAPTOP, DESKTOP, {"width": 1440, "height": 900}, WIDE):
             page.set_viewport_size(viewport)
             page.goto(f"{live_server.url}/")
             bar = page.locator("nav.navbar > div").first
