@@ -22,6 +22,12 @@ app.conf.beat_schedule = {
         "task": "core.tasks.delete_expired_exports",
         "schedule": crontab(minute=30, hour=2),
     },
+    # 02:40 every day: forget the Idempotency-Keys of API writes older than
+    # IDEMPOTENCY_DAYS (a phone retries a queued action within days, not months).
+    "client-actions-purge": {
+        "task": "core.tasks.purge_client_actions",
+        "schedule": crontab(minute=40, hour=2),
+    },
     # Every 10 minutes: queue again the sales imports whose worker was lost
     # (no progress for SALES_IMPORT_STALE_MINUTES); nothing of them was stored.
     "sales-imports-requeue-stale": {

@@ -115,8 +115,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last, as django-axes asks: it answers locked-out logins.
+    # Last but one, as django-axes asks (it answers locked-out logins): only the
+    # idempotency of API writes sits inside it.
     "axes.middleware.AxesMiddleware",
+    # Around the API view only: a write with an Idempotency-Key runs once, its
+    # answer stored in the same transaction (core.idempotency).
+    "core.idempotency.IdempotencyMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -243,6 +247,8 @@ SALES_IMPORT_STALE_MINUTES = env_int("SALES_IMPORT_STALE_MINUTES", 15)
 # kept this many days (a daily job deletes older ones).
 EXPORT_SYNC_ROWS = env_int("EXPORT_SYNC_ROWS", 5_000)
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# An API write's Idempotency-Key and its answer are kept this long (core.idempotency).
+IDEMPOTENCY_DAYS = env_int("IDEMPOTENCY_DAYS", 30)
 
 # E-mail
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

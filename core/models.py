@@ -300,3 +300,38 @@ class SettingsRow(models.Model):
             row.full_clean()
             row.save()
         return row
+
+
+class ClientAction(models.Model):
+    """A write sent with an ``Idempotency-Key`` (an id the phone made for a queued
+    action) and the answer it got: a replay of the same key gets that answer again
+    and changes nothing (``core.idempotency``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(_("key"), max_length=64)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=300)
+    request_sha256 = models.CharField(_("request SHA-256"), max_length=64)
+    # 0 only inside the transaction that runs the action: the row and the
+    # action's effects are committed together, with the answer.
+    status_code = models.PositiveSmallIntegerField(_("status code"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("body"), blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("client action")
+        verbose_name_plural = _("client actions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_client_action")
+        ]
+        indexes = [models.Index(fields=["received_at"])]
+
+    def __str__(self):
+        return f"{self.method} {self.path} [{self.key}] {self.status_code}"

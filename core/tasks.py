@@ -60,3 +60,11 @@ def delete_expired_exports():
     from core import export_jobs
 
     return export_jobs.delete_expired()
+
+
+@shared_task
+def purge_client_actions():
+    """Forget the Idempotency-Keys older than IDEMPOTENCY_DAYS."""
+    from core import idempotency
+
+    return idempotency.purge()

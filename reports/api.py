@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core import months
 from core.api.exports import ExportMixin
+from core.api.fields import EventSerializer as BaseEventSerializer
 from core.api.input import validated
 from core.api.schema import error
 from core.transitions import allowed
@@ -88,7 +89,7 @@ class CommentSerializer(serializers.ModelSerializer):
         fields = ["section", "text", "author", "created_at"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(BaseEventSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from core import months
 from core.api.exports import ExportMixin
+from core.api.fields import StrictBooleanField
 from core.api.input import validated
 from core.api.parsers import JSONParser
 from core.api.schema import BUSINESS_MONTH, error
@@ -62,6 +63,8 @@ class TakesPart:
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    required = StrictBooleanField(required=False, default=True)
+
     class Meta:
         model = Question
         fields = ["id", "position", "kind", "text", "options", "weight", "required"]
@@ -86,7 +89,7 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 class QuestionnaireWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False, default=True)
+    is_active = StrictBooleanField(required=False, default=True)
     questions = QuestionSerializer(many=True)
 
 
@@ -353,7 +356,13 @@ class AnswerViewSet(
             return AnswerCreateSerializer
         return AnswerDetailSerializer if self.action == "retrieve" else AnswerSerializer
 
-    @extend_schema(request=AnswerCreateSerializer, responses={201: AnswerDetailSerializer})
+    @extend_schema(
+        request=AnswerCreateSerializer,
+        responses={
+            201: AnswerDetailSerializer,
+            404: error("No such round, or not one the user may see."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         data = validated(AnswerCreateSerializer, request)
         round = selectors.round_detail(user=request.user, pk=data["round"])

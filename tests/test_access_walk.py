@@ -51,6 +51,7 @@ OBJECT_OF_PREFIX = {
     "visits/promotions/": "promotion",
     "visits/unlicensed/": "unlicensed",
     "visits/logs/": "work_log",
+    "visits/photos/": "visit_photo",
     "complaints/": "complaint",
     "complaints/photos/": "complaint_photo",
     "complaints/signatures/": "complaint_signature",

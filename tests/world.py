@@ -38,6 +38,7 @@ from tests import factories
 from tests.complaints.conftest import make_complaint
 from tests.visits.conftest import at, make_violation, make_visit, promotion_fields
 from visits.models import WorkLog
+from visits.services import photos as photo_services
 from visits.services import promotions, schedules, suggestions, work_logs
 from visits.services import unlicensed as unlicensed_services
 
@@ -93,6 +94,12 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         work_log = work_logs.work_log_write(
             actor=manager, kind=WorkLog.Kind.DAILY, day=datetime.date(2026, 10, 9), content="走访"
         )
+        visit_photo = photo_services.visit_photo_add(
+            visit=open_visit,
+            actor=manager,
+            stage="before",
+            upload=SimpleUploadedFile("shelf.jpg", _image(), content_type="image/jpeg"),
+        )
     complaint = make_complaint(manager, customer, regional_manager, stage="open")
     photo = complaint_services.complaint_add_photo(
         complaint=complaint,
@@ -123,6 +130,7 @@ def build_world(*, manager, teammate, outsider, regional_manager):
         "promotion": promotion,
         "unlicensed": unlicensed,
         "work_log": work_log,
+        "visit_photo": visit_photo,
         "complaint": complaint,
         "complaint_photo": photo,
         "complaint_signature": ComplaintSignature.objects.filter(complaint=complaint).first(),

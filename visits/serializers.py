@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import ProtectedFileField, UserNameField
+from core.api.fields import EventSerializer, ProtectedFileField, UserNameField
 from core.business_dates import BusinessDateSerializerField
 from core.transitions import allowed
 from crm import access as crm_access
@@ -69,7 +69,7 @@ def _workflow_event_serializer(event_model):
 
     return type(
         f"{event_model.__name__}Serializer",
-        (serializers.ModelSerializer,),
+        (EventSerializer,),
         {"actor": UserNameField(nullable=False), "Meta": Meta, "__module__": __name__},
     )
 

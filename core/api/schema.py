@@ -9,7 +9,7 @@ gets the error answers it can give, all with the JSON error body of
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 
 from core import business_dates
 
@@ -46,6 +46,19 @@ LOCKOUT_PATHS = {"/api/auth/token/"}
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
+# core.idempotency: a write sent again with its key runs once.
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "pattern": r"^[A-Za-z0-9_-]{8,64}$"},
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "An id the client makes for this action (a UUID). Sent again - the answer was "
+        "lost - the action runs once and the first answer comes back, with the header "
+        "Idempotent-Replayed: true. The same key with another request gets 422."
+    ),
+)
+
 
 class AutoSchema(SpectacularAutoSchema):
     def get_filter_backends(self):
@@ -56,6 +69,12 @@ class AutoSchema(SpectacularAutoSchema):
             backends = getattr(self.view, "filter_backends", [])
             return [b for b in backends if issubclass(b, DjangoFilterBackend)]
         return super().get_filter_backends()
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method in UNSAFE_METHODS and self.path not in LOCKOUT_PATHS:
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -84,6 +103,7 @@ class AutoSchema(SpectacularAutoSchema):
             yield 404, _("No such page.")
         if self.method in UNSAFE_METHODS:
             yield 409, _("The object's state does not allow this step (now).")
+            yield 422, _("This Idempotency-Key was sent with another request.")
             yield 413, _("The request body is too large.")
             yield 415, _("The request body is not in a supported format.")
         if self.path in LOCKOUT_PATHS:
@@ -126,7 +146,18 @@ class DecimalInput(OpenApiSerializerFieldExtension):
             return schema
         sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
         whole, places = field.max_whole_digits, field.decimal_places
-        number = rf"\d{{1,{whole}}}"
+        # A maximum that is a power of ten (a weight up to 100) is said in the
+        # pattern too: fewer digits, or the maximum itself.
+        top = None
+        if not sign and field.max_value is not None and field.max_value >= 1:
+            digits = len(str(int(field.max_value))) - 1
+            if field.max_value == 10**digits and digits <= whole:
+                top, whole = str(int(field.max_value)), digits
+        fraction = rf"(?:\.\d{{0,{places}}})?" if places else ""
+        options = [rf"\d{{1,{whole}}}{fraction}"]
         if places:
-            number = rf"(?:{number}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})"
+            options.append(rf"\.\d{{1,{places}}}")
+        if top:
+            options.insert(0, rf"{top}(?:\.0{{0,{places}}})?" if places else top)
+        number = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
         return {**schema, "pattern": rf"^{sign}{number}$"}

@@ -158,7 +158,7 @@ def test_every_scheduled_task_twice_creates_nothing_twice(
         make_complaint(manager, customer, regional_manager, stage="submitted")
 
     tasks = [entry["task"] for entry in celery_app.conf.beat_schedule.values()]
-    assert len(tasks) == 8  # with the daily deletion of expired export files
+    assert len(tasks) == 9  # with the daily purges of expired exports and idempotency keys
     for task in tasks:
         importlib.import_module(task.rsplit(".", 1)[0])
     with time_machine.travel(datetime.datetime.fromisoformat(moment), tick=False):

@@ -1,0 +1,136 @@
+"""Exactly-once API writes: a phone sends each queued action with an
+``Idempotency-Key`` header (an id it made when the action was queued, a UUID).
+The first request with a key runs and its answer is stored, in the same
+transaction as the action's effects; a replay of the key (the answer was lost,
+the phone retried) runs nothing and gets the same answer again, marked with
+``Idempotent-Replayed: true``. The same key with another request is a 422.
+
+Answers that say the request did not get through - 401, 403, 429 and 5xx - are
+not kept: after logging in again, the phone's retry runs the action. Keys are
+per user and kept for ``IDEMPOTENCY_DAYS`` (the daily job removes older ones).
+"""
+
+import datetime
+import hashlib
+import json
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+NOT_KEPT = {401, 403, 429}
+# A stored answer larger than this is not kept (an answer is a record's JSON, a few KB).
+MAX_BODY = 1024 * 1024
+
+
+def _user(request):
+    """The API user of the request, authenticated as the API views will; None if not."""
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
+    try:
+        user = Request(
+            request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        ).user
+    except Exception:  # noqa: BLE001 - the view answers it (401, 403) as usual
+        return None
+    return user if user is not None and user.is_authenticated else None
+
+
+def _fingerprint(request):
+    digest = hashlib.sha256()
+    for part in (
+        request.method,
+        request.get_full_path(),
+        request.content_type or "",
+    ):
+        digest.update(part.encode() + b"\0")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _replay(action):
+    response = HttpResponse(
+        bytes(action.body), status=action.status_code, content_type=action.content_type or None
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _refusal(status, message):
+    return JsonResponse(
+        {"detail": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.META.get(HEADER)
+        if key is None or request.method not in WRITES or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not KEY.match(key):
+            return _refusal(
+                400,
+                _("Idempotency-Key: 8 to 64 letters, digits, '-' or '_' (a UUID)."),
+            )
+        user = _user(request)
+        if user is None:
+            return self.get_response(request)
+        return self._once(request, user, key)
+
+    def _once(self, request, user, key):
+        from core.models import ClientAction
+
+        fingerprint = _fingerprint(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    action = ClientAction.objects.create(
+                        user=user,
+                        key=key,
+                        method=request.method,
+                        path=request.path[:300],
+                        request_sha256=fingerprint,
+                    )
+            except IntegrityError:
+                # Sent before: on PostgreSQL the insert waited for the first one's commit.
+                action = ClientAction.objects.get(user=user, key=key)
+                if action.request_sha256 != fingerprint:
+                    return _refusal(422, _("This Idempotency-Key was sent with another request."))
+                return _replay(action)
+            response = self.get_response(request)
+            status = response.status_code
+            streaming = getattr(response, "streaming", False)
+            if status in NOT_KEPT or status >= 500 or streaming:
+                # Nothing of it stays: the retry runs the action.
+                transaction.set_rollback(True)
+                return response
+            body = response.content
+            if len(body) > MAX_BODY:
+                body = json.dumps({"detail": "answer not kept"}).encode()
+            action.status_code = status
+            action.content_type = response.get("Content-Type", "")[:100]
+            action.body = body
+            action.save(update_fields=["status_code", "content_type", "body"])
+        return response
+
+
+def purge(*, now=None):
+    """Remove the keys older than ``IDEMPOTENCY_DAYS``; returns how many."""
+    from core.models import ClientAction
+
+    now = now or timezone.now()
+    days = settings.IDEMPOTENCY_DAYS
+    deleted, _rows = ClientAction.objects.filter(
+        received_at__lt=now - datetime.timedelta(days=days)
+    ).delete()
+    return deleted
