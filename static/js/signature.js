@@ -17,8 +17,14 @@
     var kept = /^data:image\/png;base64,/.test(input.value) ? input.value : "";
 
     function store() {
-      input.value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
+      var value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
+      var changed = value !== input.value;
+      input.value = value;
       field.classList.toggle("is-signed", !pad.isEmpty());
+      if (changed) {
+        // Heard by the form's keeper (autosave.js): a drawing is input like typing.
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     }
 
     function resize() {

@@ -161,19 +161,30 @@ def visit_update(*, visit, actor, data):
     Only while the visit is open (before the manager signs).
     """
     _require(access.can_edit_visit(actor, visit))
-    unknown = set(data) - set(VISIT_CONTENT_FIELDS)
+    _check_content_fields(data)
+    with transaction.atomic():
+        current = claim_visit(visit, "edit", actor=actor)
+        _apply_content(current, actor, data)
+    return current
+
+
+def _check_content_fields(data):
+    unknown = set(data or {}) - set(VISIT_CONTENT_FIELDS)
     if unknown:
         raise ValidationError(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
-    with transaction.atomic():
-        current = claim_visit(visit, "edit", actor=actor)
-        for name, value in data.items():
-            setattr(current, name, "" if value is None and name.endswith("_note") else value)
-        _validate_content(current)
-        current.save()
-        _event(current, actor, "update", comment=", ".join(sorted(data)))
-    return current
+
+
+def _apply_content(current, actor, data):
+    """Set ``data`` on the claimed row, validate, save, and leave the "update" event.
+
+    Inside the caller's transaction: a bad value raises and nothing is written."""
+    for name, value in data.items():
+        setattr(current, name, "" if value is None and name.endswith("_note") else value)
+    _validate_content(current)
+    current.save()
+    _event(current, actor, "update", comment=", ".join(sorted(data)))
 
 
 def _validate_content(visit):
@@ -191,13 +202,21 @@ def _validate_content(visit):
         raise ValidationError(errors)
 
 
-def visit_end(*, visit, actor, departed_at=None, latitude=None, longitude=None):
-    """Record the departure (and the location when the browser gives it)."""
+def visit_end(*, visit, actor, departed_at=None, latitude=None, longitude=None, data=None):
+    """Record the departure (and the location when the browser gives it).
+
+    ``data``: the record's content not yet saved (what the page holds when the
+    manager taps "end"), applied first with the validation of ``visit_update``,
+    in the same transaction: a bad value ends nothing.
+    """
     _require(access.can_edit_visit(actor, visit))
+    _check_content_fields(data)
     departed_at = departed_at or timezone.now()
     _check_time(departed_at, "departed_at")
     with transaction.atomic():
         current = claim_visit(visit, "end", actor=actor)
+        if data:
+            _apply_content(current, actor, data)
         current.departed_at = departed_at
         if latitude is not None and longitude is not None:
             current.latitude, current.longitude = latitude, longitude
@@ -241,8 +260,14 @@ def _report_violation(visit, actor):
     return violation
 
 
-def visit_sign(*, visit, actor, role, image, signer_name=""):
+def visit_sign(*, visit, actor, role, image, signer_name="", data=None):
     """Sign a visit record: the manager first, then the customer, on the manager's screen.
+
+    ``data``: the record's content not yet saved, applied before the manager's
+    signature (with the validation of ``visit_update``, in the same transaction:
+    a bad value signs nothing), so that what is signed is what the page showed.
+    The customer signs a record the manager can no longer change: content that
+    differs from it is refused.
 
     1. The image must be a real, non-blank PNG within the size limit.
     2. The manager signs an ended visit; the customer signs after the manager.
@@ -263,9 +288,14 @@ def visit_sign(*, visit, actor, role, image, signer_name=""):
             raise ValidationError({"signer_name": _("Write the name of the customer who signs.")})
         from_status, to_status = Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED
     check_length(Signature, "signer_name", signer_name)
+    _check_content_fields(data)
     content, digest = images.signature_png(image)
     with transaction.atomic():
         current = claim_visit(visit, f"sign_{role}", actor=actor)
+        if data and role == Signature.Role.MANAGER:
+            _apply_content(current, actor, data)
+        elif data and any(getattr(current, name) != value for name, value in data.items()):
+            raise refusal(current, "edit")
         manager_digest = ""
         if role == Signature.Role.CUSTOMER:
             manager_digest = current.signatures.get(role=Signature.Role.MANAGER).image_sha256

@@ -2,16 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
 from core.pagination import KeysFirstPaginator
 from core.transitions import allowed
 from core.web import (
+    add_errors,
     apply,
     file_response,
     flash,
@@ -193,20 +195,71 @@ def visit_locate(request, pk):
     return redirect(visit)
 
 
+# Set by static/js/autosave.js on the end and sign forms, which then carry the
+# record form's fields: what the page shows is saved with the step.
+CONTENT_CARRIED = "content_carried"
+
+
+def _carried_content(request):
+    """The record's content sent along with "end" or "sign", as a bound form; else None."""
+    if request.POST.get(CONTENT_CARRIED) != "1":
+        return None
+    return forms.VisitContentForm(request.POST)
+
+
+def _run(action, form, content_form):
+    """Run a service call; its errors go on the record form when they name its
+    fields (the carried content), else on ``form``. None when refused."""
+    try:
+        return action()
+    except (ValidationError, DomainError) as error:
+        names = set(getattr(error, "error_dict", None) or ())
+        if content_form is not None and names & set(content_form.fields):
+            add_errors(content_form, error)
+        elif form is not None:
+            add_errors(form, error)
+        else:
+            raise
+    return None
+
+
 @require_POST
 @login_required
 def visit_end(request, pk):
     visit = _visit_for_change(request, pk)
     form = forms.EndForm(request.POST)
     latitude, longitude = form.location() if form.is_valid() else (None, None)
-    flash(
-        request,
-        lambda: visit_services.visit_end(
-            visit=visit, actor=request.user, latitude=latitude, longitude=longitude
-        ),
-        _("Visit ended. Sign the record, then hand the phone to the customer."),
-    )
-    return redirect(visit)
+    content_form = _carried_content(request)
+    ended = _("Visit ended. Sign the record, then hand the phone to the customer.")
+    if content_form is None:
+        flash(
+            request,
+            lambda: visit_services.visit_end(
+                visit=visit, actor=request.user, latitude=latitude, longitude=longitude
+            ),
+            ended,
+        )
+        return redirect(visit)
+    if content_form.is_valid():
+        done = _run(
+            lambda: visit_services.visit_end(
+                visit=visit,
+                actor=request.user,
+                latitude=latitude,
+                longitude=longitude,
+                data=content_form.content(),
+            ),
+            content_form,
+            content_form,
+        )
+        if done is not None:
+            messages.success(request, ended)
+            return redirect(visit)
+    # Nothing was ended: the page again, with what was typed and what is wrong with it.
+    messages.error(request, _("The visit was not ended: correct the record, then end it."))
+    visit = selectors.visit_detail(user=request.user, pk=pk)
+    context = _visit_context(request, visit, content_form=content_form)
+    return render(request, "visits/visit_detail.html", context, status=400)
 
 
 @require_POST
@@ -216,16 +269,20 @@ def visit_sign(request, pk, role):
         raise Http404("No such signer")
     visit = _visit_for_change(request, pk)
     form = forms.SignatureForm(request.POST, role=role)
-    if form.is_valid():
-        signed = apply(
-            form,
+    content_form = _carried_content(request)
+    content_valid = content_form is None or content_form.is_valid()
+    if form.is_valid() and content_valid:
+        signed = _run(
             lambda: visit_services.visit_sign(
                 visit=visit,
                 actor=request.user,
                 role=role,
                 image=form.cleaned_data["signature"],
                 signer_name=form.cleaned_data["signer_name"],
+                data=content_form.content() if content_form is not None else None,
             ),
+            form,
+            content_form,
         )
         if signed is not None:
             if role == Signature.Role.MANAGER:
@@ -234,7 +291,7 @@ def visit_sign(request, pk, role):
                 messages.success(request, _("Confirmed by the customer. The record is locked."))
             return redirect(visit)
     visit = selectors.visit_detail(user=request.user, pk=pk)
-    context = _visit_context(request, visit, sign_form=form)
+    context = _visit_context(request, visit, sign_form=form, content_form=content_form)
     if context.get("sign_role") != role:
         # The state moved on meanwhile: show the page as it is now, with the message.
         for error in form.non_field_errors():
