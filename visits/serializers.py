@@ -315,6 +315,22 @@ class VisitContentSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in VISIT_CONTENT_FIELDS}
 
 
+# The record's content that "end" and "sign" take along (the position is end's own).
+CARRIED_FIELDS = [f for f in VISIT_CONTENT_FIELDS if f not in ("latitude", "longitude")]
+
+
+class VisitCarriedContentSerializer(VisitContentSerializer):
+    """The record's content not yet saved, sent with "end" or "sign" (all optional):
+    saved first, in the same step, with the checks of a save."""
+
+    latitude = None
+    longitude = None
+
+    class Meta(VisitContentSerializer.Meta):
+        fields = CARRIED_FIELDS
+        extra_kwargs = {name: {"required": False} for name in CARRIED_FIELDS}
+
+
 class VisitEndSerializer(serializers.Serializer):
     departed_at = serializers.DateTimeField(required=False)
     latitude = Coordinate()

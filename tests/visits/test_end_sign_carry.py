@@ -197,3 +197,44 @@ class TestPages:
         assert response.status_code == 404
         visit.refresh_from_db()
         assert visit.status == Visit.Status.IN_PROGRESS and visit.findings == ""
+
+
+class TestApi:
+    def test_end_with_content(self, api_login, manager, customer):
+        visit = make_visit(manager, customer, stage="in_progress", arrived="2026-11-30 10:00")
+        client = api_login(manager)
+        response = client.post(
+            f"/api/visits/records/{visit.pk}/end/",
+            {"latitude": "31.230416", "longitude": "121.473701", **_content()},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert body["status"] == "ended" and body["findings"] == "陈列整齐，价签齐全"
+        assert body["price_checked"] is True
+
+    def test_end_with_a_bad_value_is_a_400_and_ends_nothing(self, api_login, manager, customer):
+        visit = make_visit(manager, customer, stage="in_progress", arrived="2026-11-30 10:00")
+        client = api_login(manager)
+        response = client.post(
+            f"/api/visits/records/{visit.pk}/end/",
+            _content(revisit_on="2026-11-01"),
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "revisit_on" in response.json()
+        visit.refresh_from_db()
+        assert visit.status == Visit.Status.IN_PROGRESS and visit.findings == ""
+
+    def test_sign_with_content(self, api_login, manager, customer):
+        visit = make_visit(manager, customer, stage="ended", arrived="2026-11-30 10:00")
+        client = api_login(manager)
+        response = client.post(
+            f"/api/visits/records/{visit.pk}/sign/",
+            {"role": "manager", "image": data_url(), "findings": "签名时补充"},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        visit.refresh_from_db()
+        assert visit.status == Visit.Status.MANAGER_SIGNED and visit.findings == "签名时补充"
+        assert client.get(f"/api/visits/records/{visit.pk}/verify/").json()["ok"] is True

@@ -77,12 +77,20 @@ class VisitViewSet(
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    def _carried(self, request):
+        """The record's content sent along with "end" or "sign" (None when there is none)."""
+        content = validated(s.VisitCarriedContentSerializer, request, partial=True)
+        return dict(content) or None
+
     @extend_schema(request=s.VisitEndSerializer, responses=s.VisitSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
+        """Record the departure. The record's fields sent along (as in PATCH) are saved
+        first, in the same step: a bad value ends nothing."""
         visit = self.get_object()
         data = validated(s.VisitEndSerializer, request)
-        visit = visit_services.visit_end(visit=visit, actor=request.user, **data)
+        content = self._carried(request)
+        visit = visit_services.visit_end(visit=visit, actor=request.user, data=content, **data)
         return self._respond(visit)
 
     @extend_schema(
@@ -118,15 +126,19 @@ class VisitViewSet(
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        """The manager signs, then the customer; the customer's signature locks the record."""
+        """The manager signs, then the customer; the customer's signature locks the record.
+        The record's fields sent along with the manager's signature (as in PATCH) are
+        saved first, in the same step: a bad value signs nothing."""
         visit = self.get_object()
         data = validated(s.VisitSignSerializer, request)
+        content = self._carried(request)
         visit = visit_services.visit_sign(
             visit=visit,
             actor=request.user,
             role=data["role"],
             image=data["image"],
             signer_name=data.get("signer_name", ""),
+            data=content,
         )
         return self._respond(visit)
 
