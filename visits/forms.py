@@ -1,7 +1,10 @@
 """Forms of the visits pages. They only validate input; the services write."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.business_dates import BusinessDateFormField
@@ -357,13 +360,54 @@ class OutcomeForm(forms.Form):
     outcome = _text(4000, label=_("Outcome"), required=True, rows=3)
 
 
+def monday_of(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
 class WorkLogForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=WorkLog.Kind.choices, widget=forms.Select(attrs=SELECT)
     )
-    day = BusinessDateFormField(
-        label=_("Date"),
-        widget=DATE_INPUT,
-        help_text=_("The day, or the Monday of the week for a weekly summary."),
+    day = BusinessDateFormField(label=_("Date"), widget=DATE_INPUT, required=False)
+    # A weekly summary is of a week, picked from this one and the weeks before it;
+    # it is dated on its Monday (nobody types a Monday).
+    week = forms.TypedChoiceField(
+        label=_("Week"),
+        coerce=datetime.date.fromisoformat,
+        required=False,
+        widget=forms.Select(attrs=SELECT),
     )
     content = _text(10000, label=_("Content"), required=True, rows=10)
+
+    WEEKS_OFFERED = 12
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_monday = monday_of(timezone.localdate())
+        mondays = [
+            this_monday - datetime.timedelta(weeks=back) for back in range(self.WEEKS_OFFERED)
+        ]
+        initial_day = self.initial.get("day")
+        if isinstance(initial_day, datetime.date):
+            self.initial.setdefault("week", monday_of(initial_day).isoformat())
+            if monday_of(initial_day) not in mondays:
+                mondays.append(monday_of(initial_day))
+        self.fields["week"].choices = [
+            (
+                monday.isoformat(),
+                f"{monday:%Y-%m-%d} – {monday + datetime.timedelta(days=6):%m-%d}"
+                + (f" · {_('This week')}" if monday == this_monday else ""),
+            )
+            for monday in sorted(mondays, reverse=True)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == WorkLog.Kind.WEEKLY:
+            if not data.get("week"):
+                self.add_error("week", _("Choose the week of the summary."))
+            else:
+                data["day"] = data["week"]
+        elif not data.get("day") and "day" not in self.errors:
+            self.add_error("day", _("Choose the day of the log."))
+        return data

@@ -35,7 +35,25 @@
     }
   });
 
+  // The work log form: the day for a daily log, the week for a weekly summary.
+  function showLogKind() {
+    var kind = document.querySelector("select[name=kind]");
+    var parts = document.querySelectorAll("[data-log-kind]");
+    if (!kind || !parts.length) {
+      return;
+    }
+    parts.forEach(function (part) {
+      part.hidden = part.dataset.logKind !== kind.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[name=kind]")) {
+      showLogKind();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    showLogKind();
     document.querySelectorAll("form[data-geolocation]").forEach(locate);
 
     // A checklist item's note opens when it is ticked (it stays usable either way).
