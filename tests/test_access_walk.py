@@ -146,6 +146,10 @@ PUBLIC = {
     "api_docs",
     "api_redoc",
     "api_token",
+    # The installable app: the same file for everyone, no data.
+    "service_worker",
+    "manifest",
+    "offline",
 }
 
 # Not walked, with the reason.

@@ -16,10 +16,10 @@ def _close_open_visits(sender, *, customer, previous_manager, new_manager, actor
 
 def _latest_visits(user, customer):
     from visits.access import customer_visit_scope
+    from visits.selectors import with_correction_marks
 
-    return list(
-        customer_visit_scope(user, customer).select_related("manager").order_by("-arrived_at")[:5]
-    )
+    visits = customer_visit_scope(user, customer).select_related("manager")
+    return list(with_correction_marks(visits).order_by("-arrived_at")[:5])
 
 
 class VisitsConfig(AppConfig):
@@ -65,6 +65,14 @@ class VisitsConfig(AppConfig):
                 20,
             ),
             NavItem("visits:visit_list", _("Visits"), "geo-alt", everyone, 22),
+            NavItem(
+                "visits:customer_cards",
+                _("Customer cards"),
+                "person-vcard",
+                {MANAGER},
+                60,
+                group=MORE,
+            ),
             NavItem(
                 "visits:region_schedules", _("Schedules"), "calendar-week", {ADMIN}, 60, group=MORE
             ),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from visits.views import (
+    field,
     first_contact,
     locations,
     photos,
@@ -21,6 +22,7 @@ app_name = "visits"
 urlpatterns = [
     path("today/", today.today, name="today"),
     path("not-contacted/", first_contact.not_contacted, name="not_contacted"),
+    path("cards/", field.customer_cards, name="customer_cards"),
     # Weekly schedules
     path("schedule/", schedules.my_week, name="schedule"),
     path("schedule/propose/", schedules.schedule_propose, name="schedule_propose"),
