@@ -19,6 +19,7 @@ from complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, Complai
 from complaints.pdf import complaint_document
 from complaints.transitions import TRANSITIONS
 from core.api.exports import ExportMixin
+from core.api.fields import EventSerializer as BaseEventSerializer
 from core.api.fields import ProtectedFileField
 from core.api.input import validated
 from core.api.parsers import FormParser, JSONParser, MultiPartParser
@@ -55,7 +56,7 @@ class ComplaintPhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "content_type", "size", "uploaded_at", "url"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(BaseEventSerializer):
     actor = serializers.CharField(source="actor.username")
 
     class Meta:
@@ -110,8 +111,8 @@ class ComplaintDetailSerializer(ComplaintSerializer):
     photos = ComplaintPhotoSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     steps = serializers.SerializerMethodField(
-        help_text="The steps the requesting user may take now: photo, inspect, submit, "
-        "approve, reject, exchange, close (each is a POST action; photo is /photos/)."
+        help_text="The steps the requesting user may take now: photo, inspect, correct, "
+        "submit, approve, reject, exchange, close (each is a POST action; photo is /photos/)."
     )
 
     class Meta(ComplaintSerializer.Meta):
@@ -159,6 +160,18 @@ class SignedSerializer(serializers.Serializer):
 
 class InspectSerializer(SignedSerializer):
     cause = serializers.CharField()
+
+
+class CorrectSerializer(serializers.Serializer):
+    """A correction after a rejection: the product, its batch and the quantity as they are."""
+
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    batch_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    quantity = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
 
 
 class ComplaintCommentSerializer(serializers.Serializer):
@@ -262,6 +275,11 @@ class ComplaintViewSet(
     @action(detail=True, methods=["post"])
     def inspect(self, request, pk=None):
         return self._step(request, pk, InspectSerializer, services.complaint_inspect)
+
+    @extend_schema(request=CorrectSerializer, responses=ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        return self._step(request, pk, CorrectSerializer, services.complaint_correct)
 
     @extend_schema(request=ComplaintCommentSerializer, responses=ComplaintDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -77,6 +77,16 @@ class InspectForm(_SignedForm):
     field_order = ["cause", "signer_name", "signature"]
 
 
+class CorrectForm(StyledForm):
+    """What a rejection asks to correct: the product, its batch, the quantity."""
+
+    product = forms.CharField(label=_("Product"), max_length=200, required=False)
+    batch_number = forms.CharField(label=_("Batch number"), max_length=100, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+
+
 class SubmitForm(StyledForm):
     comment = _text(_("Note for the regional manager"), rows=2, required=False)
 

@@ -277,6 +277,7 @@ class ComplaintEvent(WorkflowEvent):
         SUBMITTED = "submitted", _("Submitted for decision")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        CORRECTED = "corrected", _("Corrected after the rejection")
         EXCHANGED = "exchanged", _("Goods exchanged, receipt confirmed")
         CLOSED = "closed", _("Result fed back, closed")
 

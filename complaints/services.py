@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints import access, images
 from complaints.models import (
@@ -30,7 +31,7 @@ from complaints.transitions import TRANSITIONS
 from core import workdays
 from core.errors import check_length
 from core.images import checked_signature
-from core.notifications import notify
+from core.notifications import Message, notify
 from core.transitions import claimer, record
 from crm.access import sees_all
 from crm.models import Customer, User
@@ -256,7 +257,10 @@ def complaint_submit(*, complaint, actor, comment=""):
             _regional_managers(complaint.customer.region_id),
             complaint,
             event,
-            _("Quality complaint %(number)s awaits your decision") % {"number": complaint.number},
+            Message(
+                gettext_lazy("Quality complaint %(number)s awaits your decision"),
+                number=complaint.number,
+            ),
         )
     return complaint
 
@@ -283,12 +287,15 @@ def _decide(complaint, actor, *, approve, comment):
         )
         if complaint.customer.manager_id:
             title = (
-                _("Quality complaint %(number)s approved: exchange the goods")
+                gettext_lazy("Quality complaint %(number)s approved: exchange the goods")
                 if approve
-                else _("Quality complaint %(number)s rejected: correct and resubmit")
+                else gettext_lazy("Quality complaint %(number)s rejected: correct and resubmit")
             )
             _notify(
-                [complaint.customer.manager], complaint, event, title % {"number": complaint.number}
+                [complaint.customer.manager],
+                complaint,
+                event,
+                Message(title, number=complaint.number),
             )
     return complaint
 
@@ -302,6 +309,57 @@ def complaint_reject(*, complaint, actor, reason):
     """The region's manager returns the form with a reason; the manager corrects it."""
     reason = _required_text(reason, "reason", _("Give the reason for the rejection."))
     return _decide(complaint, actor, approve=False, comment=reason)
+
+
+# What a correction may change, with its label in the timeline.
+CORRECTABLE = {
+    "product": gettext_lazy("Product"),
+    "batch_number": gettext_lazy("Batch number"),
+    "quantity": gettext_lazy("Quantity"),
+}
+
+
+def complaint_correct(*, complaint, actor, product, batch_number, quantity):
+    """After a rejection the manager corrects the product, its batch and the quantity;
+    the timeline says what changed, from what to what. The complaint stays rejected
+    until it is inspected and submitted again."""
+    new = {
+        "product": (product or "").strip(),
+        "batch_number": (batch_number or "").strip(),
+        "quantity": quantity,
+    }
+    if new["quantity"] is not None and new["quantity"] <= 0:
+        raise ValidationError({"quantity": _("Enter a quantity above zero, or leave it empty.")})
+    with transaction.atomic():
+        complaint = _claim(complaint, "correct", actor)
+        for name in ("product", "batch_number"):
+            check_length(Complaint, name, new[name])
+        changes = []
+        for name, label in CORRECTABLE.items():
+            old = getattr(complaint, name)
+            if old != new[name]:
+                changes.append(
+                    _("%(field)s: %(old)s → %(new)s")
+                    % {
+                        "field": label,
+                        "old": "—" if old in (None, "") else old,
+                        "new": "—" if new[name] in (None, "") else new[name],
+                    }
+                )
+                setattr(complaint, name, new[name])
+        if not changes:
+            raise ValidationError(_("Nothing was changed: correct the product, batch or quantity."))
+        now = timezone.now()
+        complaint.save(update_fields=[*CORRECTABLE, "updated_at"])
+        _event(
+            complaint,
+            action=A.CORRECTED,
+            from_status=complaint.status,
+            actor=actor,
+            at=now,
+            comment="; ".join(changes),
+        )
+    return complaint
 
 
 def complaint_record_exchange(
@@ -397,11 +455,14 @@ def complaints_send_overdue_reminders(*, day=None):
         else:
             manager = complaint.customer.manager
             recipients = [manager] if manager and manager.is_active else []
-        title = _("Overdue quality complaint %(number)s (%(status)s, due %(due)s)") % {
-            "number": complaint.number,
-            "status": complaint.get_status_display(),
-            "due": complaint.due_on.isoformat(),
-        }
+        title = Message(
+            gettext_lazy("Overdue quality complaint %(number)s (%(status)s, due %(due)s)"),
+            **{
+                "number": complaint.number,
+                "status": S(complaint.status).label,
+                "due": complaint.due_on.isoformat(),
+            },
+        )
         # A reminder quotes the start of the problem; the complaint has it whole.
         body = f"{complaint.customer.name} · {complaint.product} · {complaint.problem[:200]}"
         url = reverse("complaints:detail", args=[complaint.pk])

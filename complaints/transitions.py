@@ -23,6 +23,9 @@ TRANSITIONS = table(
         "submit": (S.INSPECTED, S.SUBMITTED, _("submit")),
         "approve": (S.SUBMITTED, S.APPROVED, _("approve"), access.is_deciding_manager),
         "reject": (S.SUBMITTED, S.REJECTED, _("reject"), access.is_deciding_manager),
+        # What the rejection asks for (the product, its batch, the quantity) is
+        # corrected before the manager inspects and submits again.
+        "correct": (S.REJECTED, None, _("correct the report")),
         "exchange": (S.APPROVED, S.EXCHANGED, _("record the exchange")),
         "close": (S.EXCHANGED, S.CLOSED, _("close")),
     },

@@ -90,6 +90,13 @@ def complaint_create(request):
 STEP_FORMS = {
     "photo": lambda complaint: forms.PhotoForm(),
     "inspect": lambda complaint: forms.InspectForm(initial={"cause": complaint.cause}),
+    "correct": lambda complaint: forms.CorrectForm(
+        initial={
+            "product": complaint.product,
+            "batch_number": complaint.batch_number,
+            "quantity": complaint.quantity,
+        }
+    ),
     "submit": lambda complaint: forms.SubmitForm(),
     "approve": lambda complaint: forms.ApproveForm(),
     "reject": lambda complaint: forms.RejectForm(),
@@ -139,6 +146,8 @@ def _run(action, complaint, user, data, files):
         return services.complaint_add_photo(complaint=complaint, actor=user, upload=data["photo"])
     if action == "inspect":
         return services.complaint_inspect(complaint=complaint, actor=user, **data)
+    if action == "correct":
+        return services.complaint_correct(complaint=complaint, actor=user, **data)
     if action == "submit":
         return services.complaint_submit(complaint=complaint, actor=user, **data)
     if action == "approve":
@@ -155,6 +164,7 @@ def _run(action, complaint, user, data, files):
 ACTION_FORMS = {
     "photo": forms.PhotoForm,
     "inspect": forms.InspectForm,
+    "correct": forms.CorrectForm,
     "submit": forms.SubmitForm,
     "approve": forms.ApproveForm,
     "reject": forms.RejectForm,
@@ -164,6 +174,7 @@ ACTION_FORMS = {
 DONE_MESSAGES = {
     "photo": _("Photo added."),
     "inspect": _("Inspection recorded and signed by the customer."),
+    "correct": _("Correction recorded: inspect and submit again."),
     "submit": _("Submitted to the regional manager."),
     "approve": _("Approved."),
     "reject": _("Rejected and returned to the manager."),

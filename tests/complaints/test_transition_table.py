@@ -22,7 +22,7 @@ EXPECTED = {
     ("inspected", "manager"): {"photo", "inspect", "submit"},
     ("submitted", "regional_manager"): {"approve", "reject"},
     ("submitted", "admin_user"): {"approve", "reject"},
-    ("rejected", "manager"): {"photo", "inspect"},
+    ("rejected", "manager"): {"photo", "inspect", "correct"},
     ("approved", "manager"): {"exchange"},
     ("exchanged", "manager"): {"close"},
 }
@@ -36,6 +36,7 @@ def _payload(step):
         "submit": {},
         "approve": {},
         "reject": {"reason": "原因不清"},
+        "correct": {"batch_number": "B20261101"},
         "exchange": {
             "exchange_product": "中华(硬)",
             "exchange_quantity": "2",
