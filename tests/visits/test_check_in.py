@@ -16,6 +16,7 @@ from crm.locations import locations_import
 from crm.models import LocationChange
 from crm.sales_import import SalesImportError
 from tests import factories
+from tests.browser_support import browser_page, chromium, login_as, seeded  # noqa: F401
 from tests.visits.conftest import make_visit
 from visits import kpis
 from visits.models import CheckInSettings, Visit
@@ -286,3 +287,37 @@ def test_the_api_locates_the_shop(api_client, manager, teammate):
     assert (customer_json["latitude"], customer_json["longitude"]) == ("31.230000", "121.470000")
     response = api_client.post(url, {"latitude": "91", "longitude": "121.47"}, format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_2_km_away_is_off_site_and_the_regional_manager_finds_it(
+    browser_page,  # noqa: F811
+    live_server,
+    seeded,  # noqa: F811
+    manager,
+    regional_manager,
+):
+    shop = factories.CustomerFactory(
+        manager=manager, name="远方便利店", latitude=SHOP[0], longitude=SHOP[1]
+    )
+    page = browser_page
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": float(FAR[0]), "longitude": float(FAR[1])})
+    login_as(page, live_server, manager)
+    page.goto(f"{live_server.url}{reverse('visits:visit_special')}?customer={shop.pk}")
+    # The position is in the form before it is sent.
+    page.wait_for_function("document.querySelector('[data-latitude]').value !== ''")
+    page.fill("[name=special_reason]", "临时补货")
+    page.click("form[data-geolocation] button[type=submit]")
+    page.wait_for_selector("[data-testid=check-in]")
+    assert "Off site" in page.inner_text("[data-testid=check-in]")
+    assert "m from the shop" in page.inner_text("[data-testid=check-in]")
+
+    login_as(page, live_server, regional_manager)
+    page.goto(f"{live_server.url}{reverse('visits:visit_list')}")
+    page.select_option("[name=check_in]", "off_site")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_url(lambda url: "check_in=off_site" in url)
+    assert page.is_visible("text=远方便利店")
+    assert page.is_visible("[data-testid=off-site]")
