@@ -42,7 +42,10 @@ def parse_po(path):
             entry, key = None, None
             continue
         if entry is None:
-            entry = {"msgstr": {}, "fuzzy": False, "line": number, "msgctxt": None}
+            entry = {"msgstr": {}, "fuzzy": False, "line": number, "msgctxt": None, "refs": []}
+        if line.startswith("#:"):
+            entry["refs"].extend(line[2:].split())
+            continue
         if line.startswith("#,"):
             entry["fuzzy"] = entry["fuzzy"] or "fuzzy" in line
             continue
@@ -52,7 +55,7 @@ def parse_po(path):
         if match:
             if match.group(1) == "msgctxt" and "msgid" in entry:
                 finish()
-                entry = {"msgstr": {}, "fuzzy": False, "line": number, "msgctxt": None}
+                entry = {"msgstr": {}, "fuzzy": False, "line": number, "msgctxt": None, "refs": []}
             key = match.group(1)
             text = ast.literal_eval(match.group(3))
             if key.startswith("msgstr"):
@@ -122,3 +125,54 @@ def test_the_compiled_catalogue_is_the_po():
         if got != entry["msgstr"][0]:
             stale.append(_name(entry))
     assert not stale, "django.mo is not compiled from django.po:\n" + "\n".join(stale[:50])
+
+
+def test_every_text_of_the_code_is_translated(tmp_path):
+    """``makemessages`` run on a copy of the project: every text the code and the
+    templates mark for translation is translated, in the catalogue or in a
+    fragment waiting for the merge (a string missing from both shows in English
+    on a Chinese page)."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = LOCALE.parent
+    copy = tmp_path / "project"
+    shutil.copytree(
+        root,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "var", "staticfiles", "docs", "node_modules", "__pycache__", "*.pyc"
+        ),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "-v0",
+            "--ignore=tests/*",
+            "--ignore=bench/*",
+        ],
+        cwd=copy,
+        check=True,
+        env={**__import__("os").environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        timeout=300,
+    )
+    fragments = {}
+    for fragment in FRAGMENTS:
+        for entry in parse_po(fragment):
+            if _translated(entry) and not entry["fuzzy"]:
+                fragments[(entry["msgctxt"], entry["msgid"])] = fragment.name
+    regenerated = parse_po(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    missing = [
+        f"{_name(entry)} ({' '.join(entry['refs'][:2])})"
+        for entry in regenerated
+        if entry["msgid"]
+        and (not _translated(entry) or entry["fuzzy"])
+        and (entry["msgctxt"], entry["msgid"]) not in fragments
+    ]
+    assert not missing, "Texts of the code with no translation:\n" + "\n".join(missing)
