@@ -359,7 +359,12 @@ class TestCreatingForAReassignedCustomer:
         schedule, entries = schedule
         hand_over(customer, new_manager, admin_user)
         client = login(manager)
-        page = client.get(reverse("visits:schedule_detail", args=[schedule.pk])).content.decode()
+        # The week shows one day at a time: both entries' days.
+        url = reverse("visits:schedule_detail", args=[schedule.pk])
+        page = "".join(
+            client.get(url, {"day": f"{entry.planned_date:%Y-%m-%d}"}).content.decode()
+            for entry in entries.values()
+        )
         assert customer.name in page
         assert reverse("visits:visit_start", args=[entries["kept"].pk]) in page
         assert reverse("visits:visit_start", args=[entries["gone"].pk]) not in page

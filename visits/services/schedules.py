@@ -31,15 +31,28 @@ def _check_monday(week_start):
         raise ValidationError({"week_start": _("A schedule week starts on a Monday.")})
 
 
-def _spread(due_rows, days):
+def _revisit_day(revisit_on, days):
+    """The working day of the week a revisit goes on: its own, else the next one, else
+    the week's last (a revisit set on a holiday)."""
+    return next((day for day in days if day >= revisit_on), days[-1] if days else None)
+
+
+def _spread(due_rows, days, fixed=None):
     """Assign each (customer, due) to a working day: overdue first, never before it is due
-    when the week allows, and no day fuller than the even share."""
+    when the week allows, and no day fuller than the even share. ``fixed`` holds the
+    days some customers must be on (their revisit): they go there whatever the load."""
     if not days:
         return []
+    fixed = fixed or {}
     capacity = math.ceil(len(due_rows) / len(days)) if due_rows else 0
     load = dict.fromkeys(days, 0)
     plan = []
     for customer, due in due_rows:
+        if customer.pk in fixed:
+            day = fixed[customer.pk]
+            load[day] += 1
+            plan.append((customer, due, day))
+            continue
         candidates = [day for day in days if day >= due] or [days[-1]]
         open_days = [day for day in candidates if load[day] < capacity]
         if open_days:
@@ -72,19 +85,84 @@ def schedule_propose(*, manager, week_start, by_job=False):
     _, week_end = selectors.week_bounds(week_start)
     days = workdays.working_days_between(week_start, week_end)
     due_rows = selectors.customers_due(manager_ids=[manager.pk], until=week_end)
+    # Revisits set for this week go on their day, due by their interval or not.
+    revisits = {}
+    notes = {}
+    for visit in selectors.open_revisits(until=week_end, manager_ids=[manager.pk]).filter(
+        revisit_on__gte=week_start, customer__manager=manager
+    ):
+        day = _revisit_day(visit.revisit_on, days)
+        if day is not None:
+            revisits.setdefault(visit.customer_id, (visit.customer, day))
+            notes.setdefault(visit.customer_id, _revisit_note(visit))
+    planned = {customer.pk for customer, _due in due_rows}
+    due_rows += [(customer, None) for pk, (customer, _day) in revisits.items() if pk not in planned]
+    fixed = {pk: day for pk, (_customer, day) in revisits.items()}
     try:
         with transaction.atomic():
             schedule = WeeklySchedule.objects.create(
                 manager=manager, week_start=week_start, proposed_by_job=by_job
             )
             PlannedVisit.objects.bulk_create(
-                PlannedVisit(schedule=schedule, customer=customer, planned_date=day, due_date=due)
-                for customer, due, day in _spread(due_rows, days)
+                PlannedVisit(
+                    schedule=schedule,
+                    customer=customer,
+                    planned_date=day,
+                    due_date=due,
+                    note=notes.get(customer.pk, ""),
+                )
+                for customer, due, day in _spread(due_rows, days, fixed)
             )
     except IntegrityError:
         # Another request or the Friday job made it meanwhile.
         return WeeklySchedule.objects.get(manager=manager, week_start=week_start), False
     return schedule, True
+
+
+def schedule_plan_revisit(*, visit, actor):
+    """A visit's revisit date becomes a planned entry on that day of the manager's week:
+    added to the week's schedule if it has one (moved there if the customer is planned on
+    another day and not visited yet); a week without a schedule gets it when proposed.
+    Returns the entry, or None."""
+    if visit.revisit_on is None or visit.customer.manager_id != visit.manager_id:
+        return None
+    week_start, week_end = selectors.week_bounds(selectors.monday_of(visit.revisit_on))
+    schedule = WeeklySchedule.objects.filter(
+        manager_id=visit.manager_id, week_start=week_start
+    ).first()
+    days = workdays.working_days_between(week_start, week_end)
+    day = _revisit_day(visit.revisit_on, days)
+    if schedule is None or day is None:
+        return None
+    entry = schedule.entries.filter(customer_id=visit.customer_id).first()
+    if entry is None:
+        with transaction.atomic():
+            entry = PlannedVisit.objects.create(
+                schedule=schedule,
+                customer=visit.customer,
+                planned_date=day,
+                note=_revisit_note(visit),
+            )
+            _record_change(schedule, actor, ScheduleChange.Action.ADD, visit.customer, new_date=day)
+    elif entry.planned_date != day and not _visited(entry):
+        old = entry.planned_date
+        entry.planned_date = day
+        entry.save(update_fields=["planned_date"])
+        _record_change(
+            schedule, actor, ScheduleChange.Action.MOVE, visit.customer, old_date=old, new_date=day
+        )
+    return entry
+
+
+def _revisit_note(visit):
+    return _("Revisit asked at the visit of %(day)s") % {
+        "day": f"{timezone.localdate(visit.arrived_at):%Y-%m-%d}"
+    }
+
+
+def _visited(entry):
+    """Whether the planned entry was already visited (its visit started)."""
+    return Visit.objects.filter(planned_visit=entry).exists()
 
 
 def _record_change(schedule, actor, action, customer=None, old_date=None, new_date=None):
