@@ -6,6 +6,8 @@ language of the page of the person whose action notified them, and the daily
 jobs (no page at all) too.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -73,11 +75,18 @@ def test_the_daily_reminders_in_each_managers_language(travel):
     english = factories.ManagerFactory(username="en_manager", language="en")
     for manager in (chinese, english):
         factories.CustomerFactory(manager=manager)  # never visited: past its interval
+        # The operator's birthday in two days: a care moment.
+        factories.CustomerFactory(manager=manager, operator_birthday=datetime.date(1970, 10, 11))
     reminders.reminders_send()
     titles = dict(
         Notification.objects.filter(key__startswith="lapsed:").values_list(
             "user__username", "title"
         )
     )
-    assert titles["en_manager"] == "1 customers are past their visit interval"
-    assert titles["zh_manager"] == "1 个客户已超过拜访间隔"
+    assert titles["en_manager"] == "2 customers are past their visit interval"
+    assert titles["zh_manager"] == "2 个客户已超过拜访间隔"
+    care = dict(
+        Notification.objects.filter(key__startswith="care:").values_list("user__username", "body")
+    )
+    assert "in 2 days" in care["en_manager"]
+    assert "in 2 days" not in care["zh_manager"]

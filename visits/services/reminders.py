@@ -13,6 +13,17 @@ from visits import selectors
 from visits.services.common import _url
 
 
+class _Described(Message):
+    """A care moment's line, written when the notification is (its reader's language)."""
+
+    def __init__(self, moment, day):
+        super().__init__("")
+        self.moment, self.day = moment, day
+
+    def __str__(self):
+        return care.describe(self.moment, self.day)
+
+
 def reminders_send(*, day=None):
     """The 07:30 reminders of one day, for every manager.
 
@@ -117,7 +128,7 @@ def reminders_send(*, day=None):
                     ),
                     count=len(found),
                 ),
-                "\n".join(care.describe(moment, day) for moment in found),
+                Joined(*(_Described(moment, day) for moment in found), sep="\n"),
                 _url("visits:today"),
             )
         )
