@@ -174,3 +174,23 @@ def test_the_audit_trail_names_objects_at_a_cost_independent_of_its_size(
     assert many == few
     assert "Grade B2 → A2: r" in page
     assert "crm.Customer" not in page
+
+
+def test_a_complaints_quantity_is_grouped_with_its_unit(
+    login, english, manager, settings, tmp_path
+):
+    from complaints import services as complaint_services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    customer = factories.CustomerFactory(manager=manager)
+    complaint = complaint_services.complaint_open(
+        actor=manager,
+        customer=customer,
+        reported_on=datetime.date.today(),
+        product="Zhonghua",
+        quantity=Decimal("1234"),
+        unit="条",
+        problem="damp",
+    )
+    page = login(manager).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert "1,234 条" in page
