@@ -150,7 +150,11 @@ def _shoot(base_url, pages, out, locale):
                     page.wait_for_url(lambda url: "/accounts/login/" not in url)
                     contexts[key] = page
                 page = contexts[key]
-                page.goto(f"{base_url}{path}")
+                response = page.goto(f"{base_url}{path}")
+                if response is None or not response.ok:
+                    # An error page is no picture of the product: stop, say which page.
+                    status = response.status if response is not None else "no answer"
+                    raise SystemExit(f"{path} as {username} answered {status}")
                 page.wait_for_load_state("networkidle")
                 # Charts draw after the load; a moment lets their animation end.
                 page.wait_for_timeout(600)
