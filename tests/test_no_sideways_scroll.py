@@ -5,8 +5,9 @@ The pages come from the URL conf as the access walk takes them
 (tests/world.py): a new page is walked as soon as it has a route. Each role
 opens every page it gets (200, HTML) in real Chromium at 390 × 844 and the walk
 fails where ``document.scrollingElement.scrollWidth`` is wider than the
-screen, naming the widest thing that sticks out, or where a table squeezes a
-column to a few characters a line (lists are stacked cards on a phone, other
+screen, naming the widest thing that sticks out, where a table squeezes a
+column to a few characters a line, or where template syntax shows on screen
+(lists are stacked cards on a phone, other
 tables scroll in their box). Files (PDFs, exports, photos, signatures) are no
 pages and are left out by name.
 """
@@ -109,6 +110,11 @@ def test_no_page_scrolls_sideways_on_a_phone(
             if extra > 0:
                 culprits = ", ".join(page.evaluate(STICKING_OUT_JS))
                 failures.append(f"{role} {url}: {extra} px sideways ({culprits})")
+            # Template syntax on screen: a comment or tag the template engine did not take.
+            text = page.evaluate("() => document.body.innerText")
+            leaked = [mark for mark in ("{#", "#}", "{%", "%}", "{{", "}}") if mark in text]
+            if leaked:
+                failures.append(f"{role} {url}: template syntax on the page {leaked}")
             squeezed = page.evaluate(SQUEEZED_CELLS_JS)
             if squeezed:
                 failures.append(f"{role} {url}: squeezed table cells {squeezed[:3]}")

@@ -23,12 +23,16 @@ LAPTOP = {"width": 1200, "height": 800}
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1920, "height": 1080}
 
-# Text in a table cell squeezed into a column narrower than a few characters:
-# the text wraps and its widest line is under 4 em (a name one character a line).
+# Text in a table cell squeezed into a column narrower than a few characters: the
+# cell's content box is under 5 em wide and its text wraps (a name one character a line).
 SQUEEZED_CELLS_JS = """() => {
   const out = [];
   for (const cell of document.querySelectorAll('td, th')) {
     if (!cell.offsetParent) continue;
+    const style = getComputedStyle(cell);
+    const em = parseFloat(style.fontSize);
+    const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (inner >= 5 * em) continue;
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent.trim();
@@ -36,10 +40,7 @@ SQUEEZED_CELLS_JS = """() => {
       const range = document.createRange();
       range.selectNodeContents(node);
       const lines = Array.from(range.getClientRects()).filter(r => r.width > 0);
-      if (lines.length < 2) continue;
-      const em = parseFloat(getComputedStyle(node.parentElement).fontSize);
-      const widest = Math.max(...lines.map(r => r.width));
-      if (widest < 4 * em) out.push(text);
+      if (lines.length >= 2) out.push(text);
     }
   }
   return out;
