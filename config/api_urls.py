@@ -12,6 +12,7 @@ from reports.api import ReportViewSet
 from satisfaction import api as satisfaction_api
 from visits.api import promotions, schedules, suggestions, unlicensed, violations, work_logs
 from visits.api import visits as visit_api
+from visits.api.field import FieldBundleView
 from visits.api.today import TodayView
 
 # One address per object: no ".json" twins of every route.
@@ -53,6 +54,7 @@ urlpatterns = [
     path("auth/logoutall/", TokenLogoutAllView.as_view(), name="api_logoutall"),
     path("me/", crm_api.MeView.as_view(), name="api_me"),
     path("visits/today/", TodayView.as_view(), name="api_visits_today"),
+    path("visits/field/", FieldBundleView.as_view(), name="api_visits_field"),
     path(
         "satisfaction/index/",
         satisfaction_api.IndexView.as_view(),

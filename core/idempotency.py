@@ -18,6 +18,7 @@ import re
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,16 +31,27 @@ MAX_BODY = 1024 * 1024
 
 
 def _user(request):
-    """The API user of the request, authenticated as the API views will; None if not."""
+    """The API user of the request, as the API views will authenticate it; None if none.
+
+    A token is checked by the API's token authenticators (they read no body);
+    a browser's session is the session's user (the view checks its CSRF token:
+    refused, the answer is a 403 and nothing is kept).
+    """
+    from rest_framework.authentication import SessionAuthentication
     from rest_framework.request import Request
     from rest_framework.settings import api_settings
 
-    try:
-        user = Request(
-            request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-        ).user
-    except Exception:  # noqa: BLE001 - the view answers it (401, 403) as usual
-        return None
+    wrapped = Request(request)
+    for authenticator_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if issubclass(authenticator_class, SessionAuthentication):
+            continue
+        try:
+            found = authenticator_class().authenticate(wrapped)
+        except Exception:  # noqa: BLE001 - the view answers it (401) as usual
+            return None
+        if found is not None:
+            return found[0]
+    user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 
 
@@ -51,7 +63,20 @@ def _fingerprint(request):
         request.content_type or "",
     ):
         digest.update(part.encode() + b"\0")
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        # A multipart upload already parsed (the request guard read its fields):
+        # its fields and the bytes of its files.
+        for name, values in sorted(request.POST.lists()):
+            for value in values:
+                digest.update(f"{name}={value}".encode() + b"\0")
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(f"{name}:{upload.name}:{upload.size}".encode() + b"\0")
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
     return digest.hexdigest()
 
 

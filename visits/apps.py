@@ -65,6 +65,7 @@ class VisitsConfig(AppConfig):
                 20,
             ),
             NavItem("visits:visit_list", _("Visits"), "geo-alt", everyone, 22),
+            NavItem("visits:field", _("In the field"), "phone", {MANAGER}, 59, group=MORE),
             NavItem(
                 "visits:customer_cards",
                 _("Customer cards"),

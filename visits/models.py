@@ -428,7 +428,10 @@ class Signature(models.Model):
     captured_by = models.ForeignKey(
         User, verbose_name=_("captured by"), on_delete=models.PROTECT, related_name="+"
     )
-    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+    # The phone's time of signing (a signature drawn offline is sent later);
+    # when the server got it beside it.
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["signed_at", "id"]

@@ -194,6 +194,7 @@ class SignatureSerializer(serializers.ModelSerializer):
             "role",
             "signer_name",
             "signed_at",
+            "received_at",
             "image",
             "image_sha256",
             "content_hash",
@@ -348,6 +349,9 @@ class VisitSignSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Signature.Role.choices)
     signer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     image = ImageInput(help_text=_("PNG data URL or uploaded PNG file"))
+    signed_at = serializers.DateTimeField(
+        required=False, help_text=_("The phone's time of signing (offline); default: now.")
+    )
 
 
 class VisitCorrectSerializer(VisitContentSerializer):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("today/", today.today, name="today"),
     path("not-contacted/", first_contact.not_contacted, name="not_contacted"),
     path("cards/", field.customer_cards, name="customer_cards"),
+    path("field/", field.field, name="field"),
     # Weekly schedules
     path("schedule/", schedules.my_week, name="schedule"),
     path("schedule/propose/", schedules.schedule_propose, name="schedule_propose"),

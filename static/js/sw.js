@@ -118,10 +118,26 @@ function warm(urls) {
         });
       }
       return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
-        if (response.ok && !response.redirected) {
-          return cache.put(url.href, response);
+        if (!response.ok || response.redirected) {
+          return null;
         }
-        return null;
+        return response.clone().text().then(function (html) {
+          // The page's own static files, so that it works when opened offline.
+          var files = [];
+          html.replace(/(?:src|href)="(\/static\/[^"]+)"/g, function (_match, path) {
+            files.push(path);
+            return _match;
+          });
+          return cache.put(url.href, response).then(function () {
+            return caches.open(STATIC).then(function (statics) {
+              return Promise.all(files.map(function (path) {
+                return statics.match(path).then(function (hit) {
+                  return hit || statics.add(path).catch(function () { return null; });
+                });
+              }));
+            });
+          });
+        });
       });
     }).catch(function () { return null; });
   }));

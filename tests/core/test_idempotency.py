@@ -139,3 +139,66 @@ def test_two_sends_at_the_same_instant_start_one_visit(manager):
     statuses = sorted(getattr(result, "status_code", repr(result)) for result in results)
     assert statuses == [201, 201], results
     assert Visit.objects.filter(customer=customer).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_browser_session_with_its_csrf_token_runs_once(manager, customer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(manager)
+    client.get("/visits/today/")
+    token = client.cookies["csrftoken"].value
+    for _ in range(2):
+        response = client.post(
+            START,
+            start_body(customer),
+            content_type="application/json",
+            HTTP_X_CSRFTOKEN=token,
+            HTTP_IDEMPOTENCY_KEY="browser-key-1",
+        )
+        assert response.status_code == 201
+    assert Visit.objects.filter(customer=customer).count() == 1
+    # Without the CSRF token: refused, and nothing kept for the key.
+    refused = client.post(
+        START,
+        start_body(customer),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="browser-key-2",
+    )
+    assert refused.status_code == 403
+    assert not ClientAction.objects.filter(key="browser-key-2").exists()
+
+
+@pytest.mark.django_db
+def test_a_photo_upload_runs_once(manager, customer, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from visits.models import VisitPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(manager)
+    visit = client.post(START, start_body(customer), format="json").json()
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 200, 10)).save(out, format="JPEG")
+
+    def send(data):
+        photo = SimpleUploadedFile("shelf.jpg", data, content_type="image/jpeg")
+        return client.post(
+            f"{START}{visit['id']}/photos/",
+            {"stage": "before", "photo": photo},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="photo-key-1",
+        )
+
+    assert send(out.getvalue()).status_code == 201
+    again = send(out.getvalue())
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert VisitPhoto.objects.count() == 1
+    # Another photo under the same key is another request.
+    other = io.BytesIO()
+    Image.new("RGB", (60, 40), (200, 10, 10)).save(other, format="JPEG")
+    assert send(other.getvalue()).status_code == 422

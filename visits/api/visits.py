@@ -139,6 +139,7 @@ class VisitViewSet(
             image=data["image"],
             signer_name=data.get("signer_name", ""),
             data=content,
+            signed_at=data.get("signed_at"),
         )
         return self._respond(visit)
 

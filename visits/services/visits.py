@@ -185,6 +185,11 @@ def _apply_content(current, actor, data):
     _validate_content(current)
     current.save()
     _event(current, actor, "update", comment=", ".join(sorted(data)))
+    if data.get("revisit_on"):
+        # The revisit is a planned entry on its day, not a special visit typed again.
+        from visits.services.schedules import schedule_plan_revisit
+
+        schedule_plan_revisit(visit=current, actor=actor)
 
 
 def _validate_content(visit):
@@ -260,7 +265,7 @@ def _report_violation(visit, actor):
     return violation
 
 
-def visit_sign(*, visit, actor, role, image, signer_name="", data=None):
+def visit_sign(*, visit, actor, role, image, signer_name="", data=None, signed_at=None):
     """Sign a visit record: the manager first, then the customer, on the manager's screen.
 
     ``data``: the record's content not yet saved, applied before the manager's
@@ -274,6 +279,9 @@ def visit_sign(*, visit, actor, role, image, signer_name="", data=None):
     3. Each signature keeps the image's SHA-256 and the hash of the record's
        content at signing (the customer's also covers the manager's signature).
     4. The customer's signature locks the record.
+
+    ``signed_at``: the phone's time of a signature drawn offline (default: now);
+    the server's time of receipt is kept beside it.
     """
     _require(access.can_edit_visit(actor, visit))
     if role not in Signature.Role.values:
@@ -289,6 +297,10 @@ def visit_sign(*, visit, actor, role, image, signer_name="", data=None):
         from_status, to_status = Visit.Status.MANAGER_SIGNED, Visit.Status.LOCKED
     check_length(Signature, "signer_name", signer_name)
     _check_content_fields(data)
+    signed_at = signed_at or timezone.now()
+    _check_time(signed_at, "signed_at")
+    if signed_at < visit.arrived_at:
+        raise ValidationError({"signed_at": _("A record is signed after the arrival.")})
     content, digest = images.signature_png(image)
     with transaction.atomic():
         current = claim_visit(visit, f"sign_{role}", actor=actor)
@@ -311,6 +323,7 @@ def visit_sign(*, visit, actor, role, image, signer_name="", data=None):
             image_sha256=digest,
             content_hash=current.content_hash(manager_signature_digest=manager_digest),
             captured_by=actor,
+            signed_at=signed_at,
         )
         signature.image.save("signature.png", content, save=False)
         signature.save()

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from crm.access import manager_required
 from crm.models import Contact
-from visits.models import Suggestion
+from visits.models import CHECKLIST, Suggestion, VisitPhoto
 from visits.selectors import customers_with_last_visit
 
 
@@ -26,3 +26,13 @@ def customer_cards(request):
         .order_by("name", "code")
     )
     return render(request, "visits/customer_cards.html", {"customers": customers})
+
+
+@manager_required
+def field(request):
+    """The visit page for the field: works without signal (static/js/field.js)."""
+    return render(
+        request,
+        "visits/field.html",
+        {"checklist": CHECKLIST, "photo_stages": VisitPhoto.Stage.choices},
+    )
