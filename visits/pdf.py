@@ -41,3 +41,33 @@ def visit_pdf(*, visit):
             "printed_at": timezone.localtime(),
         },
     )
+
+
+def promotion_document(*, receipt):
+    """A promotional-material receipt (宣传促销品签收单) with the customer's signature."""
+    return Document(
+        content=render_pdf(
+            "visits/promotion_pdf.html",
+            {"receipt": receipt, "printed_at": timezone.localtime()},
+        ),
+        filename=f"promotion-{receipt.pk}-{timezone.localtime(receipt.handed_at):%Y%m%d}.pdf",
+        obj=receipt,
+        summary=f"{receipt.customer} · {receipt.item} × {receipt.quantity}",
+    )
+
+
+def unlicensed_document(*, report):
+    """An unlicensed-operation report (无证经营情况报告) with its photo and its course."""
+    return Document(
+        content=render_pdf(
+            "visits/unlicensed_pdf.html",
+            {
+                "report": report,
+                "events": list(report.events.select_related("actor")),
+                "printed_at": timezone.localtime(),
+            },
+        ),
+        filename=f"unlicensed-{report.pk}-{timezone.localtime(report.created_at):%Y%m%d}.pdf",
+        obj=report,
+        summary=str(report),
+    )

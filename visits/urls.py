@@ -64,6 +64,7 @@ urlpatterns = [
     # Promotional materials
     path("promotions/", promotions.promotion_list, name="promotion_list"),
     path("promotions/new/", promotions.promotion_create, name="promotion_create"),
+    path("promotions/<int:pk>/pdf/", promotions.promotion_pdf, name="promotion_pdf"),
     path(
         "promotions/<int:pk>/signature.png",
         promotions.promotion_signature,
@@ -76,6 +77,7 @@ urlpatterns = [
     path("unlicensed/<int:pk>/forward/", unlicensed.unlicensed_forward, name="unlicensed_forward"),
     path("unlicensed/<int:pk>/outcome/", unlicensed.unlicensed_outcome, name="unlicensed_outcome"),
     path("unlicensed/<int:pk>/photo/", unlicensed.unlicensed_photo, name="unlicensed_photo"),
+    path("unlicensed/<int:pk>/pdf/", unlicensed.unlicensed_pdf, name="unlicensed_pdf"),
     # Work logs
     path("logs/", work_logs.work_log_list, name="work_log_list"),
     path("logs/write/", work_logs.work_log_write, name="work_log_write"),

@@ -6,7 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.web import apply, file_response, list_filter, login_or_token_required, paginate
+from core.web import (
+    apply,
+    file_response,
+    list_filter,
+    login_or_token_required,
+    paginate,
+    pdf_response,
+)
 from crm.access import manager_required
 from visits import access, forms, selectors
 from visits.filters import PromotionFilter
@@ -64,3 +71,17 @@ def promotion_signature(request, pk):
     except (PromotionReceipt.DoesNotExist, ValueError, TypeError):
         raise Http404("No such receipt") from None
     return file_response(receipt.signature)
+
+
+@login_required
+def promotion_pdf(request, pk):
+    """The printable receipt (宣传促销品签收单) with the customer's signature."""
+    from visits.pdf import promotion_document
+
+    try:
+        receipt = (
+            access.promotion_scope(request.user).select_related("customer", "manager").get(pk=pk)
+        )
+    except (PromotionReceipt.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such receipt") from None
+    return pdf_response(promotion_document(receipt=receipt))

@@ -18,6 +18,7 @@ from core.web import (
     list_filter,
     login_or_token_required,
     paginate,
+    pdf_response,
 )
 from crm.access import (
     works_in_region,
@@ -143,3 +144,11 @@ def unlicensed_photo(request, pk):
     if not report.photo:
         raise Http404("No photo")
     return file_response(report.photo)
+
+
+@login_required
+def unlicensed_pdf(request, pk):
+    """The printable report with its photo, forwarding and outcome."""
+    from visits.pdf import unlicensed_document
+
+    return pdf_response(unlicensed_document(report=_unlicensed_for_user(request.user, pk)))
