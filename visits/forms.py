@@ -331,7 +331,7 @@ class PromotionForm(forms.Form):
     clean_signature = SignatureForm.clean_signature
 
 
-class UnlicensedForm(forms.Form):
+class UnlicensedForm(LocationMixin, forms.Form):
     address = _text(300, label=_("Address"), required=True)
     description = _text(4000, label=_("What was seen"), required=True, rows=4)
     photo = forms.FileField(
@@ -358,6 +358,12 @@ class ForwardForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = _text(4000, label=_("Outcome"), required=True, rows=3)
+    outcome_on = BusinessDateFormField(
+        label=_("Outcome date"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("The day of the outcome; today if left empty."),
+    )
 
 
 def monday_of(day):

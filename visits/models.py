@@ -660,6 +660,23 @@ class UnlicensedReport(models.Model):
         User, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
     address = models.CharField(_("address"), max_length=300)
+    # Where the reporter stood, when their phone told it (WGS-84, as visits' check-ins).
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     description = models.TextField(_("description"), max_length=4000)
     photo = models.ImageField(
         _("photo"), upload_to=GeneratedName("unlicensed"), null=True, blank=True
@@ -673,6 +690,8 @@ class UnlicensedReport(models.Model):
     )
     forward_note = models.CharField(_("forwarding note"), max_length=500, blank=True)
     outcome = models.TextField(_("outcome"), blank=True, max_length=4000)
+    # The day of the outcome (the department's action), which may be before it is recorded.
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
 

@@ -619,6 +619,8 @@ class UnlicensedReportSerializer(serializers.ModelSerializer):
             "region",
             "reporter",
             "address",
+            "latitude",
+            "longitude",
             "description",
             "photo",
             "status",
@@ -626,6 +628,7 @@ class UnlicensedReportSerializer(serializers.ModelSerializer):
             "forwarded_by",
             "forward_note",
             "outcome",
+            "outcome_on",
             "closed_at",
             "created_at",
         ]
@@ -638,6 +641,7 @@ class UnlicensedReportSerializer(serializers.ModelSerializer):
             "forwarded_by",
             "forward_note",
             "outcome",
+            "outcome_on",
             "closed_at",
             "created_at",
         ]
@@ -661,6 +665,9 @@ class ForwardSerializer(serializers.Serializer):
 
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=4000)
+    outcome_on = serializers.DateField(
+        required=False, allow_null=True, help_text="The day of the outcome; today if omitted."
+    )
 
 
 class WorkLogCommentSerializer(serializers.ModelSerializer):

@@ -87,7 +87,10 @@ class UnlicensedViewSet(
         report = self._handled()
         data = validated(s.OutcomeSerializer, request)
         report = unlicensed.unlicensed_record_outcome(
-            report=report, actor=request.user, outcome=data["outcome"]
+            report=report,
+            actor=request.user,
+            outcome=data["outcome"],
+            outcome_on=data.get("outcome_on"),
         )
         return Response(
             s.UnlicensedReportDetailSerializer(report, context={"request": request}).data

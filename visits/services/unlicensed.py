@@ -18,14 +18,19 @@ from visits.services.common import _require, _url
 from visits.transitions import UNLICENSED_TRANSITIONS, take
 
 
-def unlicensed_report(*, actor, address, description, photo=None):
-    """A manager reports unlicensed operation (无证经营); the region's manager is told."""
+def unlicensed_report(*, actor, address, description, photo=None, latitude=None, longitude=None):
+    """A manager reports unlicensed operation (无证经营), where they stand when the phone
+    tells it (both coordinates or neither); the region's manager is told."""
     _require(works_in_region(actor))
+    if (latitude is None) != (longitude is None):
+        raise ValidationError({"latitude": _("Give both coordinates or neither.")})
     report = UnlicensedReport(
         region_id=actor.region_id,
         reporter=actor,
         address=(address or "").strip(),
         description=(description or "").strip(),
+        latitude=None if latitude is None else round(latitude, 6),
+        longitude=None if longitude is None else round(longitude, 6),
     )
     if photo is not None:
         content = images.photo(photo)
@@ -82,15 +87,31 @@ def unlicensed_forward(*, report, actor, note=""):
     return report
 
 
-def unlicensed_record_outcome(*, report, actor, outcome):
+def unlicensed_record_outcome(*, report, actor, outcome, outcome_on=None):
+    """The outcome and the day it came (today unless told): not before the report, not
+    in the future."""
     if not access.can_handle_unlicensed(actor, report):
         raise PermissionDenied
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": _("Write the outcome.")})
     check_length(UnlicensedReport, "outcome", outcome)
+    today = timezone.localdate()
+    outcome_on = outcome_on or today
+    if outcome_on > today:
+        raise ValidationError({"outcome_on": _("This day has not come yet.")})
+    if outcome_on < timezone.localdate(report.created_at):
+        raise ValidationError({"outcome_on": _("The outcome cannot be before the report.")})
     with transaction.atomic():
         # The event names the step; the outcome's whole text is on the report.
-        _step(report, "outcome", actor, "", outcome=outcome, closed_at=timezone.now())
+        _step(
+            report,
+            "outcome",
+            actor,
+            "",
+            outcome=outcome,
+            outcome_on=outcome_on,
+            closed_at=timezone.now(),
+        )
     report.refresh_from_db()
     return report

@@ -56,6 +56,7 @@ def unlicensed_create(request):
         raise PermissionDenied
     form = forms.UnlicensedForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        latitude, longitude = form.location()
         report = apply(
             form,
             lambda: unlicensed.unlicensed_report(
@@ -63,6 +64,8 @@ def unlicensed_create(request):
                 address=form.cleaned_data["address"],
                 description=form.cleaned_data["description"],
                 photo=form.cleaned_data.get("photo"),
+                latitude=latitude,
+                longitude=longitude,
             ),
         )
         if report is not None:
@@ -129,7 +132,10 @@ def unlicensed_outcome(request, pk):
         flash(
             request,
             lambda: unlicensed.unlicensed_record_outcome(
-                report=report, actor=request.user, outcome=form.cleaned_data["outcome"]
+                report=report,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                outcome_on=form.cleaned_data.get("outcome_on"),
             ),
             _("Outcome recorded."),
         )
