@@ -72,3 +72,22 @@ def test_unlicensed_report_pdf(client, manager, outsider, regional_manager, tmp_
     assert "人民路 9 号" in text and "无证售烟" in text
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_the_api_gives_the_same_files(api_login, manager, outsider, settings):
+    customer = factories.CustomerFactory(manager=manager, grade=factories.grade("A1"))
+    receipt = promotions.promotion_record(customer=customer, actor=manager, **promotion_fields())
+    report = unlicensed_services.unlicensed_report(
+        actor=manager, address="人民路 9 号", description="无证售烟"
+    )
+    api = api_login(manager)
+    for path, name in (
+        (f"/api/visits/promotions/{receipt.pk}/pdf/", f"promotion-{receipt.pk}-"),
+        (f"/api/visits/unlicensed/{report.pk}/pdf/", f"unlicensed-{report.pk}-"),
+    ):
+        response = api.get(path)
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == "application/pdf"
+        assert name in response["Content-Disposition"]
+        assert api_login(outsider).get(path).status_code == 404
+        api = api_login(manager)

@@ -1,11 +1,15 @@
 """API of promotional-material receipts, under /api/visits/promotions/."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.exports import ExportMixin
 from core.api.input import validated
+from core.web import pdf_response
 from crm.access import works_customers
 from visits import selectors
 from visits import serializers as s
@@ -48,3 +52,11 @@ class PromotionViewSet(
             s.PromotionReceiptSerializer(receipt, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The printable receipt, the same file as the page's."""
+        from visits.pdf import promotion_document
+
+        return pdf_response(promotion_document(receipt=self.get_object()))

@@ -1,6 +1,7 @@
 """API of unlicensed-operation reports, under /api/visits/unlicensed/."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from core.api.exports import ExportMixin
 from core.api.input import validated
+from core.web import pdf_response
 from visits import access, selectors
 from visits import serializers as s
 from visits.api.common import PARSERS
@@ -95,3 +97,11 @@ class UnlicensedViewSet(
         return Response(
             s.UnlicensedReportDetailSerializer(report, context={"request": request}).data
         )
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The printable report, the same file as the page's."""
+        from visits.pdf import unlicensed_document
+
+        return pdf_response(unlicensed_document(report=self.get_object()))
