@@ -326,7 +326,7 @@ class PromotionForm(forms.Form):
             "Promotional materials go only to your customers of grades %(allowed)s: "
             "choose one of them."
         ) % {"allowed": allowed or "-"}
-        field.empty_label = _("Choose a customer of a grade that may receive promotions")
+        field.empty_label = _("Choose a customer")
 
     clean_signature = SignatureForm.clean_signature
 
