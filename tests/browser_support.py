@@ -126,7 +126,7 @@ def login(page, live_server, username, password):
     page.goto(f"{live_server.url}{login_path}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_url(lambda url: login_path not in url)
 
 
@@ -134,6 +134,10 @@ def login_as(page, live_server, user):
     """Start a fresh session as ``user`` (a persona with the factories' password)."""
     from tests import factories
 
+    # Leave the page first: a request it still sends (a poll, a keep-alive save)
+    # would come back without a session and set a new CSRF cookie under the
+    # login form being filled in.
+    page.goto("about:blank")
     page.context.clear_cookies()
     login(page, live_server, user.username, factories.PASSWORD)
 

@@ -10,7 +10,7 @@
      "clear" (logging out on a shared phone) deletes everything kept. */
 "use strict";
 
-var VERSION = "v1";
+var VERSION = "v2";
 var PAGES = "crm-pages-" + VERSION;
 var STATIC = "crm-static-" + VERSION;
 var OFFLINE_URL = "/offline/";
@@ -117,7 +117,9 @@ function warm(urls) {
           return hit || cache.add(url.href);
         });
       }
-      return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+      // Not following a redirect: a page of an ended session leads to the login page,
+      // whose answer would set a new CSRF cookie under the login form being filled in.
+      return fetch(url.href, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
         if (!response.ok || response.redirected) {
           return null;
         }

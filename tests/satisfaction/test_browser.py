@@ -49,6 +49,10 @@ def test_round_to_index_to_monthly_report(
     admin_user,
 ):
     settings.SATISFACTION_MIN_ANSWERS = 3
+    # The browser reads English: so does the manager, whose notifications are
+    # written in their language.
+    manager.language = "en"
+    manager.save(update_fields=["language"])
     page = browser_page
     desk = factories.UserFactory(username="desk", role=User.Role.SERVICE_CENTRE, region=None)
     customers = [
@@ -102,7 +106,8 @@ def test_round_to_index_to_monthly_report(
     page.click("[data-testid=close-round]")
     page.wait_for_selector("[data-testid=round-status]:text-is('Closed')")
 
-    # 5. The manager writes the analysis and measures from the notification.
+    # 5. The manager writes the analysis and measures from the notification
+    # (written in the manager's language: they read English).
     login_as(page, live_server, manager)
     page.goto(f"{live_server.url}/notifications/")
     page.click("text=write your analysis and measures")
