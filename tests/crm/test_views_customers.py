@@ -98,8 +98,9 @@ class TestDetail:
         # Session, user, the customer (with region, manager, grade), contacts,
         # grade changes, assignments, sales, unread count, the user's region
         # in the menu, the panels other apps register (latest visits, complaints,
-        # the satisfaction answer), and saving the session (savepoint, update, release).
-        with django_assert_max_num_queries(15):
+        # the satisfaction answer, the location history), and saving the session
+        # (savepoint, update, release).
+        with django_assert_max_num_queries(16):
             response = client.get(customer.get_absolute_url())
         page = response.content.decode()
         for text in ("王老板", "13811112222", "开业分配", "销量提升", "人工调整", "12,345.60"):

@@ -141,10 +141,10 @@ def test_detail_lists_budget(api_login, manager, customer, size, django_assert_m
     ):
         with django_assert_max_num_queries(budget):
             client.get(url)
-    # The visit with its signatures, events, suggestions and corrections:
-    # the manager's customer ids, visit, signatures, events, suggestions,
-    # corrections.
-    with django_assert_max_num_queries(6):
+    # The visit with its signatures, events, suggestions, corrections and display
+    # photos: the manager's customer ids, visit, signatures, events, suggestions,
+    # corrections, photos.
+    with django_assert_max_num_queries(7):
         assert len(client.get(f"/api/visits/records/{visit.pk}/").json()["suggestions"]) == size
 
 

@@ -148,10 +148,10 @@ def test_visit_page_query_budget(login, manager, locked, django_assert_max_num_q
     with CaptureQueriesContext(connection) as one:
         assert client.get(few.get_absolute_url()).status_code == 200
     # Session, user, the visit with customer, grade, region, manager, planned
-    # visit and corrected record joined; its signatures, events, suggestions
-    # and corrections; the layout's unread count; saving the session
-    # (savepoint, update, release).
-    with django_assert_max_num_queries(11):
+    # visit and corrected record joined; its signatures, events, suggestions,
+    # corrections and display photos; the layout's unread count; saving the
+    # session (savepoint, update, release).
+    with django_assert_max_num_queries(12):
         response = client.get(many.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()
