@@ -10,7 +10,7 @@ import os
 import pytest
 
 from tests import factories
-from tests.browser_support import browser_page, draw, login_as, seeded  # noqa: F401
+from tests.browser_support import PHONE, browser_page, draw, login_as, seeded  # noqa: F401
 from visits.models import CHECKLIST, Visit
 from visits.services import visits as visit_services
 
@@ -119,6 +119,7 @@ def test_offline_input_is_kept_and_sent_when_the_network_returns(
 
     # Cut: the status says it is kept on the phone; the network back: it is sent.
     context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")
     page.click("label[for=id_stock_checked]")
     page.fill("#id_stock_checked_note", "库存 3 条，建议订 5 条")
     page.locator("#id_findings").focus()  # leaving the note sends at once
@@ -137,27 +138,40 @@ def test_offline_input_is_kept_and_sent_when_the_network_returns(
     visit.refresh_from_db()
     assert visit.stock_checked and visit.stock_checked_note == "库存 3 条，建议订 5 条"
 
-    # Cut again, typed, and the page gone (the phone closed it) before the network
-    # returned: opened again online, the input is put back and reaches the server.
+    # Cut again, typed, and the browser closed before the network returned (the
+    # phone put it away): opened again online, the input is put back and sent.
+    # (The API cut too: the offline switch does not cut what a service worker fetches.)
+    context.route(API, lambda route: route.abort())
     context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")
     page.fill("#id_findings", "门头灯箱损坏")
     page.locator("#id_customer_opinions").focus()
     page.wait_for_function(
         "() => document.querySelector('[data-testid=autosave-status]').dataset.state === 'failed'"
     )
-    page.close()
-    context.set_offline(False)
-    again = context.new_page()
-    again.goto(f"{live_server.url}{visit.get_absolute_url()}")
-    again.wait_for_selector("[data-testid=autosave-restored]:not([hidden])")
-    assert again.input_value("#id_findings") == "门头灯箱损坏"
-    again.wait_for_function(
-        "() => document.querySelector('[data-testid=autosave-status]').dataset.state === 'saved'"
-    )
+    state = context.storage_state()
+    context.close()
     visit.refresh_from_db()
-    assert visit.findings == "门头灯箱损坏"
-    assert visit.stock_checked_note == "库存 3 条，建议订 5 条"
-    assert _kept(again, key) is None
+    assert visit.findings == ""
+    reopened = context.browser.new_context(
+        viewport=PHONE, locale="en-US", storage_state=state, service_workers="block"
+    )
+    try:
+        again = reopened.new_page()
+        again.set_default_timeout(15000)
+        again.goto(f"{live_server.url}{visit.get_absolute_url()}")
+        again.wait_for_selector("[data-testid=autosave-restored]:not([hidden])")
+        assert again.input_value("#id_findings") == "门头灯箱损坏"
+        again.wait_for_function(
+            "() => document.querySelector('[data-testid=autosave-status]').dataset.state"
+            " === 'saved'"
+        )
+        visit.refresh_from_db()
+        assert visit.findings == "门头灯箱损坏"
+        assert visit.stock_checked_note == "库存 3 条，建议订 5 条"
+        assert _kept(again, key) is None
+    finally:
+        reopened.close()
 
 
 def test_leaving_with_unsaved_input_warns(browser_page, live_server, seeded, manager):  # noqa: F811
@@ -260,3 +274,40 @@ def test_promotion_receipt_survives_a_reload(
     receipt = PromotionReceipt.objects.get()
     assert (receipt.item, receipt.quantity, receipt.signer_name) == ("宣传海报", 2, "王店主")
     assert _kept(page, f"promotion-{manager.pk}") is None
+
+
+def test_a_bad_value_ends_nothing_and_keeps_the_input(
+    browser_page,  # noqa: F811
+    live_server,
+    seeded,  # noqa: F811
+    manager,
+):
+    page = browser_page
+    visit = _visit(manager)
+    _open(page, live_server, manager, visit)
+    page.click("label[for=id_sales_observed]")
+    page.fill("#id_findings", "门口堆放杂物")
+    page.fill("#id_revisit_on", "2020-01-06")
+    # The autosave is refused too, and says why.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=autosave-status]').dataset.state === 'failed'"
+    )
+    assert "Revisit on" in _status(page)
+    page.click("[data-testid=end-visit]")
+    page.wait_for_selector("[data-error-summary]")
+    _shot(page, "visit-end-refused-phone")
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.IN_PROGRESS
+    assert page.locator("[data-testid=sign-manager]").count() == 0
+    assert page.input_value("#id_findings") == "门口堆放杂物"
+    assert page.is_checked("#id_sales_observed")
+
+    # Corrected and ended: all of it is on the record.
+    page.fill("#id_revisit_on", "")
+    page.click("[data-testid=end-visit]")
+    page.wait_for_selector("[data-testid=sign-manager]")
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.ENDED
+    assert visit.sales_observed and visit.findings == "门口堆放杂物" and visit.revisit_on is None
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _shot(page, "visit-ended-desktop")
