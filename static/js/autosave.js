@@ -169,7 +169,8 @@
     } else if (kept) {
       storageDrop(this.key);
     }
-    if (this.local && this.unsaved()) {
+    if (this.local && this.unsaved() && !(this.notice && !this.notice.hidden)) {
+      // (A restored form's notice says so already.)
       this.say("kept");
     }
     var self = this;
