@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,10 +94,19 @@ def customers_due(*, manager_ids, until):
 def visit_list(*, user, filters=None, request=None):
     """The ``VisitFilter`` over the visits ``user`` may see, newest first (``.qs`` holds
     the rows); customer, grade and manager come in the same query."""
-    queryset = access.visit_scope(user).select_related(
-        "customer", "customer__grade", "manager", "planned_visit"
+    queryset = with_correction_marks(
+        access.visit_scope(user).select_related(
+            "customer", "customer__grade", "manager", "planned_visit"
+        )
     )
     return VisitFilter(filters, queryset=_newest_first(user, queryset), request=request)
+
+
+def with_correction_marks(queryset):
+    """Visits annotated ``is_corrected`` (a later record corrects it), for the
+    badges of the lists (``visit_status_badge``); ``corrects_id`` says the other
+    way round. In the same query."""
+    return queryset.annotate(is_corrected=Exists(Visit.objects.filter(corrects=OuterRef("pk"))))
 
 
 def _newest_first(user, queryset):
@@ -118,6 +127,7 @@ def visit_detail_queryset():
             "suggestions", queryset=Suggestion.objects.select_related("customer", "answered_by")
         ),
         Prefetch("corrections", queryset=Visit.objects.only("pk", "corrects_id", "status")),
+        "photos",
     )
 
 
