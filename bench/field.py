@@ -88,6 +88,8 @@ def main():
         )
         page.wait_for_selector("html[data-offline-ready=true]", timeout=60000)
 
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+        cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "offline": True})
         context.set_offline(True)
         context.route("**/*", lambda route: route.abort("internetdisconnected"))
         loaded, ready = timed_load(page, f"{url}/visits/today/", "[data-testid=offline-banner]")
