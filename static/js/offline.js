@@ -2,7 +2,8 @@
    served at /sw.js), asks it to keep the manager's pages ready for use without
    signal (<meta name="crm-offline" content="/visits/today/ ...">, with the static
    files this page loaded), says when the page is shown without a connection, and
-   on logging out deletes what was kept (a shared phone). The customer cards'
+   on logging out (a shared phone) warns about anything not sent yet, then deletes
+   what was kept: the pages, the field visits' queue and the forms' unsaved input. The customer cards'
    search box filters the cards ([data-card-filter]). */
 (function () {
   "use strict";
@@ -67,8 +68,57 @@
   window.addEventListener("offline", banner);
   banner();
 
+  // What the phone keeps of the user: the field visits' queue (IndexedDB), the
+  // forms' unsaved input (autosave.js, localStorage) and the pages (the worker).
+  function unsent() {
+    if (!window.indexedDB || !indexedDB.databases) {
+      return Promise.resolve(0);
+    }
+    return indexedDB.databases().then(function (databases) {
+      if (!databases.some(function (db) { return db.name === "crm-field"; })) {
+        return 0;
+      }
+      return new Promise(function (resolve) {
+        var request = indexedDB.open("crm-field");
+        request.onsuccess = function () {
+          var db = request.result;
+          if (!db.objectStoreNames.contains("queue")) {
+            db.close();
+            resolve(0);
+            return;
+          }
+          var count = db.transaction("queue").objectStore("queue").count();
+          count.onsuccess = function () { db.close(); resolve(count.result); };
+          count.onerror = function () { db.close(); resolve(0); };
+        };
+        request.onerror = function () { resolve(0); };
+      });
+    }, function () { return 0; });
+  }
+
+  function forget() {
+    Object.keys(localStorage).forEach(function (key) {
+      if (key.indexOf("autosave:") === 0) {
+        localStorage.removeItem(key);
+      }
+    });
+    var steps = [];
+    if (window.indexedDB) {
+      steps.push(new Promise(function (resolve) {
+        var request = indexedDB.deleteDatabase("crm-field");
+        request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+      }));
+    }
+    if ("serviceWorker" in navigator) {
+      steps.push(navigator.serviceWorker.getRegistration().then(function (registration) {
+        return registration && registration.active ? send({ type: "clear" }) : null;
+      }));
+    }
+    return Promise.all(steps);
+  }
+
   var logout = document.querySelector('form[action$="/accounts/logout/"]');
-  if (logout && "serviceWorker" in navigator) {
+  if (logout) {
     logout.addEventListener("submit", function (event) {
       if (logout.getAttribute("data-cleared") === "true") {
         return;
@@ -78,13 +128,22 @@
         logout.setAttribute("data-cleared", "true");
         logout.submit();
       };
-      navigator.serviceWorker.getRegistration().then(function (registration) {
-        if (!registration || !registration.active) {
-          submit();
-          return;
+      unsent().then(function (count) {
+        var unsaved = Object.keys(localStorage).filter(function (key) {
+          return key.indexOf("autosave:") === 0;
+        }).length;
+        if (count || unsaved) {
+          var question = document.documentElement.lang === "en"
+            ? "Not sent yet from this phone: " + count + " field visit steps and " + unsaved +
+              " unsaved forms. Logging out deletes them. Log out anyway?"
+            : "本机还有未发送的内容：" + count + " 个拜访操作、" + unsaved +
+              " 个未保存的表单。退出登录会删除它们。仍要退出吗？";
+          if (!window.confirm(question)) {
+            return;
+          }
         }
-        send({ type: "clear" }).then(submit, submit);
-      }, submit);
+        forget().then(submit, submit);
+      }, function () { forget().then(submit, submit); });
     });
   }
 

@@ -150,3 +150,15 @@ def test_a_visit_of_a_customer_reassigned_meanwhile_stays_on_the_phone(
     assert "Failed" in status and "kept on this phone" in status
     assert waiting(page) == 3  # nothing dropped
     assert not Visit.objects.filter(customer=customer).exists()
+
+    # Logging out on a shared phone warns about what was not sent, then deletes it.
+    questions = []
+    page.on("dialog", lambda dialog: questions.append(dialog.message))
+    page.click("button.navbar-toggler")
+    page.wait_for_selector("#main-nav.collapse.show")
+    page.click("#main-nav .dropdown-toggle >> nth=-1")
+    page.click("form[action$='/accounts/logout/'] button")
+    page.wait_for_url(lambda url: "/accounts/login/" in url)
+    assert questions and "3 field visit steps" in questions[0]
+    names = [db["name"] for db in page.evaluate("indexedDB.databases()")]
+    assert "crm-field" not in names
