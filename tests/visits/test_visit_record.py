@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.pdf import RefusedURL, url_fetcher
 from tests import factories
@@ -74,7 +75,8 @@ class TestLogging:
                 "price_checked": True,
                 "findings": "陈列整齐",
                 "customer_opinions": "希望增加品种",
-                "revisit_on": "2026-12-01",
+                # A week after the visit (today, by the clock: the test's own day).
+                "revisit_on": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
             },
             format="json",
         )
