@@ -105,6 +105,19 @@
   }
 
   function request(item, visit) {
+    if (item.kind === "promotion") {
+      return fetch("/api/visits/promotions/", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Idempotency-Key": item.key,
+          "X-CSRFToken": csrfToken(),
+          Accept: "application/json",
+          "Content-Type": "application/json"
+        },
+        body: JSON.stringify(item.body)
+      });
+    }
     var base = "/api/visits/records/";
     var url = item.kind === "start" ? base : base + visit.serverId + "/" + {
       content: "", suggestion: "suggestions/", photo: "photos/", end: "end/", sign: "sign/"
@@ -148,7 +161,7 @@
             blocked[item.localVisit] = true;
             return false;
           }
-          if (item.kind !== "start" && !visit.serverId) {
+          if (item.kind !== "start" && item.kind !== "promotion" && !visit.serverId) {
             blocked[item.localVisit] = true;
             return false;
           }
@@ -156,6 +169,9 @@
             return response.text().then(function (text) {
               var data = null;
               try { data = text ? JSON.parse(text) : null; } catch (error) { data = null; }
+              if (response.ok && !visit) {
+                return remove("queue", item.seq).then(function () { return false; });
+              }
               if (response.ok) {
                 if (item.kind === "start" && data && data.id) {
                   visit.serverId = data.id;
@@ -286,11 +302,16 @@
       }
       box.append(row);
     });
+    var promotionSelect = app.querySelector("#field-promotion-customer");
+    promotionSelect.textContent = "";
     state.bundle.customers.forEach(function (item) {
       var option = document.createElement("option");
       option.value = String(item.id);
       option.textContent = item.name + " (" + item.code + ")";
       select.append(option);
+      if (item.promotion_allowed) {
+        promotionSelect.append(option.cloneNode(true));
+      }
     });
   }
 
@@ -548,6 +569,41 @@
     }
     form.elements.special_reason.value = "";
     start({ customer: parseInt(form.elements.customer.value, 10), reason: reason });
+  });
+
+  var promotionForm = app.querySelector("[data-promotion]");
+  promotionForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = promotionForm;
+    var image = form.querySelector("[data-signature-input]").value;
+    var field = function (name) { return form.querySelector("[name=" + name + "]").value.trim(); };
+    var body = {
+      customer: parseInt(field("customer"), 10),
+      // Not form.elements.item: that is the collection's item() method.
+      item: field("item"),
+      quantity: parseInt(field("quantity"), 10),
+      signer_name: field("signer_name"),
+      signature: image
+    };
+    var complete = body.customer && body.item && body.quantity > 0 && body.signer_name && image;
+    form.querySelector("[data-promotion-error]").hidden = Boolean(complete);
+    if (!complete) {
+      return;
+    }
+    form.reset();
+    var clear = form.querySelector("[data-signature-clear]");
+    if (clear) {
+      clear.click();
+    }
+    form.querySelector("[data-promotion-done]").hidden = false;
+    var item = {
+      localVisit: "promotion-" + uuid(),
+      kind: "promotion",
+      body: body,
+      key: uuid(),
+      queuedAt: now()
+    };
+    put("queue", item).then(refresh).then(sync);
   });
 
   app.querySelector("[data-sync-now]").addEventListener("click", function () {

@@ -162,3 +162,45 @@ def test_a_visit_of_a_customer_reassigned_meanwhile_stays_on_the_phone(
     assert questions and "3 field visit steps" in questions[0]
     names = [db["name"] for db in page.evaluate("indexedDB.databases()")]
     assert "crm-field" not in names
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_promotion_receipt_signed_offline_reaches_the_server_once(
+    browser_page,  # noqa: F811
+    live_server,
+    seeded,  # noqa: F811
+    manager,
+):
+    from visits.models import PromotionReceipt
+
+    eligible = factories.CustomerFactory(
+        manager=manager, name="促销便利店", grade=factories.grade("A1")
+    )
+    factories.CustomerFactory(manager=manager, name="不可促销店")  # B2: no promotions
+    page = browser_page
+    context = page.context
+    login_as(page, live_server, manager)
+    page.goto(f"{live_server.url}{FIELD}")
+    page.wait_for_selector("[data-field-app][data-ready=true]")
+    options = page.eval_on_selector_all(
+        "#field-promotion-customer option", "options => options.map(o => o.textContent)"
+    )
+    assert [o for o in options if "促销便利店" in o] and not [o for o in options if "不可" in o]
+
+    cut_network(context)
+    page.select_option("#field-promotion-customer", str(eligible.pk))
+    page.fill("#field-promotion-item", "宣传海报")
+    page.fill("#field-promotion-quantity", "3")
+    page.fill("#field-promotion-signer", "李店主")
+    draw(page, "[data-promotion] canvas")
+    page.click("[data-promotion] button[type=submit]")
+    page.wait_for_selector("[data-testid=sync-status][data-waiting='1']")
+    assert not PromotionReceipt.objects.exists()
+
+    restore_network(context)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("[data-testid=sync-status][data-waiting='0']", timeout=30000)
+    receipt = PromotionReceipt.objects.get()
+    assert (receipt.customer_id, receipt.item, receipt.quantity) == (eligible.pk, "宣传海报", 3)
+    assert receipt.signer_name == "李店主" and len(receipt.signature_sha256) == 64

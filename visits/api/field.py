@@ -73,6 +73,9 @@ class FieldBundleView(APIView):
                         "name": customer.name,
                         "address": customer.address,
                         "grade": customer.grade.code if customer.grade else None,
+                        "promotion_allowed": bool(
+                            customer.grade and customer.grade.promotion_allowed
+                        ),
                         "latitude": _position(customer.latitude),
                         "longitude": _position(customer.longitude),
                         "last_visit_at": customer.last_visit_at,
