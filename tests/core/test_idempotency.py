@@ -11,6 +11,7 @@ from accounts.services import token_create
 from core import idempotency
 from core.models import ClientAction
 from tests import factories
+from tests.browser_support import seeded  # noqa: F401 - the grades a flush removed
 from tests.clock import at
 from tests.races import run_at_once
 from visits.models import Visit
@@ -125,7 +126,7 @@ def test_old_keys_are_purged(manager, customer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sends_at_the_same_instant_start_one_visit(manager):
+def test_two_sends_at_the_same_instant_start_one_visit(seeded, manager):  # noqa: F811
     customer = factories.CustomerFactory(manager=manager)
     key = str(uuid.uuid4())
     token = token_create(user=manager, device="phone")[1]
