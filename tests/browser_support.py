@@ -90,19 +90,27 @@ def chromium():
 
 
 @pytest.fixture
-def browser_page(chromium):
+def browser_page(request, chromium):
     """A page of a fresh context of the run's Chromium at phone size (390×844), English UI.
 
     Dialogs (``data-confirm``) are accepted. The live server's ORM calls run in
     the test's thread under Playwright's event loop, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+    The service worker runs only in tests marked ``service_worker`` (the offline
+    ones): in the others its background fetches, answered after a test switches
+    users, would set cookies under the next login form.
     """
+    workers = "allow" if request.node.get_closest_marker("service_worker") else "block"
     browser, loop = chromium
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with _playwright_loop(loop):
             context = browser.new_context(
-                viewport=PHONE, locale="en-US", has_touch=False, device_scale_factor=1
+                viewport=PHONE,
+                locale="en-US",
+                has_touch=False,
+                device_scale_factor=1,
+                service_workers=workers,
             )
             page = context.new_page()
             page.on("dialog", lambda dialog: dialog.accept())

@@ -49,6 +49,7 @@ def waiting(page):
 
 
 @pytest.mark.browser
+@pytest.mark.service_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_visit_logged_offline_reaches_the_server_once(
     browser_page,  # noqa: F811
@@ -115,6 +116,7 @@ def test_a_visit_logged_offline_reaches_the_server_once(
 
 
 @pytest.mark.browser
+@pytest.mark.service_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_visit_of_a_customer_reassigned_meanwhile_stays_on_the_phone(
     browser_page,  # noqa: F811
@@ -165,6 +167,7 @@ def test_a_visit_of_a_customer_reassigned_meanwhile_stays_on_the_phone(
 
 
 @pytest.mark.browser
+@pytest.mark.service_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_promotion_receipt_signed_offline_reaches_the_server_once(
     browser_page,  # noqa: F811

@@ -58,6 +58,7 @@ def test_the_customer_cards_list_the_managers_own_customers(client, manager, tea
 
 
 @pytest.mark.browser
+@pytest.mark.service_worker
 @pytest.mark.django_db(transaction=True)
 def test_pages_opened_online_open_without_network(
     browser_page,  # noqa: F811
