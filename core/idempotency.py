@@ -19,13 +19,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-NOT_KEPT = {401, 403, 429}
+NOT_KEPT = {401, 403, 405, 429}
 # A stored answer larger than this is not kept (an answer is a record's JSON, a few KB).
 MAX_BODY = 1024 * 1024
 
@@ -53,6 +54,21 @@ def _user(request):
             return found[0]
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+def _answers(request):
+    """Whether a view takes this method at this path (an API viewset's action, or an
+    APIView's handler); else the request goes on to its 404 or 405 untouched."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    method = request.method.lower()
+    actions = getattr(match.func, "actions", None)
+    if actions is not None:
+        return method in actions
+    view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return view_class is None or hasattr(view_class, method)
 
 
 def _fingerprint(request):
@@ -107,6 +123,9 @@ class IdempotencyMiddleware:
                 400,
                 _("Idempotency-Key: 8 to 64 letters, digits, '-' or '_' (a UUID)."),
             )
+        if not _answers(request):
+            # No such route or method: the view's 404 or 405 as without a key.
+            return self.get_response(request)
         user = _user(request)
         if user is None:
             return self.get_response(request)

@@ -90,6 +90,8 @@ DOMAIN_RULES = [
     ("POST /api/satisfaction/answers/", "Keys are question ids."),  # the version's questions
     (None, "At least one score question with a weight above 0 makes the index."),
     (None, "a single choice needs two options or more."),  # a questionnaire's question
+    (None, "Give both coordinates or neither."),  # a position is a pair
+    (None, "Enter a date between 1900-01-01 and"),  # a birthday or founding day: not after today
 ]
 FORM_MEDIA_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 

@@ -203,3 +203,13 @@ def test_a_photo_upload_runs_once(manager, customer, settings, tmp_path):
     other = io.BytesIO()
     Image.new("RGB", (60, 40), (200, 10, 10)).save(other, format="JPEG")
     assert send(other.getvalue()).status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_method_the_route_does_not_take_is_405_whatever_the_key(manager):
+    client = client_for(manager)
+    for method in ("patch", "put"):
+        response = getattr(client, method)("/api/auth/logout/", HTTP_IDEMPOTENCY_KEY="same-key-9")
+        assert response.status_code == 405
+    assert client.post("/api/no-such-route/", HTTP_IDEMPOTENCY_KEY="same-key-9").status_code == 404
+    assert not ClientAction.objects.exists()
