@@ -90,7 +90,7 @@ class QuestionnaireWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     is_active = StrictBooleanField(required=False, default=True)
-    questions = QuestionSerializer(many=True, allow_empty=False)
+    questions = QuestionSerializer(many=True)
 
 
 class QuestionnaireViewSet(
