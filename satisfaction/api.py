@@ -6,6 +6,7 @@ answer, sampled customer or measures answers 404; a step the user may not take
 input 400 with field messages.
 """
 
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 
 from core import months
 from core.api.exports import ExportMixin
-from core.api.fields import StrictBooleanField
+from core.api.fields import StrictBooleanField, StrictCharField
 from core.api.input import validated
 from core.api.parsers import JSONParser
 from core.api.schema import BUSINESS_MONTH, error
@@ -64,6 +65,12 @@ class TakesPart:
 
 class QuestionSerializer(serializers.ModelSerializer):
     required = StrictBooleanField(required=False, default=True)
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
 
     class Meta:
         model = Question

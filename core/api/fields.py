@@ -66,3 +66,13 @@ class StrictBooleanField(serializers.BooleanField):
         if data is True or data is False:
             return data
         self.fail("invalid", input=data)
+
+
+class StrictCharField(serializers.CharField):
+    """Text as a JSON body says it: a string, not DRF's number read as its text (for
+    the items of a list, where the API fuzz's leniency for top-level text does not go)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
