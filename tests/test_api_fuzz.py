@@ -93,6 +93,7 @@ DOMAIN_RULES = [
     (None, "At least one score question with a weight above 0 makes the index."),
     (None, "a single choice needs two options or more."),  # a questionnaire's question
     (None, "A questionnaire needs at least one question."),
+    ("POST /api/satisfaction/questionnaires/", "This field may not be blank."),  # a question's text
     (None, "Give both coordinates or neither."),  # a position is a pair
     (None, "Enter a date between 1900-01-01 and"),  # a birthday or founding day: not after today
 ]
