@@ -2,7 +2,7 @@
 
 Not a timed test: it prints what exporting 100,000 visits costs, each
 measurement in a fresh process so that its peak resident memory
-(``ru_maxrss``, Django's own ~80 MiB included) is the export's alone:
+(``VmHWM``, Django's own ~80 MiB included) is the export's alone:
 
 - the worker's job (``core.export_jobs.run_job``: count, write every row with
   the visit list's columns, store the file, notify, audit), XLSX and CSV;
@@ -22,21 +22,18 @@ import datetime
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from memory import peak_mib
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path("/tmp/crm_bench_exports")
 VISITS = 100_000
 CUSTOMERS = 2_000
 MANAGERS = 20
-
-
-def _peak_mib():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _setup_django():
@@ -121,7 +118,7 @@ def measure(what, file_format):
 
     admin = User.objects.get(username="export-bench-admin")
     export = exports.get("visits")
-    baseline = _peak_mib()
+    baseline = peak_mib()
     started = time.monotonic()
     cpu_started = time.process_time()
     if what == "job":
@@ -149,7 +146,7 @@ def measure(what, file_format):
                 "seconds": seconds,
                 "cpu_seconds": cpu,
                 "baseline_rss_mib": baseline,
-                "peak_rss_mib": _peak_mib(),
+                "peak_rss_mib": peak_mib(),
             }
         )
     )

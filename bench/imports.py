@@ -1,7 +1,7 @@
 """Sales import figures, runnable alone: ``.venv/bin/python bench/imports.py``.
 
 Not a timed test: it prints what an import costs, each measurement in a fresh
-process so that its peak resident memory (``ru_maxrss``, the high-water mark,
+process so that its peak resident memory (``VmHWM``, the high-water mark,
 which includes Django's own ~60 MiB) is the import's and nothing else's:
 
 1. the hostile workbook: 10,000 one-cell rows in a sheet that declares
@@ -26,12 +26,13 @@ import datetime
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 import tracemalloc
 from pathlib import Path
+
+from memory import peak_mib
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path("/tmp/crm_bench_imports")
@@ -39,10 +40,6 @@ ROWS = 100_000
 MONTHS = 12
 HOSTILE_ROWS = 10_000
 HEADER = ["customer_code", "month", "quantity", "amount", "sales_quantity", "sales_amount"]
-
-
-def _peak_mib():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _setup_django():
@@ -179,7 +176,7 @@ def import_end_to_end(path, *, actor=None):
                 "errors": exc.count,
             }
     request_seconds = time.monotonic() - started
-    request_peak = _peak_mib()
+    request_peak = peak_mib()
     started = time.monotonic()
     if delay.called:
         services.sales_import_run(sales_import_id=batch.pk)
@@ -207,7 +204,7 @@ def read_hostile_before(path):
 
 
 def measure(what, path):
-    baseline = _peak_mib()
+    baseline = peak_mib()
     started = time.monotonic()
     if what == "import":
         outcome = import_end_to_end(Path(path))
@@ -221,7 +218,7 @@ def measure(what, path):
         outcome = read_hostile_before(Path(path))
     outcome["seconds"] = round(time.monotonic() - started, 2)
     outcome["baseline_rss_mib"] = baseline
-    outcome["peak_rss_mib"] = _peak_mib()
+    outcome["peak_rss_mib"] = peak_mib()
     print(json.dumps(outcome))
 
 

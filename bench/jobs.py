@@ -15,10 +15,11 @@ resident memory of this process) plus what the job returned.
 import datetime
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
+
+from memory import peak_mib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -36,10 +37,6 @@ from crm.models import Customer, SalesRecord, User  # noqa: E402
 from demo import scale_data  # noqa: E402
 
 IMPORT_ROWS = 10000
-
-
-def _peak_mib():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _generated_users(role):
@@ -298,7 +295,7 @@ def main(argv):
     }
     outcome = functions[what](*args)
     outcome = {"result": outcome, "seconds": round(time.monotonic() - started, 2)}
-    outcome["peak_rss_mib"] = _peak_mib()
+    outcome["peak_rss_mib"] = peak_mib()
     print(json.dumps(outcome, ensure_ascii=False, default=str))
 
 
