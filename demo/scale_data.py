@@ -119,7 +119,7 @@ def generate(
             )
         _timed(progress, "reset", delete_generated)
     today = today or timezone.localdate()
-    writer = _Writer()
+    writer = _Writer(progress)
     rng = random.Random(seed)
     counts = {}
     state = {}
@@ -602,17 +602,32 @@ class _Writer:
     """Insert dicts of column values: COPY on PostgreSQL, bulk_create elsewhere.
 
     Columns a row leaves out take the field's default (COPY does not know
-    Django's defaults) or NULL.
+    Django's defaults) or NULL. Every ``PROGRESS_ROWS`` rows of a table it
+    reports how far it got, so a run of millions of rows shows it is moving.
     """
+
+    PROGRESS_ROWS = 1_000_000
+
+    def __init__(self, progress=None):
+        self.progress = progress
+        self.written = {}
+        self.started = {}
 
     def insert(self, model, rows):
         if not rows:
             return 0
+        name = model._meta.db_table
+        before = self.written.get(name, 0)
+        self.started.setdefault(name, time.monotonic())
         if connection.vendor == "postgresql":
             self._copy(model, rows)
         else:
             # auto_now fields take the current time here; only small test sizes come here.
             model.objects.bulk_create((model(**row) for row in rows), batch_size=500)
+        after = self.written[name] = before + len(rows)
+        if self.progress and after // self.PROGRESS_ROWS > before // self.PROGRESS_ROWS:
+            seconds = time.monotonic() - self.started[name]
+            self.progress(f"  … {name}: {after:,} rows in {seconds:.0f} s")
         return len(rows)
 
     @staticmethod
