@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from config import api_docs as docs
 from config.health import health
@@ -30,5 +28,6 @@ handler403 = "config.error_pages.permission_denied"
 handler404 = "config.error_pages.page_not_found"
 handler500 = "config.error_pages.server_error"
 
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# No /media/ route, not even with DEBUG: a stored file (a signature, a photo, an
+# export) is reached only through its object's access-checked route, which
+# streams it from the file storage (the local disk or the S3 bucket).

@@ -1,20 +1,24 @@
 """PDFs with WeasyPrint that can read nothing but the product's own files.
 
 The URL fetcher resolves ``/static/...`` through the static-files finders (or
-STATIC_ROOT) and ``/media/...`` under MEDIA_ROOT, accepts ``data:`` URIs, and
-refuses everything else: ``file://``, ``http(s)://`` and paths outside those
-folders, so text a user typed can never pull a file or a network resource
-into a document.
+STATIC_ROOT) and ``/media/<name>`` through the file storage (the local disk or
+the S3 bucket: ``{{ field_file|pdf_src }}`` in a template, from
+``core/templatetags/pdf_files.py``), accepts ``data:`` URIs, and refuses
+everything else: ``file://``, ``http(s)://`` and names outside those places,
+so text a user typed can never pull a file or a network resource into a
+document.
 """
 
 import mimetypes
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
 BASE_URL = "https://crm.invalid/"
@@ -46,7 +50,44 @@ def _inside(path, root):
         return False
 
 
-def _local_file(url):
+def media_path(name):
+    """The path a document links a stored file by (``core.pdf.url_fetcher`` reads it)."""
+    return "/" + settings.MEDIA_URL.strip("/") + "/" + quote(name)
+
+
+def _static_file(url, relative):
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        raise RefusedURL(url) from None
+    if found and not isinstance(found, list):
+        return Path(found)
+    if settings.STATIC_ROOT:
+        candidate = Path(settings.STATIC_ROOT) / relative
+        if _inside(candidate, settings.STATIC_ROOT) and candidate.is_file():
+            return candidate
+    raise RefusedURL(url)
+
+
+def _stored_file(url, name):
+    """The bytes of a stored file, read through the storage: on disk or in the bucket."""
+    if (
+        not name
+        or posixpath.normpath(name) != name
+        or name.startswith(("/", "../"))
+        or "\\" in name
+        or "\x00" in name
+    ):
+        raise RefusedURL(url)
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (OSError, SuspiciousOperation):
+        raise RefusedURL(url) from None
+
+
+def _fetch(url):
+    """``(bytes, file name)`` of a product's own file at ``url``, or ``RefusedURL``."""
     parts = urlsplit(url)
     if parts.scheme != "https" or parts.netloc != urlsplit(BASE_URL).netloc:
         raise RefusedURL(url)
@@ -54,23 +95,11 @@ def _local_file(url):
     static_url = "/" + settings.STATIC_URL.strip("/") + "/"
     media_url = "/" + settings.MEDIA_URL.strip("/") + "/"
     if path.startswith(static_url):
-        relative = path[len(static_url) :]
-        try:
-            found = finders.find(relative)
-        except SuspiciousFileOperation:
-            raise RefusedURL(url) from None
-        if found and not isinstance(found, list):
-            return found
-        if settings.STATIC_ROOT and _inside(
-            Path(settings.STATIC_ROOT) / relative, settings.STATIC_ROOT
-        ):
-            candidate = Path(settings.STATIC_ROOT) / relative
-            if candidate.is_file():
-                return str(candidate)
-    elif path.startswith(media_url):
-        candidate = Path(settings.MEDIA_ROOT) / path[len(media_url) :]
-        if _inside(candidate, settings.MEDIA_ROOT) and candidate.is_file():
-            return str(candidate)
+        found = _static_file(url, path[len(static_url) :])
+        return found.read_bytes(), found.name
+    if path.startswith(media_url):
+        name = path[len(media_url) :]
+        return _stored_file(url, name), posixpath.basename(name)
     raise RefusedURL(url)
 
 
@@ -79,9 +108,9 @@ def url_fetcher(url, timeout=10, ssl_context=None):
 
     if url.startswith("data:"):
         return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-    path = _local_file(url)
-    mime_type, _encoding = mimetypes.guess_type(path)
-    return {"string": Path(path).read_bytes(), "mime_type": mime_type, "filename": Path(path).name}
+    content, filename = _fetch(url)
+    mime_type, _encoding = mimetypes.guess_type(filename)
+    return {"string": content, "mime_type": mime_type, "filename": filename}
 
 
 WARM_UP_HTML = (

@@ -519,8 +519,8 @@ class SalesImport(models.Model):
         FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
-    # The upload waits on disk under MEDIA_ROOT (a volume the web and worker
-    # containers share) rather than in the row: the worker streams it from
+    # The upload waits in the file storage (MEDIA_ROOT on one machine, the S3
+    # bucket on several) rather than in the row: the worker reads it from
     # there instead of holding up to SALES_IMPORT_MAX_BYTES in memory, and it
     # is deleted once the job ends. The random name keeps it unguessable.
     file = models.FileField(

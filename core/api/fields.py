@@ -23,8 +23,9 @@ class UserNameField(serializers.CharField):
 class ProtectedFileField(serializers.FileField):
     """A stored image as a link to the route that checks access and serves it.
 
-    Media files are not served in production (config.urls serves ``/media/`` only
-    with DEBUG), and must not be: a signature is no one else's business. The
+    Media files are never served as such (config.urls has no ``/media/`` route,
+    and with S3 no bucket address is given out): a signature is no one else's
+    business. The
     browser pages link to views that first check the user may see the object;
     the API links to the same ones. Null when nothing is stored.
 
