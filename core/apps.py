@@ -14,9 +14,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Audit trail and notifications")
 
     def ready(self):
-        from core import audit, business_dates, forms, sessions
+        from core import audit, business_dates, db_routing, forms, sessions
 
         audit.connect()
         sessions.connect()
+        db_routing.connect()
         business_dates.limit_model_serializer_dates()
         forms.use_plain_unique_messages()
