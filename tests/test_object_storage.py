@@ -24,13 +24,15 @@ import boto3
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 from openpyxl import Workbook
 
 import config.settings as project_settings
-from core import export_jobs, exports
+from core import export_jobs, exports, pdf
 from crm.models import SalesImport, SalesRecord
 from tests import factories
 from tests.browser_support import seeded  # noqa: F401 - the two-machine test's grades
@@ -126,6 +128,23 @@ def test_the_environment_chooses_a_private_bucket_or_the_local_disk(monkeypatch)
     assert options["querystring_auth"] is True
     assert options["querystring_expire"] <= 300
     assert options["file_overwrite"] is False
+
+
+def test_the_pdf_fetcher_reads_stored_files_by_name_and_nothing_outside(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    name = default_storage.save("signatures/drawn.png", ContentFile(b"drawn"))
+
+    fetched = pdf.url_fetcher(pdf.BASE_URL + pdf.media_path(name).lstrip("/"))
+
+    assert (fetched["string"], fetched["mime_type"]) == (b"drawn", "image/png")
+    for outside in (
+        "media/%2e%2e/%2e%2e/config/settings.py",
+        "media/%2Fetc%2Fpasswd",
+        "media/signatures%5C..%5C..%5Cconfig%5Csettings.py",
+        "media/signatures/missing.png",
+    ):
+        with pytest.raises(pdf.RefusedURL):
+            pdf.url_fetcher(pdf.BASE_URL + outside)
 
 
 def test_a_signature_is_kept_in_the_bucket_and_shown_only_to_those_who_see_the_visit(
