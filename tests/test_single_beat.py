@@ -162,8 +162,8 @@ def test_two_beats_send_each_job_once_and_the_second_takes_over(beat_redis, beat
     assert _wait_for(lambda: len(_queued(beat_redis)) >= 1, 10)
     before = len(_queued(beat_redis))
     time.sleep(8)
-    sent = len(_queued(beat_redis)) - before
-    assert 6 <= sent <= 9, sent
+    sent_by_two = len(_queued(beat_redis)) - before
+    assert 5 <= sent_by_two <= 9, sent_by_two
     assert not _holds_lock(waiting)
     assert "Sending due task" not in _log(waiting)
 
@@ -182,10 +182,13 @@ def test_two_beats_send_each_job_once_and_the_second_takes_over(beat_redis, beat
     assert _wait_for(lambda: len(_queued(beat_redis)) > at_kill, 3)
     before = len(_queued(beat_redis))
     time.sleep(5)
-    sent = len(_queued(beat_redis)) - before
-    assert 4 <= sent <= 6, sent
+    sent_after = len(_queued(beat_redis)) - before
+    assert 3 <= sent_after <= 6, sent_after
     assert set(_queued(beat_redis)) == {"beat_test.tick"}
-    print(f"take-over {took_over:.1f} s after the lock holder was killed")
+    print(
+        f"two beats: {sent_by_two} sent in 8 s; take-over {took_over:.1f} s after the"
+        f" holder was killed; then {sent_after} in 5 s"
+    )
 
 
 def test_a_job_taken_out_of_the_schedule_is_not_sent_again(beat_redis, beats):
