@@ -11,7 +11,7 @@ from complaints.models import (
     ComplaintSignature,
 )
 from complaints.services import complaint_settings_update
-from core.admin import KeepRecordsMixin, ReadOnlyInline, ReadOnlyMixin
+from core.admin import KeepRecordsMixin, ReadOnlyInline, ReadOnlyMixin, stored_file
 
 
 @admin.register(ComplaintSettings)
@@ -39,12 +39,14 @@ class EventInline(ReadOnlyInline):
 
 class PhotoInline(ReadOnlyInline):
     model = ComplaintPhoto
-    fields = ["image", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = ["photo", "content_type", "size", "uploaded_by", "uploaded_at"]
+    photo = stored_file(ComplaintPhoto, "image", "complaints:photo")
 
 
 class SignatureInline(ReadOnlyInline):
     model = ComplaintSignature
-    fields = ["role", "signer_name", "signed_at", "captured_by", "sha256", "image"]
+    fields = ["role", "signer_name", "signed_at", "captured_by", "sha256", "signature"]
+    signature = stored_file(ComplaintSignature, "image", "complaints:signature")
 
 
 @admin.register(Complaint)

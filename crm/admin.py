@@ -184,6 +184,8 @@ class SalesRecordAdmin(KeepRecordsMixin, admin.ModelAdmin):
 class SalesImportAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["imported_at", "file_name", "row_count", "months", "imported_by"]
     list_select_related = ["imported_by"]
+    # The upload waiting for the worker: no page serves it, nor does the admin.
+    exclude = ["file"]
 
     def has_change_permission(self, request, obj=None):
         return False

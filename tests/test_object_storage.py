@@ -401,3 +401,33 @@ def test_a_signature_uploaded_on_one_web_machine_is_shown_by_the_other(
     assert files_under(node_a["home"] / "media") == files_under(node_b["home"] / "media") == []
     status, _body = _call(f"{node_b['base']}/media/{signature.image.name}", token=token)
     assert status == 404
+
+
+def test_the_django_admin_links_stored_files_by_their_checked_routes_not_the_bucket(
+    bucket, s3_server, login, world, admin_user
+):
+    endpoint, _client = s3_server
+    client = login(admin_user)
+    pages = {
+        "complaint": (
+            reverse("admin:complaints_complaint_change", args=[world["complaint"].pk]),
+            reverse("complaints:signature", args=[world["complaint_signature"].pk]),
+        ),
+        "promotion": (
+            reverse("admin:visits_promotionreceipt_change", args=[world["promotion"].pk]),
+            reverse("visits:promotion_signature", args=[world["promotion"].pk]),
+        ),
+        "unlicensed": (
+            reverse("admin:visits_unlicensedreport_change", args=[world["unlicensed"].pk]),
+            reverse("visits:unlicensed_photo", args=[world["unlicensed"].pk]),
+        ),
+    }
+    for name, (page, route) in pages.items():
+        html = client.get(page).content.decode()
+        assert route in html, name
+        assert endpoint not in html and "Amz" not in html, name
+    photo_page = reverse(
+        "admin:complaints_complaint_change", args=[world["complaint_photo"].complaint_id]
+    )
+    photo_route = reverse("complaints:photo", args=[world["complaint_photo"].pk])
+    assert photo_route in client.get(photo_page).content.decode()

@@ -8,7 +8,7 @@ write the trail; an admin form would set the status without either.
 
 from django.contrib import admin
 
-from core.admin import KeepRecordsMixin, NoAddMixin, ReadOnlyInline, ReadOnlyMixin
+from core.admin import KeepRecordsMixin, NoAddMixin, ReadOnlyInline, ReadOnlyMixin, stored_file
 from visits.models import (
     PriceViolation,
     PriceViolationEvent,
@@ -77,7 +77,12 @@ class PriceViolationAdmin(NoAddMixin, admin.ModelAdmin):
 class PromotionReceiptAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["customer", "item", "quantity", "manager", "handed_at"]
     list_select_related = ["customer", "manager"]
-    readonly_fields = [f.name for f in PromotionReceipt._meta.fields]
+    # The signature by its checked route (core.admin.stored_file), not as the field.
+    exclude = ["signature"]
+    readonly_fields = [
+        "signature_file" if f.name == "signature" else f.name for f in PromotionReceipt._meta.fields
+    ]
+    signature_file = stored_file(PromotionReceipt, "signature", "visits:promotion_signature")
 
 
 @admin.register(UnlicensedReport)
@@ -85,7 +90,17 @@ class UnlicensedReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["address", "region", "status", "created_at"]
     list_filter = ["status", "region"]
     list_select_related = ["region"]
-    readonly_fields = ["status", "forwarded_at", "forwarded_by", "outcome", "closed_at"]
+    # The photo by its checked route (core.admin.stored_file), not as the field.
+    exclude = ["photo"]
+    readonly_fields = [
+        "status",
+        "forwarded_at",
+        "forwarded_by",
+        "outcome",
+        "closed_at",
+        "photo_file",
+    ]
+    photo_file = stored_file(UnlicensedReport, "photo", "visits:unlicensed_photo")
     inlines = [UnlicensedReportEventInline]
 
 
