@@ -90,6 +90,9 @@ def answer(request, export, file_format, query):
     user = request.user
     params = exports.filter_params(query)
     queryset = exports.rows(export, user=user, params=params, request=request)
+    # Read where the request may read (the replica, for a GET that may): the
+    # audit row written below does not send the rows to the primary.
+    queryset = queryset.using(queryset.db)
     count = exports.count_up_to(queryset, settings.EXPORT_SYNC_ROWS)
     if count <= settings.EXPORT_SYNC_ROWS:
         _audit(
