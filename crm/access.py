@@ -103,7 +103,17 @@ def scope(
         return queryset
     if role == REGIONAL_MANAGER:
         wanted = Q(pk__in=[])
-        if customer is not None:
+        if customer and author and listing:
+            # "The region's rows or rows they wrote": joined to the customers,
+            # the "or" defeats every index and the database reads the whole
+            # table (a second per count of a million visits). With the
+            # region's customer ids spelled out, as for a manager, both sides
+            # are indexed columns of the row's own table.
+            customer_ids = list(
+                Customer.objects.filter(region_id=user.region_id).values_list("pk", flat=True)
+            )
+            wanted |= Q(**{f"{customer}id__in": customer_ids})
+        elif customer is not None:
             wanted |= Q(**{f"{customer}region_id": user.region_id})
         for path in region:
             wanted |= Q(**{path: user.region_id}, **(region_when or {}))
