@@ -271,7 +271,8 @@ def _start_web(name, tmp_path, endpoint):
         [sys.executable, "-m", "gunicorn"],
         cwd=Path(django_settings.BASE_DIR),
         env={
-            **os.environ,
+            # The test database alone: no read replica named by the environment.
+            **{name: value for name, value in os.environ.items() if name != "DATABASE_REPLICA_URL"},
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": database_url(),
             "MEDIA_ROOT": str(home / "media"),
