@@ -100,14 +100,17 @@ class Clusters:
         self.primary = base / "primary"
         self.replica = base / "replica"
 
-    def run(self, tool, *args):
-        subprocess.run(
+    def run(self, tool, *args, check=True):
+        done = subprocess.run(
             [*AS_POSTGRES, str(self.bindir / tool), *args],
             cwd=self.base,
-            check=True,
             capture_output=True,
+            text=True,
             timeout=60,
         )
+        if check and done.returncode:
+            logs = "".join(log.read_text() for log in self.base.glob("*.log"))
+            raise AssertionError(f"{tool} failed:\n{done.stdout}{done.stderr}{logs}")
 
     def start(self):
         self.run(
@@ -144,20 +147,7 @@ class Clusters:
     def stop(self):
         for data in (self.replica, self.primary):
             if (data / "postmaster.pid").exists():
-                subprocess.run(
-                    [
-                        *AS_POSTGRES,
-                        str(self.bindir / "pg_ctl"),
-                        "-D",
-                        str(data),
-                        "-m",
-                        "immediate",
-                        "stop",
-                    ],
-                    cwd=self.base,
-                    capture_output=True,
-                    timeout=30,
-                )
+                self.run("pg_ctl", "-D", str(data), "-m", "immediate", "stop", check=False)
 
     def url(self, port):
         return f"postgres://postgres@127.0.0.1:{port}/crm"
@@ -165,10 +155,11 @@ class Clusters:
 
 @pytest.fixture
 def clusters():
+    bindir = _bindir()
     base = Path(tempfile.mkdtemp(prefix="crm-replica-"))
     if AS_POSTGRES:
         shutil.chown(base, "postgres", "postgres")
-    pair = Clusters(base, _bindir())
+    pair = Clusters(base, bindir)
     try:
         pair.start()
         _query(pair.primary_port, "CREATE DATABASE crm", dbname="postgres")
