@@ -1,16 +1,17 @@
 """Liveness of the pieces a request depends on, for load balancers and compose."""
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
+from core import db_routing
 
 
-def _database_ok():
+def _database_ok(alias=DEFAULT_DB_ALIAS):
     try:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
@@ -34,6 +35,9 @@ def health(request):
         "database": "ok" if _database_ok() else "unavailable",
         "broker": "ok" if _broker_ok() else "unavailable",
     }
+    if db_routing.REPLICA in connections.settings:
+        # Lists and exports read from it: down, they fail.
+        checks["replica"] = "ok" if _database_ok(db_routing.REPLICA) else "unavailable"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks},

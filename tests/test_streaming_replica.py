@@ -244,6 +244,8 @@ def test_reads_go_to_the_replica_and_a_writer_reads_their_writes(clusters, crm):
     primary, replica = clusters.primary_port, clusters.replica_port
     assert _query(primary, "SELECT pg_is_in_recovery()") == (False,)
     assert _query(replica, "SELECT pg_is_in_recovery()") == (True,)
+    health = requests.get(f"{crm}/healthz/", timeout=5)
+    assert health.status_code == 200 and health.json()["replica"] == "ok"
     (seeded,) = _query(primary, "SELECT pg_current_wal_lsn()")
     _until(
         lambda: _query(replica, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", seeded)[0],
