@@ -15,7 +15,11 @@ replica. A read goes there only when all of these hold:
 4. it is outside any ``transaction.atomic()`` block;
 5. the model is not one that must be current: sessions, users and their
    permissions, API tokens, login attempts (django-axes), idempotency keys
-   and export jobs always live on the primary.
+   and export jobs are always read from the primary.
+
+The pin belongs to the client that keeps the cookie (a browser, an API client
+with a cookie jar); one that keeps none may read the replica right after its
+own write.
 
 Writes, ``select_for_update()`` and migrations always use the primary; so do
 Celery tasks and management commands, which no request marked. The export
