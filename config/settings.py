@@ -105,6 +105,7 @@ MIDDLEWARE = [
     # (413) and NUL characters (400).
     "core.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,7 +273,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: a session ends after this long without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# A used session is saved again (its idle time restarts) at most this often,
+# not on every request (core.sessions.SessionRefreshMiddleware).
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 
 # API tokens (django-rest-knox): one per login and device, stored as a hash,
 # valid for API_TOKEN_TTL_HOURS. A password change, deactivation or "log out

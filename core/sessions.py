@@ -1,5 +1,9 @@
-"""Ending a deactivated user's browser sessions, however the user was saved."""
+"""Browser sessions: ended for a deactivated user however the user was saved,
+and kept alive by use without a write on every request."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save
@@ -29,3 +33,35 @@ def _on_user_saved(sender, instance, created, raw=False, **kwargs):
 
 def connect():
     post_save.connect(_on_user_saved, sender=get_user_model(), dispatch_uid="end_sessions")
+
+
+# Idle timeout without a write per request ---------------------------------------------
+
+REFRESHED_AT = "_refreshed_at"
+
+
+class SessionRefreshMiddleware:
+    """Keep a used session alive, writing it at most once every
+    ``SESSION_REFRESH_SECONDS``.
+
+    A session ends ``SESSION_COOKIE_AGE`` after it was last saved (the idle
+    timeout). Saving it on every request (``SESSION_SAVE_EVERY_REQUEST``) made
+    every page view, even a list, a write transaction on the database; here a
+    request marks the session changed only when its last save is older than
+    the refresh interval, so the idle timeout is kept to within that interval.
+    Sits just inside ``SessionMiddleware``, which saves what is marked.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # A visitor without a session gets none made for them here.
+        if session is None or session.session_key is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[REFRESHED_AT] = now
+        return response

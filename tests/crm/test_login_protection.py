@@ -81,6 +81,32 @@ def test_an_idle_session_ends(client, manager):
     assert reverse("login") in response["Location"]
 
 
+def test_a_session_in_use_stays_alive_past_the_idle_timeout(client, manager):
+    client.force_login(manager)
+    start = dt.datetime.now(tz=dt.UTC)
+    for hours in (2, 4, 6, 8, 10, 12):
+        with time_machine.travel(start + dt.timedelta(hours=hours)):
+            assert client.get(reverse("home")).status_code == 200
+
+
+def test_pages_in_quick_succession_do_not_write_the_session(client, manager):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(manager)
+    start = dt.datetime.now(tz=dt.UTC)
+    with time_machine.travel(start):
+        client.get(reverse("home"))
+    key = client.session.session_key
+    saved = Session.objects.get(pk=key).expire_date
+    with time_machine.travel(start + dt.timedelta(minutes=4)):
+        assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == saved
+    # Past the refresh interval the next page restarts the idle time.
+    with time_machine.travel(start + dt.timedelta(minutes=6)):
+        assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date > saved
+
+
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
     response = client.get(reverse("login"))
 
