@@ -93,10 +93,9 @@ def place(path):
 
 
 def own_times(frame, totals, functions):
-    # pyinstrument's frames: the time not spent in children is the frame's own.
-    children = sum(child.time for child in frame.children)
-    own = max(frame.time - children, 0.0)
-    if frame.file_path:
+    # pyinstrument keeps a frame's own time in "[self]" children (total_self_time).
+    own = frame.total_self_time
+    if frame.file_path and own:
         totals[place(frame.file_path)] += own
         functions[(frame.function, frame.file_path_short, frame.line_no)] += own
     for child in frame.children:
@@ -115,6 +114,7 @@ def main():
 
     run.use_scale(options.scale)
     os.environ.update(run.env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
