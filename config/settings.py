@@ -181,6 +181,36 @@ else:
         f"-c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', 0)}"
     )
 
+# Read replica (core.db_routing) --------------------------------------------
+# Reads that tolerate a short lag (lists, dashboards, reports, exports) go to a
+# PostgreSQL streaming replica; writes, transactions, Celery tasks, sessions,
+# logins and a client's reads for REPLICA_PIN_SECONDS after its last write go to
+# the primary. Without DATABASE_REPLICA_URL there is no router: all on default.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests read it as a second connection to the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {
+        "django.db.backends.postgresql"
+    }:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, as DATABASE_URL")
+    DATABASE_ROUTERS = ["core.db_routing.ReplicaRouter"]
+    # Before the session and the user are read (they stay on the primary), after
+    # the request guard (a refused request pins nobody).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.request_guard.RequestGuardMiddleware") + 1,
+        "core.db_routing.ReplicaMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"
 
@@ -222,6 +252,50 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files on S3-compatible object storage -------------------------------
+# Signatures, photos, export files and queued sales imports stay on the local
+# disk (MEDIA_ROOT) on one machine. With S3_BUCKET set they go to a bucket (AWS
+# S3, MinIO) that every web and worker machine reaches, so no disk is shared.
+# The objects are private: users reach a file only through the access-checked
+# routes, which stream it from the storage; no bucket address is handed out.
+
+
+def s3_storage():
+    """``STORAGES["default"]`` for the bucket the environment names; None without S3_BUCKET."""
+    bucket = env_str("S3_BUCKET")
+    if not bucket:
+        return None
+    options = {
+        "bucket_name": bucket,
+        "region_name": env_str("S3_REGION", "us-east-1"),
+        # A key prefix inside the bucket ("crm/"), for a bucket shared with others.
+        "location": env_str("S3_PREFIX").strip("/"),
+        # No ACL sent: the objects are as private as the bucket.
+        "default_acl": None,
+        # Any URL the storage makes is signed and short-lived.
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        # A name taken gets a new one rather than replacing a stored file.
+        "file_overwrite": False,
+        # A file read back (served, imported, checked) larger than this waits in
+        # a temporary file, not in the process's memory.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    # Without keys, boto3's own chain (AWS_* variables, an instance role).
+    if env_str("S3_ACCESS_KEY_ID"):
+        options["access_key"] = env_str("S3_ACCESS_KEY_ID")
+    if env_str("S3_SECRET_ACCESS_KEY"):
+        options["secret_key"] = env_str("S3_SECRET_ACCESS_KEY")
+    if env_str("S3_ENDPOINT_URL"):
+        # MinIO and other S3-compatible servers: their address, the bucket in the path.
+        options["endpoint_url"] = env_str("S3_ENDPOINT_URL")
+        options["addressing_style"] = "path"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if bucket_storage := s3_storage():
+    STORAGES["default"] = bucket_storage
 
 # Uploads (sales imports) are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -426,6 +500,34 @@ CELERY_TASK_TIME_LIMIT = 1800
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Beat: one scheduler sends the jobs, however many machines start beat.
+# With Redis, beat is celery-redbeat: the beat holding a lock in Redis sends,
+# any other waits for the lock. The schedule stays in config/celery.py; each
+# beat writes it to Redis as it starts and drops the entries no longer there.
+# Without Redis (one machine) the schedule file in var/ is enough.
+# redbeat reads its REDBEAT_* settings by these bare names: under the CELERY_
+# namespace it would take the broker's URL and options instead.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    REDBEAT_REDIS_URL = REDIS_URL
+    # Its own options, not the broker's (a visibility timeout means nothing to
+    # a Redis client): a Redis that stops answering ends beat, which restarts
+    # and waits for the lock again, rather than hanging it.
+    REDBEAT_REDIS_OPTIONS = {"socket_timeout": 10, "socket_connect_timeout": 10}
+    # Two deployments sharing one Redis each need their own schedule and lock.
+    REDBEAT_KEY_PREFIX = env_str("BEAT_KEY_PREFIX", "crm:beat:")
+    # redbeat's own keys are the prefix, a colon and a word: no job has that name.
+    REDBEAT_LOCK_KEY = REDBEAT_KEY_PREFIX + ":lock"
+    # The lock holder wakes at least every 30 s and renews the lock for 150 s
+    # each time: four missed wake-ups (a loaded machine, a slow Redis) before a
+    # live beat loses it. A waiting beat tries every 30 s, so it takes over
+    # within 30 s of a clean stop and within 3 minutes of a crash; the jobs run
+    # daily or every 10 minutes, and one missed meanwhile runs on take-over.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+    REDBEAT_LOCK_TIMEOUT = 5 * CELERY_BEAT_MAX_LOOP_INTERVAL
+else:
+    CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
 
 LOGGING = {
     "version": 1,

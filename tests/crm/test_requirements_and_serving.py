@@ -23,6 +23,7 @@ DEV_TOOLS = {
     "playwright",
     "ruff",
     "schemathesis",
+    "moto",
 }
 
 
