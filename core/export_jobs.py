@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from core import audit, db_routing, exports
 from core.models import ExportJob
 from core.notifications import Message, notify
+from core.pagination import count_up_to
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def answer(request, export, file_format, query):
     # Read where the request may read (the replica, for a GET that may): the
     # audit row written below does not send the rows to the primary.
     queryset = queryset.using(queryset.db)
-    count = exports.count_up_to(queryset, settings.EXPORT_SYNC_ROWS)
+    count = count_up_to(queryset, settings.EXPORT_SYNC_ROWS)
     if count <= settings.EXPORT_SYNC_ROWS:
         _audit(
             export,

@@ -179,12 +179,6 @@ def rows(export, *, user, params, request=None):
     return queryset.only(*export.only) if export.only else queryset
 
 
-def count_up_to(queryset, limit):
-    """The number of rows, counted no further than ``limit`` + 1 (a big list is not
-    counted whole to learn that it is big)."""
-    return queryset.order_by()[: limit + 1].count()
-
-
 def iterate(queryset):
     """The rows in chunks from the database (prefetches included), never all at once."""
     return queryset.iterator(chunk_size=CHUNK_ROWS)

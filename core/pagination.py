@@ -8,6 +8,12 @@ autovacuum's ANALYZE) instead. Filtered lists are small enough to count.
 The page links stay usable: the last page number is approximate, and a page
 past the real end shows the rows that are there (none).
 
+A filtered list is counted exactly up to ``COUNT_UP_TO`` rows, and no
+further: a region's visits grow with the province, and counting 100,000 of
+them on every page view would make the page as slow as the region is big.
+Past that, the count is the planner's estimate for the filtered query (at
+least ``COUNT_UP_TO`` + 1), and the paginator says it is ``approximate``.
+
 Deep pages (page 1,000 of the customers) would make PostgreSQL build and
 throw away every joined row before the offset. Past ``DEFER_FROM`` rows the
 paginator first reads only the primary keys of the page (an index-only scan
@@ -17,6 +23,7 @@ for lists whose rows are few of a big table but are sorted after their joins
 (a manager's visits), sorting bare keys first is what keeps page 1 fast.
 """
 
+import json
 from functools import cached_property
 
 from django.core.paginator import Paginator
@@ -24,6 +31,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 ESTIMATE_FROM = 10000
+COUNT_UP_TO = 10000
 DEFER_FROM = 1000
 
 
@@ -41,8 +49,28 @@ def estimated_rows(queryset):
     return row[0] if row and row[0] > 0 else None
 
 
+def count_up_to(queryset, limit):
+    """The number of rows, counted no further than ``limit`` + 1 (a big list is not
+    counted whole to learn that it is big)."""
+    return queryset.order_by()[: limit + 1].count()
+
+
+def planned_rows(queryset):
+    """The planner's estimate of the rows ``queryset`` returns (PostgreSQL's EXPLAIN)."""
+    connection = connections[queryset.db]
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class EstimatedCountPaginator(Paginator):
     defer_from = DEFER_FROM
+    # Whether ``count`` is an estimate (a big table or a long filtered list).
+    approximate = False
 
     @cached_property
     def count(self):
@@ -51,8 +79,15 @@ class EstimatedCountPaginator(Paginator):
         if query is not None and not query.where and not query.distinct:
             estimate = estimated_rows(queryset)
             if estimate is not None and estimate >= ESTIMATE_FROM:
+                self.approximate = True
                 return estimate
-        return super().count
+        if query is None or connections[queryset.db].vendor != "postgresql":
+            return super().count
+        exact = count_up_to(queryset, COUNT_UP_TO)
+        if exact <= COUNT_UP_TO:
+            return exact
+        self.approximate = True
+        return max(planned_rows(queryset), COUNT_UP_TO + 1)
 
     def page(self, number):
         number = self.validate_number(number)

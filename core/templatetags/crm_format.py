@@ -31,6 +31,14 @@ def money(value, places=2):
 
 
 @register.filter
+def row_count(paginator):
+    """A list's number of rows: "12,345", or "≈ 120,000" when the paginator
+    estimated it (core.pagination: a big table or a long filtered list)."""
+    text = number(paginator.count)
+    return f"≈ {text}" if getattr(paginator, "approximate", False) else text
+
+
+@register.filter
 def number(value):
     """12345 → "12,345"."""
     if value is None or value == "":

@@ -59,3 +59,30 @@ def test_no_estimate_off_postgresql(customers):
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL has an estimate")
     assert pagination.estimated_rows(Customer.objects.all()) is None
+
+
+def test_a_long_filtered_list_is_counted_only_so_far(customers, monkeypatch):
+    """A region's visits grow with the province: past COUNT_UP_TO rows a filtered
+    list is not counted whole on every page view, and says its count is an estimate."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    monkeypatch.setattr(pagination, "COUNT_UP_TO", 10)
+    long_list = EstimatedCountPaginator(Customer.objects.filter(code__startswith="T"), 5)
+    assert long_list.count >= 11
+    assert long_list.approximate
+    short_list = EstimatedCountPaginator(Customer.objects.filter(pk=customers[0].pk), 5)
+    assert short_list.count == 1
+    assert not short_list.approximate
+
+
+def test_an_estimated_count_reads_as_one(client, manager, customers, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    monkeypatch.setattr(pagination, "COUNT_UP_TO", 10)
+    client.force_login(manager)
+    page = client.get("/customers/?grade=").content.decode()
+    assert "≈ " in page
+    monkeypatch.setattr(pagination, "COUNT_UP_TO", 100)
+    page = client.get("/customers/?grade=").content.decode()
+    assert "≈ " not in page
+    assert ">23<" in page
