@@ -5,6 +5,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -31,8 +32,17 @@ def _on_user_saved(sender, instance, created, raw=False, **kwargs):
         end_sessions(instance)
 
 
+def _on_login(sender, request, user, **kwargs):
+    # A login saves the session anyway: its idle time starts now, and the
+    # next pages need not save it again (SessionRefreshMiddleware).
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[REFRESHED_AT] = int(time.time())
+
+
 def connect():
     post_save.connect(_on_user_saved, sender=get_user_model(), dispatch_uid="end_sessions")
+    user_logged_in.connect(_on_login, dispatch_uid="session_refreshed_at_login")
 
 
 # Idle timeout without a write per request ---------------------------------------------
