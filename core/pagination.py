@@ -52,7 +52,8 @@ def estimated_rows(queryset):
 def count_up_to(queryset, limit):
     """The number of rows, counted no further than ``limit`` + 1 (a big list is not
     counted whole to learn that it is big)."""
-    return queryset.order_by()[: limit + 1].count()
+    # Only the keys: the annotations of a list's rows are not needed to count them.
+    return queryset.order_by().values("pk")[: limit + 1].count()
 
 
 def planned_rows(queryset):
