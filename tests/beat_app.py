@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from config.celery import app
 
+# tests/test_single_beat.py counts the messages of this queue. Only the beat
+# processes it starts import this module: it replaces the app's schedule.
 QUEUE = "beat-test"
 
 app.conf.beat_schedule = {

@@ -29,8 +29,9 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.beat_app import QUEUE
-
+# The queue tests/beat_app.py sends to. Not imported from there: importing it
+# would replace the schedule of the project's Celery app in this process too.
+QUEUE = "beat-test"
 PREFIX = "crm-test:beat:"
 LOCK_TIMEOUT = 3  # seconds, as tests/beat_app.py sets it
 MAX_LOOP = 1  # the lock is renewed and tried this often (seconds)
