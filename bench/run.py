@@ -159,6 +159,9 @@ def ensure_database(generate_args):
     connection.close()
     run([PYTHON, "manage.py", "migrate", "-v0"])
     connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=DB_NAME)
+    # No transaction left open while the data is generated: it would keep
+    # VACUUM from marking the new rows visible to all (index-only scans).
+    connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM crm_customer WHERE code LIKE 'S%%'")
         customers = cursor.fetchone()[0]
