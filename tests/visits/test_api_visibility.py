@@ -103,7 +103,7 @@ def test_visit_list_budget(
             arrived_at="2026-10-08T10:00:00+08:00",
         )
     client = api_login(regional_manager)
-    # The region's customer ids (crm.access.scope), 1 count, the page's keys,
+    # Whether they wrote visits outside their region (crm.access.scope), 1 count, the page's keys,
     # the page's visits joined with customer, grade, manager and planned visit.
     with django_assert_max_num_queries(4):
         assert client.get("/api/visits/records/").json()["count"] == size
