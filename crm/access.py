@@ -125,7 +125,10 @@ def scope(
         elif customer is not None:
             wanted |= Q(**{f"{customer}region_id": user.region_id})
         for path in region:
-            wanted |= Q(**{path: user.region_id}, **(region_when or {}))
+            if listing:
+                wanted |= _in_region(queryset.model, path, user.region_id, region_when or {})
+            else:
+                wanted |= Q(**{path: user.region_id}, **(region_when or {}))
         if author:
             wanted |= Q(**{author: user.pk})
         return queryset.filter(wanted)
@@ -143,13 +146,45 @@ def scope(
         customer_ids = list(
             Customer.objects.filter(manager_id=user.pk).values_list("pk", flat=True)
         )
-        return queryset.filter(Q(**{f"{customer}id__in": customer_ids}) | Q(**{author: user.pk}))
+        theirs = Q(**{f"{customer}id__in": customer_ids})
+        if "__" in author:
+            # The writer is a related row's (a suggestion's visit's manager):
+            # that side of the "or" would be a join. Mostly, all they wrote is
+            # about their customers, and their customers alone say it.
+            outside = queryset.filter(**{author: user.pk}).exclude(theirs)
+            if not outside.exists():
+                return queryset.filter(theirs)
+        return queryset.filter(theirs | Q(**{author: user.pk}))
     if role == SERVICE_CENTRE:
         # The service centre reads every customer's name and contacts, and no
         # row about a customer (sales, visits, complaints, reports): those are
         # other roles' records. Its own rows (satisfaction) declare their scope.
         return queryset if customer == "" else queryset.none()
     return queryset.none()
+
+
+def _in_region(model, path, region_id, when):
+    """``path`` (``region_id`` or ``manager__region_id``) equal to ``region_id``,
+    and the conditions ``when``.
+
+    A path through a relation is answered with the related rows' ids (a
+    region's managers are a few dozen), the conditions on the same relation
+    among them: put in an "or" beside the row's own columns, a join would make
+    the database read the whole table.
+    """
+    hop, _, rest = path.partition("__")
+    if rest != "region_id":
+        return Q(**{path: region_id}, **when)
+    field = model._meta.get_field(hop)
+    prefix = f"{hop}__"
+    related = {key[len(prefix) :]: value for key, value in when.items() if key.startswith(prefix)}
+    own = {key: value for key, value in when.items() if not key.startswith(prefix)}
+    ids = list(
+        field.related_model._default_manager.filter(region_id=region_id, **related).values_list(
+            "pk", flat=True
+        )
+    )
+    return Q(**{f"{field.attname}__in": ids}, **own)
 
 
 def is_current_manager(user, customer):

@@ -267,8 +267,9 @@ def test_schedule_list_query_budget(
     for manager in factories.ManagerFactory.create_batch(size, region=region):
         schedules.schedule_propose(manager=manager, week_start=D(2026, 10, 12))
     client = api_login(regional_manager)
-    # 1 count, 1 page of schedules with manager, region and entry count.
-    with django_assert_max_num_queries(2):
+    # The region's managers (crm.access.scope), 1 count, 1 page of schedules
+    # with manager, region and entry count.
+    with django_assert_max_num_queries(3):
         response = client.get("/api/visits/schedules/", {"week_start": "2026-10-12"})
     assert response.json()["count"] == size
 
@@ -283,8 +284,9 @@ def test_schedule_detail_and_region_query_budget(
     schedules.schedule_submit(schedule=schedule, actor=manager)
     schedules.schedule_comment(schedule=schedule, actor=regional_manager, text="好")
     client = api_login(regional_manager)
-    # schedule with manager; entries with customer, grade and visit; changes; comments.
-    with django_assert_max_num_queries(4):
+    # the region's managers (crm.access.scope); schedule with manager; entries
+    # with customer, grade and visit; changes; comments.
+    with django_assert_max_num_queries(5):
         body = client.get(f"/api/visits/schedules/{schedule.pk}/").json()
     assert len(body["entries"]) == size
     # managers, grades, their due customers, schedules of the week, planned entries.
