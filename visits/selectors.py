@@ -77,10 +77,25 @@ def due_date(customer):
 
 def customers_due(*, manager_ids, until):
     """[(customer, due_date)] of the managers' customers due on or before ``until``,
-    most overdue first."""
-    customers = customers_with_last_visit(Customer.objects.filter(manager_id__in=manager_ids))
+    most overdue first.
+
+    The database picks them: a customer last visited before the local midnight
+    that starts ``until`` less its grade's interval, plus the day, is due (one
+    condition per grade), and a customer never visited is checked here. Only
+    those are read; the daily reminders ask this for every manager at once,
+    and most customers are not due.
+    """
+    tz = timezone.get_current_timezone()
+    lapsed = Q(last_visit_at__isnull=True)
+    for grade in Grade.objects.all():
+        day = until - datetime.timedelta(days=grade.visit_interval_days - 1)
+        cutoff = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        lapsed |= Q(grade=grade, last_visit_at__lt=cutoff)
+    customers = customers_with_last_visit(
+        Customer.objects.filter(manager_id__in=manager_ids)
+    ).filter(lapsed)
     rows = []
-    for customer in customers:
+    for customer in customers.iterator(chunk_size=2000):
         due = due_date(customer)
         if due <= until:
             rows.append((customer, due))

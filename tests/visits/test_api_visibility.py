@@ -158,8 +158,8 @@ def test_today_budget(api_login, manager, size, travel, django_assert_max_num_qu
     factories.CustomerFactory.create_batch(size, manager=manager)
     schedules.schedule_propose(manager=manager, week_start=datetime.date(2026, 10, 5))
     client = api_login(manager)
-    # plan, due customers, revisits, calendar (2), suggestions, in-progress visits; the
-    # reminder settings, the calendar of the days ahead (3) and the customers with a care
-    # moment; the new customers to visit first = 13.
-    with django_assert_max_num_queries(13):
+    # plan, the grades' intervals, due customers, revisits, calendar (2), suggestions,
+    # in-progress visits; the reminder settings, the calendar of the days ahead (3) and
+    # the customers with a care moment; the new customers to visit first = 14.
+    with django_assert_max_num_queries(14):
         client.get("/api/visits/today/")

@@ -93,10 +93,11 @@ def test_queries_do_not_grow_with_items(due_items, travel, django_assert_max_num
     travel("2026-10-09 07:30")
     reminders.reminders_send()
     # Second run, everything already sent: calendar (2), managers, today's keys,
-    # revisits, suggestions, customers with their last visit = 7 queries; the care
-    # moments: the reminder settings, the calendar for the days off ahead, the
-    # customers with a birthday or anniversary in the window = 10.
-    with django_assert_max_num_queries(10):
+    # revisits, suggestions, the grades' intervals, the customers due with their
+    # last visit = 8 queries; the care moments: the reminder settings, the
+    # calendar for the days off ahead, the customers with a birthday or
+    # anniversary in the window = 11.
+    with django_assert_max_num_queries(11):
         assert reminders.reminders_send() == 0
 
 

@@ -289,6 +289,7 @@ def test_schedule_detail_and_region_query_budget(
     with django_assert_max_num_queries(5):
         body = client.get(f"/api/visits/schedules/{schedule.pk}/").json()
     assert len(body["entries"]) == size
-    # managers, grades, their due customers, schedules of the week, planned entries.
-    with django_assert_max_num_queries(5):
+    # managers, grades, the grades' intervals, their due customers, schedules of
+    # the week, planned entries.
+    with django_assert_max_num_queries(6):
         client.get("/api/visits/schedules/region/", {"week_start": "2026-10-12"})
