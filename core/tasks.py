@@ -31,13 +31,10 @@ def send_notification_email(self, notification_id):
 def send_notification_emails(notification_ids):
     from core import notifications
 
-    sent = 0
-    for pk in notification_ids:
-        try:
-            sent += bool(notifications.send_email(notification_id=pk, final=False))
-        except Exception:  # noqa: BLE001 - the others still go out
-            # This one is retried on its own, with backoff.
-            send_notification_email.apply_async((pk,), countdown=60)
+    sent, failed = notifications.send_emails(notification_ids)
+    for pk in failed:
+        # Retried on its own, with backoff.
+        send_notification_email.apply_async((pk,), countdown=60)
     return sent
 
 

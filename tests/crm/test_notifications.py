@@ -60,3 +60,38 @@ def test_notify_many_creates_each_once_and_emails_each_once(
     # One e-mail per notification (the earlier one included), none twice.
     assert len(mail.outbox) == 42
     assert len({message.subject for message in mail.outbox}) == 42
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_batch_of_emails_costs_the_same_queries_and_one_connection(
+    count, monkeypatch, django_assert_num_queries
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from tests.factories import ManagerFactory
+
+    opened = []
+
+    def connect():
+        opened.append(EmailBackend())
+        return opened[-1]
+
+    monkeypatch.setattr(notifications, "get_connection", connect)
+    monkeypatch.setattr(notifications, "_send_emails", lambda ids: None)
+    people = ManagerFactory.create_batch(count)
+    notifications.notify_many(
+        (person, f"revisit:{i}:2026-10-09", f"回访 {i}", "", f"/v/{i}/")
+        for i, person in enumerate(people)
+    )
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    mail.outbox.clear()
+    # Claim (begin, update, read back, commit), the rows with their users, the "sent" mark.
+    with django_assert_num_queries(6):
+        assert notifications.send_emails(ids) == (count, [])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert len(opened) == 1
+    opened.clear()
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
+    # Sent once: a second run (a redelivered task) sends nothing.
+    assert notifications.send_emails(ids) == (0, [])
+    assert len(mail.outbox) == count and not opened
