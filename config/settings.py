@@ -177,8 +177,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Pages run many small queries side by side on few cores: a parallel plan's
     # start-up costs more than it saves and takes cores from other requests.
+    # JIT compiling is off: the planner's cost of a query over millions of rows
+    # (the daily reminders' due customers, a deep page) passes its threshold
+    # and the compiling took 2.3 of the 3.0 s of that query at the province's
+    # size (bench/RESULTS.md); the queries run short enough without it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', 0)}"
+        f"-c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', 0)} "
+        f"-c jit={'on' if env_bool('DATABASE_JIT', False) else 'off'}"
     )
 
 # Read replica (core.db_routing) --------------------------------------------
