@@ -9,10 +9,10 @@ that is rejected and signed again keeps the earlier signature too.
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.links import row_url
 from core.models import STATUS_LABELS, SettingsRow, WorkflowEvent, status_fields
 from core.uploads import GeneratedName
 from crm.models import Customer
@@ -197,7 +197,7 @@ class Complaint(models.Model):
         return f"{self.number} {self.product or self.get_kind_display()}"
 
     def get_absolute_url(self):
-        return reverse("complaints:detail", args=[self.pk])
+        return row_url("complaints:detail", self.pk)
 
     @property
     def number(self):

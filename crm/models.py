@@ -5,10 +5,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.business_dates import validate_past_date
+from core.links import row_url
 from core.models import STATUS_LABELS, SettingsRow, WorkflowEvent, actor_field, status_fields
 from core.uploads import GeneratedName
 
@@ -258,7 +258,7 @@ class Customer(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("customer_detail", args=[self.pk])
+        return row_url("customer_detail", self.pk)
 
     def clean(self):
         super().clean()
@@ -594,7 +594,7 @@ class RegradingRun(models.Model):
         return f"{self.period_start:%Y-%m} – {self.period_end:%Y-%m}"
 
     def get_absolute_url(self):
-        return reverse("regrading_detail", args=[self.pk])
+        return row_url("regrading_detail", self.pk)
 
 
 class RegradingProposal(models.Model):

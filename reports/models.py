@@ -9,10 +9,10 @@ frozen: its figures and text stay as they were approved.
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.links import row_url
 from core.models import WorkflowEvent, actor_field, status_fields
 from crm.models import Region
 
@@ -149,7 +149,7 @@ class MonthlyReport(models.Model):
         return f"{self.manager} {self.month:%Y-%m}"
 
     def get_absolute_url(self):
-        return reverse("reports:report_detail", args=[self.pk])
+        return row_url("reports:report_detail", self.pk)
 
     @property
     def is_editable(self):

@@ -15,10 +15,10 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.links import row_url
 from core.models import STATUS_LABELS, WorkflowEvent, status_fields
 from crm.models import Customer, Region
 
@@ -179,7 +179,7 @@ class Round(models.Model):
         return f"{self.month:%Y-%m} #{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("satisfaction:round_detail", args=[self.pk])
+        return row_url("satisfaction:round_detail", self.pk)
 
 
 class RoundCustomer(models.Model):
@@ -300,7 +300,7 @@ class Answer(models.Model):
         return f"{self.round_id}: {self.customer_id}"
 
     def get_absolute_url(self):
-        return reverse("satisfaction:answer_detail", args=[self.pk])
+        return row_url("satisfaction:answer_detail", self.pk)
 
 
 class AnswerItem(models.Model):
@@ -380,7 +380,7 @@ class Measure(models.Model):
         return f"{self.round_id}: {self.manager_id}"
 
     def get_absolute_url(self):
-        return reverse("satisfaction:measure_detail", args=[self.pk])
+        return row_url("satisfaction:measure_detail", self.pk)
 
 
 class MeasureEvent(WorkflowEvent):

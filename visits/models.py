@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import models as core_models
 from core.errors import ConflictError
+from core.links import row_url
 from core.models import SettingsRow, actor_field, status_fields
 from core.uploads import GeneratedName
 from crm.models import Customer, Region
@@ -53,7 +53,7 @@ class WeeklySchedule(models.Model):
         return f"{self.manager} {self.week_start:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("visits:schedule_detail", args=[self.pk])
+        return row_url("visits:schedule_detail", self.pk)
 
 
 class PlannedVisit(models.Model):
@@ -332,7 +332,7 @@ class Visit(VisitChecklist):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("visits:visit_detail", args=[self.pk])
+        return row_url("visits:visit_detail", self.pk)
 
     def is_revisit_overdue_on(self, today):
         """For a row of ``VisitQuerySet.revisits_open``: the row of ``revisits_overdue``."""

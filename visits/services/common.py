@@ -5,13 +5,14 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from core.links import row_url
 from core.notifications import notify
 
 
 def _url(name, *args):
     """A link for a notification; empty until the page exists."""
     try:
-        return reverse(name, args=args)
+        return row_url(name, *args) if len(args) == 1 else reverse(name, args=args)
     except NoReverseMatch:
         return ""
 
