@@ -86,9 +86,10 @@ def sample_scope(user, queryset=None):
     return queryset if sees_every_round(user) else SAMPLE.scope(user, queryset)
 
 
-def answer_scope(user, queryset=None):
+def answer_scope(user, queryset=None, *, listing=True):
+    """``listing=False`` for a few rows already narrowed (one customer's answers)."""
     queryset = Answer.objects.all() if queryset is None else queryset
-    return queryset if sees_every_round(user) else ANSWERS.scope(user, queryset)
+    return queryset if sees_every_round(user) else ANSWERS.scope(user, queryset, listing=listing)
 
 
 def measure_scope(user, queryset=None):

@@ -16,7 +16,8 @@ EVERYONE = {MANAGER, REGIONAL_MANAGER, ADMIN, SERVICE_CENTRE}
 def _customer_answers(user, customer):
     from satisfaction.selectors import answer_list
 
-    return list(answer_list(user=user).filter(customer=customer)[:5])
+    # One customer's answers: joined, not the manager's customers read first.
+    return list(answer_list(user=user, customer=customer)[:5])
 
 
 def _report_note(month, manager_ids):

@@ -209,10 +209,13 @@ def round_counts(round):
     }
 
 
-def answer_list(*, user, round=None):
-    answers = access.answer_scope(user).select_related(
-        "customer", "recorded_by", "manager", "round"
-    )
+def answer_list(*, user, round=None, customer=None):
+    """The answers ``user`` may see, newest first; of one ``customer`` if given."""
+    if customer is None:
+        answers = access.answer_scope(user)
+    else:
+        answers = access.answer_scope(user, Answer.objects.filter(customer=customer), listing=False)
+    answers = answers.select_related("customer", "recorded_by", "manager", "round")
     if round is not None:
         answers = answers.filter(round=round)
     return answers.order_by("-recorded_at", "-pk")
