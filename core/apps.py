@@ -14,10 +14,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Audit trail and notifications")
 
     def ready(self):
-        from core import audit, business_dates, db_routing, forms, sessions
+        from core import audit, business_dates, choice_labels, db_routing, forms, sessions
 
         audit.connect()
         sessions.connect()
         db_routing.connect()
         business_dates.limit_model_serializer_dates()
         forms.use_plain_unique_messages()
+        choice_labels.connect()
