@@ -23,7 +23,7 @@ decided.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.http import Http404
 
 # The role a user acts in; superusers act as admins.
@@ -122,6 +122,11 @@ def scope(
             else:
                 wanted |= Q(**{f"{customer}region_id": user.region_id})
             author = None
+        elif customer and listing:
+            # The region's customers by their ids (an index-only scan): joined
+            # on the region instead, the database read every customer of the
+            # region from the table to find a few hundred rows about them.
+            wanted |= Q(**{f"{customer}id__in": _region_customer_ids(user.region_id)})
         elif customer is not None:
             wanted |= Q(**{f"{customer}region_id": user.region_id})
         for path in region:
@@ -161,6 +166,11 @@ def scope(
         # other roles' records. Its own rows (satisfaction) declare their scope.
         return queryset if customer == "" else queryset.none()
     return queryset.none()
+
+
+def _region_customer_ids(region_id):
+    """The ids of a region's customers, as a subquery (a region has thousands)."""
+    return Subquery(Customer.objects.filter(region_id=region_id).order_by().values("pk"))
 
 
 def _in_region(model, path, region_id, when):
