@@ -12,7 +12,8 @@ A filtered list is counted exactly up to ``COUNT_UP_TO`` rows, and no
 further: a region's visits grow with the province, and counting 100,000 of
 them on every page view would make the page as slow as the region is big.
 Past that, the count is the planner's estimate for the filtered query (at
-least ``COUNT_UP_TO`` + 1), and the paginator says it is ``approximate``.
+least ``COUNT_UP_TO`` + 1), and the paginator says it is ``approximate``;
+a list sorted as found rows (``core.ordering``) is then sorted by its index.
 
 Deep pages (page 1,000 of the customers) would make PostgreSQL build and
 throw away every joined row before the offset. Past ``DEFER_FROM`` rows the
@@ -29,6 +30,8 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
+
+from core.ordering import index_order
 
 ESTIMATE_FROM = 10000
 COUNT_UP_TO = 10000
@@ -98,6 +101,9 @@ class EstimatedCountPaginator(Paginator):
             top = self.count
         queryset = self.object_list
         plain = not isinstance(queryset, QuerySet) or queryset.query.distinct
+        if self.approximate and not plain:
+            # Many rows: found rows sorted whole would cost more than walking the index.
+            queryset = index_order(queryset)
         if bottom < self.defer_from or plain:
             return self._get_page(queryset[bottom:top], number, self)
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
