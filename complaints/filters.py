@@ -23,7 +23,9 @@ def _yes_no_filter(label, method):
 
 
 class ComplaintFilter(CustomerTextMixin, django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Complaint.Status.choices, empty_label=_("All")
+    )
     customer = customer_text_filter()
     customer_id = IdFilter(label=_("Customer id"), field_name="customer_id")
     product = django_filters.CharFilter(

@@ -62,11 +62,14 @@ class CustomerFilter(django_filters.FilterSet):
         label=_("Customer manager"),
         queryset=User.objects.filter(role=User.Role.MANAGER),
     )
+    # The empty choice's label is given here: django-filter's choice field
+    # turns its choices into a list as it is made, so a label set later
+    # never reaches the select (it read "---------").
     network_status = django_filters.ChoiceFilter(
-        label=_("Network status"), choices=Customer.NetworkStatus.choices
+        label=_("Network status"), choices=Customer.NetworkStatus.choices, empty_label=_("All")
     )
     customer_type = django_filters.ChoiceFilter(
-        label=_("Customer type"), choices=Customer.Type.choices
+        label=_("Customer type"), choices=Customer.Type.choices, empty_label=_("All")
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -88,7 +88,7 @@ def _prepare_filter_form(form, user):
     """Bootstrap classes, "All" for an empty choice, grades as toggle buttons; an
     admin's manager choice follows the region chosen."""
     forms.style_form(form)
-    for name in ("region", "manager", "network_status", "customer_type"):
+    for name in ("region", "manager"):
         form.fields[name].empty_label = _("All")
     if sees_all(user):
         forms.follow_region(form)

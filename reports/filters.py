@@ -27,7 +27,7 @@ STATUS_CHOICES = [*MonthlyReport.Status.choices, ("overdue", _("Overdue"))]
 class ReportFilter(django_filters.FilterSet):
     month = MonthFilter(label=_("Month"), field_name="month")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, method="filter_status"
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("All")
     )
 
     class Meta:

@@ -9,7 +9,9 @@ from satisfaction.models import Answer, Measure, Round
 
 
 class RoundFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Round.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Round.Status.choices, empty_label=_("All")
+    )
     region = IdFilter(label=_("Region id"), field_name="region_id")
 
     class Meta:
@@ -20,7 +22,9 @@ class RoundFilter(django_filters.FilterSet):
 class AnswerFilter(django_filters.FilterSet):
     round = IdFilter(label=_("Round id"), field_name="round_id")
     customer = IdFilter(label=_("Customer id"), field_name="customer_id")
-    channel = django_filters.ChoiceFilter(label=_("Recorded"), choices=Answer.Channel.choices)
+    channel = django_filters.ChoiceFilter(
+        label=_("Recorded"), choices=Answer.Channel.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = Answer
@@ -28,7 +32,9 @@ class AnswerFilter(django_filters.FilterSet):
 
 
 class MeasureFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Measure.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Measure.Status.choices, empty_label=_("All")
+    )
     round = IdFilter(label=_("Round id"), field_name="round_id")
 
     class Meta:
